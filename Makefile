@@ -1,0 +1,27 @@
+# The two Quick start commands (README): `make run` and `make test`. Both install what they need first.
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: install run test-deps test lint bench
+
+install:
+	$(PYTHON) -m pip install -q -r requirements.txt
+
+run: install
+	$(PYTHON) -m dashboard serve
+
+test-deps:
+	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: test-deps
+	$(PYTHON) -m pytest
+
+lint:
+	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check .
+
+bench: install
+	$(PYTHON) -m bench

@@ -1,0 +1,36 @@
+"""Flask routes beside Dash: health now; the ingest API and Open311 read API register here too."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from callbacks.context import RUNTIME_KEY
+from data.feeds import feed_health
+from data.store import database_state
+from data.timebuckets import to_wib
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/api/health", "health", health)
+
+
+def health():  # noqa: ANN201 - a Flask view
+    """Database state and each feed's last data time; 503 when the database cannot be reached."""
+    from flask import current_app
+
+    runtime = current_app.extensions[RUNTIME_KEY]
+    db = database_state(runtime.engine)
+    feeds = []
+    if db["ok"]:
+        for f in feed_health(runtime.engine):
+            feeds.append(
+                {
+                    "feed": f.feed,
+                    "last_data_at": to_wib(f.last_data_at).isoformat() if f.last_data_at else None,
+                    "age_seconds": round(f.age_s) if f.age_s is not None else None,
+                    "expected_interval_seconds": f.expected_interval_s,
+                    "stale": f.stale,
+                }
+            )
+    body = {"status": "ok" if db["ok"] else "degraded", "database": db, "feeds": feeds}
+    return jsonify(body), 200 if db["ok"] else 503

@@ -1,0 +1,65 @@
+"""The app factory: settings in, a Dash app (with its Flask routes) out."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, dcc, html
+
+from callbacks import analyst as analyst_callbacks
+from callbacks import leader as leader_callbacks
+from callbacks import wall as wall_callbacks
+from callbacks.context import RUNTIME_KEY
+from dashboard import api
+from dashboard.runtime import Runtime
+from dashboard.settings import PROJECT_ROOT, Settings
+from data.places import prepare_store
+from data.store import make_engine
+from layouts import analyst, leader, wall
+from layouts.i18n import t
+from layouts.offline_assets import BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, DASH_ASSETS_PATH_IGNORE, INTER_CSS
+
+PAGES = (
+    ("wall", "/wall", wall.layout),
+    ("wall_screen", "/wall/<screen>", wall.screen_layout),
+    ("leader", "/leader", leader.layout),
+    ("analyst", "/analyst", analyst.layout),
+)
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """Build the app for `settings` (from the environment when omitted); migrates the schema first."""
+    settings = settings or Settings.from_env()
+    engine = make_engine(settings.database_url)
+    prepare_store(engine)
+    runtime = Runtime(settings=settings, engine=engine)
+
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(PROJECT_ROOT / "assets"),
+        assets_path_ignore=DASH_ASSETS_PATH_IGNORE,
+        external_stylesheets=[BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, INTER_CSS],
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        title=t("app_title", settings.default_lang),
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.extensions[RUNTIME_KEY] = runtime
+    app.server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+
+    for name, path, layout in PAGES:
+        if "<" in path:
+            dash.register_page(name, path_template=path, layout=layout, title=t("app_title", "id"))
+        else:
+            dash.register_page(name, path=path, layout=layout, title=t("app_title", "id"))
+    dash.register_page("home", path="/", layout=wall.layout, title=t("app_title", "id"))
+
+    app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
+    for module in (wall_callbacks, leader_callbacks, analyst_callbacks):
+        module.register(app)
+    api.register(app.server)
+    _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
+    return app

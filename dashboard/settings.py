@@ -1,0 +1,69 @@
+"""Every setting the app reads, in one place, from the environment with defaults that run a demo offline."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "city.db"
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _env_str(name: str, default: str) -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The app's configuration; build it with `Settings.from_env()` or directly in tests."""
+
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    host: str = "127.0.0.1"
+    port: int = 8050
+    refresh_seconds: int = 10
+    tile_url: str = "none"
+    tile_attribution: str = ""
+    default_lang: str = "id"
+    redis_url: str = ""
+    mqtt_url: str = "mqtt://127.0.0.1:1883"
+    ingest_token: str = ""
+    secret_key: str = ""
+    targets_path: Path = field(default=PROJECT_ROOT / "data" / "config" / "targets.yaml")
+    alert_rules_path: Path = field(default=PROJECT_ROOT / "data" / "config" / "alert_rules.yaml")
+    demo_on_empty: bool = True
+    max_request_bytes: int = 10 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        base = cls()
+        return cls(
+            database_url=_env_str("DATABASE_URL", base.database_url),
+            host=_env_str("HOST", base.host),
+            port=_env_int("PORT", base.port),
+            refresh_seconds=max(1, _env_int("REFRESH_SECONDS", base.refresh_seconds)),
+            tile_url=_env_str("CITY_TILE_URL", base.tile_url),
+            tile_attribution=_env_str("CITY_TILE_ATTRIBUTION", base.tile_attribution),
+            default_lang=_env_str("DEFAULT_LANG", base.default_lang),
+            redis_url=_env_str("REDIS_URL", base.redis_url),
+            mqtt_url=_env_str("MQTT_URL", base.mqtt_url),
+            ingest_token=_env_str("INGEST_TOKEN", base.ingest_token),
+            secret_key=_env_str("SECRET_KEY", base.secret_key),
+            targets_path=Path(_env_str("TARGETS_FILE", str(base.targets_path))),
+            alert_rules_path=Path(_env_str("ALERT_RULES_FILE", str(base.alert_rules_path))),
+            demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),
+            max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)

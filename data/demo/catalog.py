@@ -1,0 +1,213 @@
+"""What the demo Kota Tangerang is made of: complaint categories, channels, services and sensor sites.
+
+Shares and delays are plausible figures inspired by LAKSA (14,012 reports in 2024, 95.89 % closed)
+and SP4N-LAPOR's stages; they are a demo, not statistics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    label_id: str
+    label_en: str
+    agency: str
+    share: float  # of non-weather complaints
+    median_close_hours: float
+    sla_working_days: int
+    rain_driven: bool = False
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("banjir", "Banjir", "Flooding", "BPBD", 0.0, 20, 3, rain_driven=True),
+    Category("drainase", "Drainase tersumbat", "Blocked drainage", "Dinas PUPR", 0.07, 60, 5, rain_driven=True),
+    Category("jalan_rusak", "Jalan rusak", "Damaged road", "Dinas PUPR", 0.16, 120, 10),
+    Category("pju_mati", "PJU mati", "Street light out", "Dinas Perhubungan", 0.14, 40, 5),
+    Category("sampah", "Sampah menumpuk", "Uncollected waste", "DLH", 0.16, 24, 3),
+    Category("pohon_tumbang", "Pohon tumbang", "Fallen tree", "DLH", 0.03, 10, 2, rain_driven=True),
+    Category("kemacetan", "Kemacetan", "Traffic congestion", "Dinas Perhubungan", 0.09, 6, 2),
+    Category("adminduk", "Adminduk (KTP/KK)", "Civil registry (ID card)", "Disdukcapil", 0.11, 72, 5),
+    Category("kesehatan", "Layanan kesehatan", "Health services", "Dinas Kesehatan", 0.07, 48, 5),
+    Category("pendidikan", "Pendidikan", "Education", "Dinas Pendidikan", 0.05, 96, 10),
+    Category("perizinan", "Perizinan", "Permits", "DPMPTSP", 0.05, 110, 10),
+    Category("ketertiban", "Ketertiban umum", "Public order", "Satpol PP", 0.05, 20, 3),
+    Category("kebakaran", "Kebakaran", "Fire", "Damkar", 0.01, 3, 1),
+)
+
+CATEGORY_BY_CODE = {c.code: c for c in CATEGORIES}
+
+# channel code -> share of reports
+CHANNELS: dict[str, float] = {
+    "app": 0.46,
+    "whatsapp": 0.24,
+    "call_112": 0.12,
+    "social_media": 0.10,
+    "walk_in": 0.05,
+    "web": 0.03,
+}
+
+STREETS = (
+    "Jl. Jenderal Sudirman",
+    "Jl. MH Thamrin",
+    "Jl. Daan Mogot",
+    "Jl. Imam Bonjol",
+    "Jl. KH Hasyim Ashari",
+    "Jl. Ciledug Raya",
+    "Jl. Gatot Subroto",
+    "Jl. Perintis Kemerdekaan",
+    "Jl. Benteng Betawi",
+    "Jl. Moh. Toha",
+    "Jl. Veteran",
+    "Jl. Kisamaun",
+    "Jl. Raden Saleh",
+    "Jl. Teuku Umar",
+    "Jl. Cendrawasih",
+    "Jl. Halim Perdana Kusuma",
+    "Jl. Marsekal Suryadarma",
+    "Jl. Otto Iskandar Dinata",
+    "Jl. Pembangunan",
+    "Jl. Prabu Kian Santang",
+    "Jl. Hos Cokroaminoto",
+    "Jl. Maulana Hasanudin",
+    "Jl. Sultan Ageng Tirtayasa",
+)
+
+DESCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "banjir": ("Air masuk rumah setinggi lutut", "Genangan air di jalan tidak surut", "Banjir setinggi 40 cm"),
+    "drainase": ("Saluran air tersumbat sampah", "Got mampet, air meluap ke jalan", "Gorong-gorong tertutup lumpur"),
+    "jalan_rusak": ("Jalan berlubang besar membahayakan motor", "Aspal mengelupas sepanjang 50 m", "Jalan amblas"),
+    "pju_mati": ("Lampu PJU padam sejak tiga malam", "Lampu jalan mati, rawan kejahatan", "PJU berkedip-kedip"),
+    "sampah": ("Sampah menumpuk belum diangkut", "Pembakaran sampah oleh warga", "TPS liar di pinggir jalan"),
+    "pohon_tumbang": ("Pohon tumbang menutup jalan", "Dahan besar patah menimpa kabel"),
+    "kemacetan": ("Macet parah di persimpangan", "Lampu lalu lintas mati, macet panjang"),
+    "adminduk": ("KTP-el belum jadi sejak dua bulan", "Antrean pembuatan KK terlalu lama", "Data NIK tidak sinkron"),
+    "kesehatan": ("Antrean puskesmas sangat panjang", "Obat tidak tersedia di puskesmas"),
+    "pendidikan": ("Kendala pendaftaran sekolah online", "Atap ruang kelas bocor"),
+    "perizinan": ("Izin usaha belum terbit", "Proses PBG lambat"),
+    "ketertiban": ("PKL menutup trotoar", "Parkir liar di bahu jalan", "Ada sarang tawon di rumah warga"),
+    "kebakaran": ("Kebakaran rumah warga", "Korsleting listrik, api di gudang"),
+}
+
+FIRST_NAMES = (
+    "Agus",
+    "Budi",
+    "Citra",
+    "Dewi",
+    "Eko",
+    "Fitri",
+    "Gilang",
+    "Hendra",
+    "Indah",
+    "Joko",
+    "Kartika",
+    "Lestari",
+    "Made",
+    "Nur",
+    "Putri",
+    "Rizky",
+    "Siti",
+    "Teguh",
+    "Wahyu",
+    "Yulia",
+)
+LAST_NAMES = (
+    "Santoso",
+    "Wijaya",
+    "Saputra",
+    "Lestari",
+    "Hidayat",
+    "Kusuma",
+    "Pratama",
+    "Nugroho",
+    "Rahayu",
+    "Setiawan",
+    "Permana",
+    "Hasanah",
+)
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    code: str
+    name: str
+    agency: str
+    category: str
+    dimension: str
+    daily_transactions: int
+    base_p95_ms: float
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec("tangerang-live", "Tangerang LIVE", "Diskominfo", "portal warga", "governance", 42_000, 420),
+    ServiceSpec("laksa", "LAKSA (Layanan Aspirasi dan Kotak Saran)", "Diskominfo", "pengaduan", "governance", 900, 380),
+    ServiceSpec("e-kinerja", "e-Kinerja ASN", "BKPSDM", "kepegawaian", "governance", 6_500, 510),
+    ServiceSpec("e-budgeting", "e-Budgeting", "BPKAD", "keuangan", "governance", 1_200, 640),
+    ServiceSpec("jdih", "JDIH Kota Tangerang", "Bagian Hukum", "regulasi", "governance", 800, 300),
+    ServiceSpec("ppid", "PPID Online", "Diskominfo", "informasi publik", "governance", 450, 330),
+    ServiceSpec("tangerang-gemilang", "Portal Tangerang Gemilang", "Diskominfo", "portal", "branding", 9_000, 290),
+    ServiceSpec("wisata-tangerang", "Wisata Kota Tangerang", "Disbudpar", "pariwisata", "branding", 1_500, 350),
+    ServiceSpec("sipanda", "SiPanda Pajak Daerah", "Bapenda", "pajak", "economy", 5_200, 700),
+    ServiceSpec("e-bphtb", "e-BPHTB", "Bapenda", "pajak", "economy", 700, 680),
+    ServiceSpec("oss-perizinan", "Perizinan Online", "DPMPTSP", "perizinan", "economy", 1_900, 760),
+    ServiceSpec("tangerang-ekraf", "UMKM Naik Kelas", "Dinas Koperasi dan UKM", "umkm", "economy", 1_100, 420),
+    ServiceSpec("e-retribusi", "e-Retribusi Pasar", "Disperindag", "retribusi", "economy", 2_600, 450),
+    ServiceSpec("silacak-banjir", "Siaga Banjir", "BPBD", "kebencanaan", "environment", 1_300, 260),
+    ServiceSpec("bank-sampah", "Bank Sampah Digital", "DLH", "persampahan", "environment", 2_100, 340),
+    ServiceSpec("udara-bersih", "Pantau Udara", "DLH", "lingkungan", "environment", 700, 250),
+    ServiceSpec("atcs", "ATCS Lalu Lintas", "Dinas Perhubungan", "transportasi", "living", 3_800, 310),
+    ServiceSpec("si-angkot", "Tayo Bus Tracker", "Dinas Perhubungan", "transportasi", "living", 8_400, 280),
+    ServiceSpec("e-puskesmas", "e-Puskesmas", "Dinas Kesehatan", "kesehatan", "living", 11_000, 530),
+    ServiceSpec("tangerang-sehat", "Antrean RSUD Online", "RSUD Kota Tangerang", "kesehatan", "living", 4_300, 600),
+    ServiceSpec("ppdb-online", "PPDB Online", "Dinas Pendidikan", "pendidikan", "society", 3_000, 820),
+    ServiceSpec("e-dukcapil", "Dukcapil Online (Si Dukun)", "Disdukcapil", "adminduk", "society", 7_600, 690),
+    ServiceSpec("bansos", "Data Bansos Terpadu", "Dinas Sosial", "sosial", "society", 1_700, 560),
+    ServiceSpec("perpustakaan", "Perpustakaan Digital", "Dispusip", "literasi", "society", 1_400, 270),
+    ServiceSpec("tangerang-112", "Call Center 112", "Diskominfo", "kedaruratan", "living", 1_100, 200),
+)
+
+
+@dataclass(frozen=True)
+class SensorKindSpec:
+    kind: str
+    unit: str
+    warning: float | None
+    danger: float | None
+    network: str
+
+
+SENSOR_KINDS: dict[str, SensorKindSpec] = {
+    "water_level": SensorKindSpec("water_level", "cm", 250.0, 320.0, "Pos Duga Air (BPBD)"),
+    "rainfall": SensorKindSpec("rainfall", "mm/h", 10.0, 20.0, "Penakar Hujan (BPBD)"),
+    "pm25": SensorKindSpec("pm25", "µg/m³", 55.5, 150.5, "Kualitas Udara (DLH)"),
+    "traffic_flow": SensorKindSpec("traffic_flow", "kend/jam", 2600.0, 3200.0, "ATCS (Dishub)"),
+    "noise": SensorKindSpec("noise", "dB(A)", 70.0, 85.0, "Kebisingan (DLH)"),
+    "cctv": SensorKindSpec("cctv", "online", None, None, "CCTV (Diskominfo)"),
+}
+
+# Gauges along the Cisadane from upstream (south) to downstream (north), plus two smaller rivers.
+RIVER_GAUGES: tuple[tuple[str, float, float], ...] = (
+    ("Pos Cisadane Pasar Baru", -6.1800, 106.6310),
+    ("Pintu Air 10 Sangego", -6.1720, 106.6330),
+    ("Pos Cisadane Karawaci", -6.1920, 106.6270),
+    ("Pos Cisadane Cikokol", -6.1990, 106.6340),
+    ("Pos Cisadane Neglasari", -6.1550, 106.6280),
+    ("Pos Cisadane Kedaung Baru", -6.1400, 106.6240),
+    ("Pos Kali Angke Ciledug", -6.2300, 106.7100),
+    ("Pos Kali Sabi Cibodas", -6.2050, 106.6000),
+    ("Pos Cirarab Periuk", -6.1700, 106.5900),
+    ("Pos Kali Cantiga Cipondoh", -6.1850, 106.6900),
+)
+
+TRAFFIC_SITES: tuple[tuple[str, float, float], ...] = (
+    ("Simpang Tanah Tinggi", -6.1830, 106.6480),
+    ("Simpang Cikokol", -6.2020, 106.6390),
+    ("Simpang Ciledug Raya", -6.2290, 106.7140),
+    ("Simpang Daan Mogot Batuceper", -6.1590, 106.6770),
+    ("Simpang Jatiuwung", -6.1960, 106.5790),
+    ("Simpang Cipondoh", -6.1790, 106.6840),
+    ("Simpang Pinang", -6.2170, 106.6650),
+    ("Simpang Karawaci", -6.1800, 106.6100),
+)

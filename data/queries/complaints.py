@@ -1,0 +1,171 @@
+"""Complaint figures, each one aggregation in the database returning a small result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from data.models import Complaint, District
+from data.queries.filters import ComplaintFilter
+from data.timebuckets import hours_between, wib_day, wib_midnight_utc, wib_today, wib_week
+
+CLOSE_WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class ComplaintKpis:
+    """The complaint tiles of the wall at one moment."""
+
+    open_backlog: int
+    late_open: int
+    backlog_median_age_h: float | None
+    received_today: int
+    closed_today: int
+    closed_within_sla_pct: float | None
+    median_close_h: float | None
+    p90_close_h: float | None
+
+
+def _count(conn: Connection, *where: object) -> int:
+    return int(conn.execute(select(func.count()).select_from(Complaint).where(*where)).scalar() or 0)
+
+
+def _quantiles(conn: Connection, expr: object, where: list, qs: tuple[float, ...]) -> list[float | None]:
+    """Exact quantiles by ordered offset, which both SQLite and PostgreSQL answer from the filtered rows."""
+    n = _count(conn, *where)
+    if n == 0:
+        return [None for _ in qs]
+    out = []
+    for q in qs:
+        offset = min(n - 1, max(0, int(round(q * (n - 1)))))
+        value = conn.execute(select(expr).select_from(Complaint).where(*where).order_by(expr).offset(offset).limit(1))
+        out.append(float(value.scalar()))
+    return out
+
+
+def complaint_kpis(engine: Engine, now: datetime, flt: ComplaintFilter | None = None) -> ComplaintKpis:
+    """Backlog, today's flow and closing performance as of `now` (naive UTC), under a filter."""
+    flt = flt or ComplaintFilter()
+    base = flt.clauses(include_time=False)
+    day_start = wib_midnight_utc(wib_today(now))
+    window_start = now - timedelta(days=CLOSE_WINDOW_DAYS)
+    still_open = Complaint.status != "closed"
+    with engine.connect() as conn:
+        open_backlog = _count(conn, still_open, Complaint.requested_at <= now, *base)
+        late_open = _count(conn, still_open, Complaint.due_at < now, *base)
+        received_today = _count(conn, Complaint.requested_at >= day_start, Complaint.requested_at <= now, *base)
+        closed_today = _count(conn, Complaint.closed_at >= day_start, Complaint.closed_at <= now, *base)
+        closed_window = [Complaint.closed_at >= window_start, Complaint.closed_at <= now, *base]
+        within = conn.execute(
+            select(func.count(), func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0)))
+            .select_from(Complaint)
+            .where(*closed_window)
+        ).one()
+        close_h = hours_between(Complaint.requested_at, Complaint.closed_at)
+        median_h, p90_h = _quantiles(conn, close_h, closed_window, (0.5, 0.9))
+        age_h = hours_between(Complaint.requested_at, now)
+        (age_median,) = _quantiles(conn, age_h, [still_open, Complaint.requested_at <= now, *base], (0.5,))
+    return ComplaintKpis(
+        open_backlog=open_backlog,
+        late_open=late_open,
+        backlog_median_age_h=age_median,
+        received_today=received_today,
+        closed_today=closed_today,
+        closed_within_sla_pct=(100.0 * within[1] / within[0]) if within[0] else None,
+        median_close_h=median_h,
+        p90_close_h=p90_h,
+    )
+
+
+def open_by_district(engine: Engine, now: datetime, flt: ComplaintFilter | None = None) -> pd.DataFrame:
+    """Open and late complaints per kecamatan, with the rate per 10,000 residents (all 13 rows, zeros kept)."""
+    flt = flt or ComplaintFilter()
+    counts = (
+        select(
+            Complaint.district_code.label("code"),
+            func.count().label("open"),
+            func.sum(case((Complaint.due_at < now, 1), else_=0)).label("late"),
+        )
+        .where(Complaint.status != "closed", Complaint.requested_at <= now, *flt.clauses(include_time=False))
+        .group_by(Complaint.district_code)
+        .subquery()
+    )
+    stmt = (
+        select(
+            District.code,
+            District.name,
+            District.population,
+            func.coalesce(counts.c.open, 0).label("open"),
+            func.coalesce(counts.c.late, 0).label("late"),
+        )
+        .join(counts, counts.c.code == District.code, isouter=True)
+        .order_by(District.code)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(
+            conn.execute(stmt).mappings().all(), columns=["code", "name", "population", "open", "late"]
+        )
+    frame["per_10k"] = (frame["open"] * 10_000 / frame["population"]).round(2)
+    return frame
+
+
+def counts_over_time(engine: Engine, flt: ComplaintFilter, by: str = "day") -> pd.DataFrame:
+    """Complaints received per WIB day (or week) and category within the filter."""
+    bucket = (wib_week if by == "week" else wib_day)(Complaint.requested_at).label("period")
+    stmt = (
+        select(bucket, Complaint.category, func.count().label("n"))
+        .where(*flt.clauses())
+        .group_by(bucket, Complaint.category)
+        .order_by(bucket)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["period", "category", "n"])
+
+
+def counts_by(engine: Engine, flt: ComplaintFilter, column: str) -> pd.DataFrame:
+    """Complaints within the filter grouped by one column (category, channel, status, agency, district_code)."""
+    col = getattr(Complaint, column)
+    stmt = (
+        select(col.label(column), func.count().label("n"))
+        .where(*flt.clauses())
+        .group_by(col)
+        .order_by(func.count().desc())
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=[column, "n"])
+
+
+def recent_complaints(
+    engine: Engine, now: datetime, limit: int = 20, flt: ComplaintFilter | None = None
+) -> pd.DataFrame:
+    """The newest complaints for the wall's stream: no personal fields, ever."""
+    flt = flt or ComplaintFilter()
+    stmt = (
+        select(
+            Complaint.id,
+            Complaint.category,
+            Complaint.status,
+            Complaint.channel,
+            Complaint.district_code,
+            District.name.label("district"),
+            Complaint.requested_at,
+            Complaint.due_at,
+            Complaint.description,
+        )
+        .join(District, District.code == Complaint.district_code, isouter=True)
+        .where(Complaint.requested_at <= now, *flt.clauses(include_time=False))
+        .order_by(Complaint.requested_at.desc())
+        .limit(limit)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).mappings().all())
+
+
+def received_between(engine: Engine, start: datetime, end: datetime, flt: ComplaintFilter | None = None) -> int:
+    flt = flt or ComplaintFilter()
+    with engine.connect() as conn:
+        return _count(conn, and_(Complaint.requested_at >= start, Complaint.requested_at < end), *flt.clauses(False))

@@ -1,0 +1,93 @@
+"""Sensor figures: each device's state now (from the latest-reading table) and hourly trends (from the rollup)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from data.models import ObservationHourly, Sensor, SensorLatest
+
+OFFLINE_AFTER_INTERVALS = 3
+STATES = ("normal", "warning", "danger", "offline")
+
+
+def sensor_states(engine: Engine, now: datetime, district: str | None = None, kind: str | None = None) -> pd.DataFrame:
+    """One row per active sensor: latest value, its age, and state (normal, warning, danger, offline)."""
+    stmt = (
+        select(
+            Sensor.id,
+            Sensor.name,
+            Sensor.kind,
+            Sensor.unit,
+            Sensor.lat,
+            Sensor.lon,
+            Sensor.district_code,
+            Sensor.warning_threshold,
+            Sensor.danger_threshold,
+            Sensor.expected_interval_s,
+            Sensor.snapshot_url,
+            Sensor.stream_url,
+            SensorLatest.value,
+            SensorLatest.observed_at,
+            SensorLatest.previous_value,
+        )
+        .join(SensorLatest, SensorLatest.sensor_id == Sensor.id, isouter=True)
+        .where(Sensor.active.is_(True))
+        .order_by(Sensor.kind, Sensor.id)
+    )
+    if district:
+        stmt = stmt.where(Sensor.district_code == district)
+    if kind:
+        stmt = stmt.where(Sensor.kind == kind)
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+    if frame.empty:
+        return frame
+    frame["observed_at"] = pd.to_datetime(frame["observed_at"])
+    frame["age_s"] = (pd.Timestamp(now) - frame["observed_at"]).dt.total_seconds()
+    frame["state"] = classify(frame, now)
+    frame["trend"] = np.sign((frame["value"] - frame["previous_value"]).fillna(0)).astype(int)
+    return frame
+
+
+def classify(frame: pd.DataFrame, now: datetime) -> np.ndarray:
+    """State per row: offline when silent for several intervals (or a camera reporting 0), else by thresholds."""
+    offline = frame["age_s"].isna() | (frame["age_s"] > OFFLINE_AFTER_INTERVALS * frame["expected_interval_s"])
+    offline |= (frame["kind"] == "cctv") & (frame["value"] < 0.5)
+    danger = frame["danger_threshold"].notna() & (frame["value"] >= frame["danger_threshold"])
+    warning = frame["warning_threshold"].notna() & (frame["value"] >= frame["warning_threshold"])
+    return np.select([offline, danger, warning], ["offline", "danger", "warning"], default="normal")
+
+
+def hourly_trend(engine: Engine, sensor_ids: list[str], start: datetime, end: datetime) -> pd.DataFrame:
+    """Hourly mean, min and max per sensor from the rollup table."""
+    if not sensor_ids:
+        return pd.DataFrame(columns=["sensor_id", "hour", "mean", "min", "max"])
+    stmt = (
+        select(
+            ObservationHourly.sensor_id,
+            ObservationHourly.hour,
+            (ObservationHourly.total / ObservationHourly.n).label("mean"),
+            ObservationHourly.min_value.label("min"),
+            ObservationHourly.max_value.label("max"),
+        )
+        .where(
+            ObservationHourly.sensor_id.in_(sensor_ids),
+            ObservationHourly.hour >= start,
+            ObservationHourly.hour < end,
+        )
+        .order_by(ObservationHourly.sensor_id, ObservationHourly.hour)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["sensor_id", "hour", "mean", "min", "max"])
+    frame["hour"] = pd.to_datetime(frame["hour"])
+    return frame
+
+
+def state_counts(states: pd.DataFrame) -> dict[str, int]:
+    """How many sensors are in each state (all four keys present)."""
+    counts = states["state"].value_counts() if not states.empty else pd.Series(dtype=int)
+    return {s: int(counts.get(s, 0)) for s in STATES}

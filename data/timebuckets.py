@@ -1,0 +1,146 @@
+"""SQL expressions that bucket UTC timestamps by WIB day, week, hour and weekday on SQLite and PostgreSQL.
+
+The database stores naive UTC; the city lives in WIB (UTC+7, no daylight saving), so every
+calendar grouping shifts by seven hours inside the database, never in pandas.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, timezone
+
+from sqlalchemy import Float, Integer, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+WIB = timezone(timedelta(hours=7), "WIB")
+WIB_OFFSET = timedelta(hours=7)
+
+
+class wib_day(FunctionElement):  # noqa: N801 - reads as a SQL function
+    """The WIB calendar day of a UTC timestamp as 'YYYY-MM-DD'."""
+
+    type = String()
+    inherit_cache = True
+
+
+class wib_week(FunctionElement):  # noqa: N801
+    """The Monday (WIB) that starts the week of a UTC timestamp, as 'YYYY-MM-DD'."""
+
+    type = String()
+    inherit_cache = True
+
+
+class wib_hour(FunctionElement):  # noqa: N801
+    """The WIB hour of day, 0-23."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+class wib_weekday(FunctionElement):  # noqa: N801
+    """The WIB weekday, 0 = Monday ... 6 = Sunday."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+class utc_hour_start(FunctionElement):  # noqa: N801
+    """The UTC hour a timestamp falls in (for hourly rollups)."""
+
+    inherit_cache = True
+
+
+class hours_between(FunctionElement):  # noqa: N801
+    """Hours from the first timestamp to the second, as a float."""
+
+    type = Float()
+    inherit_cache = True
+
+
+def _args(compiler, element, **kw) -> list[str]:  # noqa: ANN001
+    return [compiler.process(arg, **kw) for arg in element.clauses]
+
+
+@compiles(wib_day, "sqlite")
+def _wib_day_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "date({}, '+7 hours')".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_day, "postgresql")
+def _wib_day_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "to_char({} + interval '7 hours', 'YYYY-MM-DD')".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_week, "sqlite")
+def _wib_week_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "date({}, '+7 hours', '-6 days', 'weekday 1')".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_week, "postgresql")
+def _wib_week_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "to_char(date_trunc('week', {} + interval '7 hours'), 'YYYY-MM-DD')".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_hour, "sqlite")
+def _wib_hour_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "CAST(strftime('%H', {}, '+7 hours') AS INTEGER)".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_hour, "postgresql")
+def _wib_hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "CAST(EXTRACT(hour FROM {} + interval '7 hours') AS INTEGER)".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_weekday, "sqlite")
+def _wib_weekday_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "((CAST(strftime('%w', {}, '+7 hours') AS INTEGER) + 6) % 7)".format(*_args(compiler, element, **kw))
+
+
+@compiles(wib_weekday, "postgresql")
+def _wib_weekday_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "(CAST(EXTRACT(isodow FROM {} + interval '7 hours') AS INTEGER) - 1)".format(*_args(compiler, element, **kw))
+
+
+@compiles(utc_hour_start, "sqlite")
+def _hour_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "strftime('%Y-%m-%d %H:00:00.000000', {})".format(*_args(compiler, element, **kw))
+
+
+@compiles(utc_hour_start, "postgresql")
+def _hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "date_trunc('hour', {})".format(*_args(compiler, element, **kw))
+
+
+@compiles(hours_between, "sqlite")
+def _hours_between_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    start, end = _args(compiler, element, **kw)
+    return f"((julianday({end}) - julianday({start})) * 24.0)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_between_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    start, end = _args(compiler, element, **kw)
+    return f"(EXTRACT(epoch FROM ({end} - {start})) / 3600.0)"
+
+
+def to_wib(moment: datetime) -> datetime:
+    """A stored naive-UTC (or aware) datetime as an aware WIB datetime."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(WIB)
+
+
+def to_utc_naive(moment: datetime) -> datetime:
+    """Any aware datetime (or naive, taken as UTC) as the naive UTC the database stores."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def wib_midnight_utc(day: date) -> datetime:
+    """The naive UTC instant at which a WIB calendar day starts."""
+    return datetime.combine(day, time.min) - WIB_OFFSET
+
+
+def wib_today(now_utc: datetime) -> date:
+    return (now_utc + WIB_OFFSET).date()

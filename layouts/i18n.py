@@ -5,56 +5,29 @@ Numbers follow the locale (1.234,5 in Indonesian); times are shown in WIB.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import datetime
 
 from babel.numbers import format_decimal
 
 from data.timebuckets import to_wib
+from layouts import texts
 
 LANGS = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
-TEXT: dict[str, dict[str, str]] = {
-    "app_title": {"id": "Ruang Kendali Kota Tangerang", "en": "Tangerang City Operations Room"},
-    "wall": {"id": "Layar Dinding", "en": "Wall"},
-    "leader": {"id": "Pimpinan", "en": "Leaders"},
-    "analyst": {"id": "Analis", "en": "Analysts"},
-    "ops": {"id": "Operator", "en": "Operator"},
-    "city_score": {"id": "Skor Kota", "en": "City Score"},
-    "open_complaints": {"id": "Keluhan terbuka", "en": "Open complaints"},
-    "late_complaints": {"id": "Terlambat", "en": "Late"},
-    "received_today": {"id": "Masuk hari ini", "en": "Received today"},
-    "closed_today": {"id": "Selesai hari ini", "en": "Closed today"},
-    "within_sla": {"id": "Selesai sesuai SLA", "en": "Closed within SLA"},
-    "median_close": {"id": "Median penyelesaian", "en": "Median time to close"},
-    "p90_close": {"id": "P90 penyelesaian", "en": "P90 time to close"},
-    "backlog_age": {"id": "Usia median tunggakan", "en": "Median backlog age"},
-    "sensors_online": {"id": "Sensor daring", "en": "Sensors online"},
-    "active_alerts": {"id": "Peringatan aktif", "en": "Active alerts"},
-    "service_availability": {"id": "Ketersediaan layanan", "en": "Service availability"},
-    "hours": {"id": "jam", "en": "h"},
-    "stale": {"id": "BASI", "en": "STALE"},
-    "last_data": {"id": "data terakhir", "en": "last data"},
-    "ago": {"id": "lalu", "en": "ago"},
-    "minutes": {"id": "mnt", "en": "min"},
-    "no_data": {"id": "tidak ada data", "en": "no data"},
-    "reconnecting": {"id": "menyambung ulang", "en": "reconnecting"},
-    "city": {"id": "Seluruh kota", "en": "Whole city"},
-    "district": {"id": "Kecamatan", "en": "District"},
-    "subdistrict": {"id": "Kelurahan", "en": "Subdistrict"},
-    "category": {"id": "Kategori", "en": "Category"},
-    "channel": {"id": "Kanal", "en": "Channel"},
-    "status": {"id": "Status", "en": "Status"},
-    "agency": {"id": "Perangkat daerah", "en": "Agency"},
-    "normal": {"id": "Normal", "en": "Normal"},
-    "warning": {"id": "Waspada", "en": "Warning"},
-    "danger": {"id": "Bahaya", "en": "Danger"},
-    "offline": {"id": "Luring", "en": "Offline"},
-    "open": {"id": "Menunggu", "en": "Open"},
-    "acknowledged": {"id": "Diterima", "en": "Acknowledged"},
-    "in_progress": {"id": "Proses", "en": "In progress"},
-    "closed": {"id": "Selesai", "en": "Closed"},
-}
+
+def _load_texts() -> dict[str, dict[str, str]]:
+    """Merge the TEXT dicts of every module in layouts/texts (one per page, so pages never edit one file)."""
+    merged: dict[str, dict[str, str]] = {}
+    for info in pkgutil.iter_modules(texts.__path__):
+        module = importlib.import_module(f"{texts.__name__}.{info.name}")
+        merged.update(getattr(module, "TEXT", {}))
+    return merged
+
+
+TEXT = _load_texts()
 
 
 def lang_of(value: object) -> str:

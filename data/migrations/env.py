@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import data.all_models  # noqa: F401 - registers every table on Base.metadata
 from data.models import Base
 
 config = context.config

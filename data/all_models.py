@@ -1,0 +1,6 @@
+"""Imports every module that declares tables, so Alembic's autogenerate and create_all see them all.
+
+A new models module adds one import line here.
+"""
+
+from data import models  # noqa: F401

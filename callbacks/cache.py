@@ -1,0 +1,238 @@
+"""A cache keyed by data version, so forty open screens asking the same figure cost one query.
+
+A value is stored under its name, its arguments and the version of every data domain it reads
+(`data_versions`, bumped by every write in `data/ingest/sink.py`). A write therefore makes the old
+key unreachable at once, and a TTL near the refresh interval keeps time-dependent figures (ages,
+"late" counts) from outliving one refresh. In process by default; with `REDIS_URL` every worker
+shares values, and the versions themselves are read from the database at most once a second by
+the whole cluster (the first worker to look writes them to Redis for the others).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine
+
+from data.store import data_versions
+
+T = TypeVar("T")
+LOG = logging.getLogger(__name__)
+EXTRAS_KEY = "versioned_cache"
+DEFAULT_MAX_ENTRIES = 512
+REDIS_RETRY_S = 30.0
+
+
+class VersionedCache:
+    """Values keyed by (name, arguments, versions of the domains read), each living at most `ttl_s`."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        ttl_s: float = 10.0,
+        version_check_s: float = 1.0,
+        redis_url: str = "",
+        prefix: str = "cityops",
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+    ) -> None:
+        self.engine = engine
+        self.ttl_s = ttl_s
+        self.version_check_s = version_check_s
+        self.prefix = prefix
+        self.max_entries = max_entries
+        self.hits = 0
+        self.misses = 0
+        self._local: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._key_locks: dict[str, threading.Lock] = {}
+        self._versions: tuple[float, dict[str, int]] = (0.0, {})
+        self._redis_url = redis_url
+        self._redis = None
+        self._redis_pid: int | None = None
+        self._redis_retry_at = 0.0
+
+    # ------------------------------------------------------------------ versions
+
+    def versions(self) -> dict[str, int]:
+        """Every domain's version, read from the database (or Redis) at most once per `version_check_s`."""
+        checked_at, known = self._versions
+        if time.monotonic() - checked_at < self.version_check_s:
+            return known
+        fresh = self._shared_versions()
+        if fresh is None:
+            fresh = data_versions(self.engine)
+            self._publish_versions(fresh)
+        self._versions = (time.monotonic(), fresh)
+        return fresh
+
+    def forget_versions(self) -> None:
+        """Read versions again on the next call (a writer in this process just changed data)."""
+        self._versions = (0.0, {})
+        client = self._client()
+        if client is not None:
+            try:
+                client.delete(self._versions_key())
+            except Exception as exc:  # noqa: BLE001 - the cache never takes the wall down
+                self._redis_failed(exc)
+
+    # ------------------------------------------------------------------ values
+
+    def key(self, name: str, domains: Sequence[str], args: Sequence[Hashable]) -> str:
+        """The storage key: readable name, then a digest of the arguments and the domains' versions."""
+        versions = self.versions()
+        stamp = ",".join(f"{d}={versions.get(d, 0)}" for d in sorted(domains))
+        digest = hashlib.blake2b(repr((tuple(args), stamp)).encode(), digest_size=12).hexdigest()
+        return f"{self.prefix}:{name}:{digest}"
+
+    def get_or_compute(
+        self, name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable, ttl_s: float | None = None
+    ) -> T:
+        """The cached value for this name, arguments and data versions, computing it once when missing."""
+        key = self.key(name, domains, args)
+        ttl = self.ttl_s if ttl_s is None else ttl_s
+        found, value = self._get(key)
+        if found:
+            self.hits += 1
+            return value
+        with self._lock_for(key):  # one computation per key per process, however many screens ask
+            found, value = self._get(key)
+            if found:
+                self.hits += 1
+                return value
+            self.misses += 1
+            value = compute()
+            self._set(key, value, ttl)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._local.clear()
+        self._versions = (0.0, {})
+
+    # ------------------------------------------------------------------ storage
+
+    def _get(self, key: str) -> tuple[bool, Any]:
+        now = time.monotonic()
+        with self._lock:
+            entry = self._local.get(key)
+            if entry is not None:
+                if entry[0] > now:
+                    self._local.move_to_end(key)
+                    return True, entry[1]
+                del self._local[key]
+        client = self._client()
+        if client is None:
+            return False, None
+        try:
+            raw, left_ms = client.pipeline().get(key).pttl(key).execute()
+        except Exception as exc:  # noqa: BLE001
+            self._redis_failed(exc)
+            return False, None
+        if raw is None:
+            return False, None
+        value = pickle.loads(raw)  # noqa: S301 - written by this app's own workers to its own Redis
+        self._remember(key, value, max(0.0, (left_ms or 0) / 1000))
+        return True, value
+
+    def _set(self, key: str, value: Any, ttl: float) -> None:  # noqa: ANN401 - any picklable value
+        self._remember(key, value, ttl)
+        client = self._client()
+        if client is None:
+            return
+        try:
+            client.set(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), px=max(1, int(ttl * 1000)))
+        except Exception as exc:  # noqa: BLE001
+            self._redis_failed(exc)
+
+    def _remember(self, key: str, value: Any, ttl: float) -> None:  # noqa: ANN401
+        with self._lock:
+            self._local[key] = (time.monotonic() + ttl, value)
+            self._local.move_to_end(key)
+            while len(self._local) > self.max_entries:  # weeks on the wall: never grow without bound
+                self._local.popitem(last=False)
+
+    def _lock_for(self, key: str) -> threading.Lock:
+        with self._lock:
+            if len(self._key_locks) > 4 * self.max_entries:
+                self._key_locks = {k: v for k, v in self._key_locks.items() if v.locked()}
+            return self._key_locks.setdefault(key, threading.Lock())
+
+    # ------------------------------------------------------------------ redis
+
+    def _client(self):  # noqa: ANN202 - redis.Redis or None
+        """The Redis client of this process (a forked worker opens its own connection)."""
+        if not self._redis_url or time.monotonic() < self._redis_retry_at:
+            return None
+        if self._redis is None or self._redis_pid != os.getpid():
+            import redis
+
+            self._redis = redis.Redis.from_url(self._redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+            self._redis_pid = os.getpid()
+        return self._redis
+
+    def _versions_key(self) -> str:
+        return f"{self.prefix}:data_versions"
+
+    def _shared_versions(self) -> dict[str, int] | None:
+        client = self._client()
+        if client is None:
+            return None
+        try:
+            raw = client.hgetall(self._versions_key())
+        except Exception as exc:  # noqa: BLE001
+            self._redis_failed(exc)
+            return None
+        if not raw:
+            return None
+        return {k.decode(): int(v) for k, v in raw.items() if k != b"_"}
+
+    def _publish_versions(self, versions: dict[str, int]) -> None:
+        client = self._client()
+        if client is None:
+            return
+        try:
+            pipe = client.pipeline()
+            pipe.hset(self._versions_key(), mapping={"_": 1, **versions})
+            pipe.pexpire(self._versions_key(), max(1, int(self.version_check_s * 1000)))
+            pipe.execute()
+        except Exception as exc:  # noqa: BLE001
+            self._redis_failed(exc)
+
+    def _redis_failed(self, exc: Exception) -> None:
+        """Fall back to this process's memory; the figures stay right, only sharing is lost."""
+        LOG.warning("redis cache unavailable (%s: %s); in-process cache for 30 s", type(exc).__name__, exc)
+        self._redis = None
+        self._redis_retry_at = time.monotonic() + REDIS_RETRY_S
+
+
+def cache_for(extras: dict[str, object], engine: Engine, *, ttl_s: float, redis_url: str = "") -> VersionedCache:
+    """The cache kept in a running app's extras (created on first use, so each worker has its own)."""
+    cache = extras.get(EXTRAS_KEY)
+    if not isinstance(cache, VersionedCache):
+        cache = VersionedCache(engine, ttl_s=ttl_s, redis_url=redis_url)
+        extras[EXTRAS_KEY] = cache
+    return cache
+
+
+def cached(name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable) -> T:
+    """Inside a callback: the running app's cached value for `name` and `args`, computed when missing.
+
+    Example: `cached("snapshot", ("complaints", "observations"), lambda: city_snapshot(...), district)`.
+    """
+    from callbacks.context import runtime
+
+    rt = runtime()
+    cache = cache_for(rt.extras, rt.engine, ttl_s=float(rt.settings.refresh_seconds), redis_url=rt.settings.redis_url)
+    return cache.get_or_compute(name, domains, compute, *args)
+
+
+__all__ = ["VersionedCache", "cache_for", "cached"]

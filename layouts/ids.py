@@ -19,10 +19,57 @@ WALL_TAKEOVER = "wall-takeover"  # the danger alert that took over the playlist,
 # leader
 LEADER_PARAMS = "leader-params"
 LEADER_BODY = "leader-body"
+LEADER_TICK = "leader-tick"
+LEADER_SPARK = "leader-score-trend"
+LEADER_SUMMARY = "leader-summary"
+LEADER_RANKING = "leader-ranking"
+LEADER_DETAIL_PARAMS = "leader-detail-params"
+LEADER_DETAIL_BODY = "leader-detail-body"
 
 # analyst
 ANALYST_PARAMS = "analyst-params"
 ANALYST_BODY = "analyst-body"
+ANALYST_URL = "analyst-url"  # the page's own Location: filters write its query string (history entries)
+ANALYST_FILTER = "analyst-filter"  # the validated filter every chart and the grid read
+ANALYST_RANGE = "analyst-range"  # preset: today, 7d, 30d, month, custom
+ANALYST_DATES = "analyst-dates"
+ANALYST_DISTRICT = "analyst-district"
+ANALYST_SUBDISTRICT = "analyst-subdistrict"
+ANALYST_CATEGORY = "analyst-category"
+ANALYST_CHANNEL = "analyst-channel"
+ANALYST_STATUS = "analyst-status"
+ANALYST_AGENCY = "analyst-agency"
+ANALYST_KIND = "analyst-kind"
+ANALYST_BUCKET = "analyst-bucket"  # by day or by week
+ANALYST_CHIPS = "analyst-chips"
+ANALYST_RESET = "analyst-reset"
+ANALYST_ERROR = "analyst-error"
+ANALYST_GRID = "analyst-grid"
+ANALYST_COUNT = "analyst-count"
+ANALYST_EXPORT_CSV = "analyst-export-csv"
+ANALYST_EXPORT_XLSX = "analyst-export-xlsx"
+ANALYST_DETAIL = "analyst-detail"
+ANALYST_DETAIL_BODY = "analyst-detail-body"
+ANALYST_CHARTS = (
+    "map",
+    "over_time",
+    "by_category",
+    "by_channel",
+    "close_by_agency",
+    "heatmap",
+    "backlog_age",
+    "sensor_vs_complaints",
+)
+
+
+def analyst_chart(name: str) -> str:
+    """The id of one analyst chart's dcc.Graph, e.g. analyst-chart-heatmap."""
+    return f"analyst-chart-{name}"
+
+
+def analyst_chip(key: str, value: str) -> dict[str, str]:
+    """A removable filter chip (pattern-matching id: which filter, which value)."""
+    return {"type": "analyst-chip", "key": key, "value": value}
 
 
 def kpi_value(key: str) -> str:

@@ -91,6 +91,18 @@ class Service(Base):
     connected_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class ServiceCoverageMonth(Base):
+    """How many city applications were registered, connected and partly connected in a WIB month."""
+
+    __tablename__ = "service_coverage_history"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, doc="YYYY-MM (WIB)")
+    total: Mapped[int] = mapped_column(Integer)
+    connected: Mapped[int] = mapped_column(Integer)
+    partial: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ServiceMetric(Base):
     """A service's figures over one period (a day by default)."""
 
@@ -178,6 +190,7 @@ class Sensor(Base):
     network: Mapped[str | None] = mapped_column(String(64), nullable=True)
     stream_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     snapshot_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    snapshot_interval_s: Mapped[int | None] = mapped_column(Integer, nullable=True, doc="camera image refresh")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 

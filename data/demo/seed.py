@@ -13,6 +13,7 @@ from sqlalchemy import Engine, delete, insert, text
 from data import models
 from data.bulk import copy_rows
 from data.demo import catalog
+from data.demo.estate import seed_estate
 from data.demo.generate import (
     CityWeather,
     DemoSpec,
@@ -118,6 +119,7 @@ def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) 
     n_complaints = _write_complaints(engine, complaints, progress)
 
     _write_feed_status(engine, sensors, interval)
+    seed_estate(engine, spec.end, spec.days, spec.seed)  # the other ~150 applications, coverage, cameras
     with engine.begin() as conn:
         bump_data_version(conn, "complaints", "observations", "services", "sensors")
     return SeedReport(n_complaints, n_obs, len(sensors), len(metrics), time.perf_counter() - started)

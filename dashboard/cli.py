@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dashboard.commands import seed, serve, simulate
+from dashboard.commands import seed, serve, simulate, tokens, users
 
-COMMANDS = (serve, seed, simulate)
+COMMANDS = (serve, seed, simulate, users, tokens)
 
 
 def build_parser() -> argparse.ArgumentParser:

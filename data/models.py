@@ -129,6 +129,7 @@ class Complaint(Base):
         Index("ix_complaints_district_requested", "district_code", "requested_at"),
         Index("ix_complaints_category_requested", "category", "requested_at"),
         Index("ix_complaints_closed", "closed_at"),
+        Index("ix_complaints_closed_cover", "closed_at", "requested_at", "due_at"),  # revision p001_perf_indexes
         Index("ix_complaints_status_due", "status", "due_at"),
     )
 

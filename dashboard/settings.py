@@ -43,6 +43,10 @@ class Settings:
     alert_rules_path: Path = field(default=PROJECT_ROOT / "data" / "config" / "alert_rules.yaml")
     demo_on_empty: bool = True
     max_request_bytes: int = 10 * 1024 * 1024
+    session_hours: int = 12
+    cookie_secure: str = "auto"
+    trust_proxy: int = 0
+    csp_extra_sources: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,6 +67,10 @@ class Settings:
             alert_rules_path=Path(_env_str("ALERT_RULES_FILE", str(base.alert_rules_path))),
             demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),
             max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
+            session_hours=max(1, _env_int("SESSION_HOURS", base.session_hours)),
+            cookie_secure=_env_str("COOKIE_SECURE", base.cookie_secure).lower(),
+            trust_proxy=max(0, _env_int("TRUST_PROXY", base.trust_proxy)),
+            csp_extra_sources=_env_str("CSP_EXTRA_SOURCES", base.csp_extra_sources),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -16,6 +16,10 @@ from data import geography, sla
 from data.demo import catalog, weather
 
 STORM_HOURS_BEFORE_END = 9
+# The flood scenario: one Cisadane gauge passes danger level and people nearby report flooding.
+FLOOD_GAUGE = "water-level-001"
+FLOOD_SURGE_CM = 70.0
+FLOOD_REPORTS_PER_SPOT = (3, 2, 1, 1, 2)
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ def observation_series(
 ) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
     """Yield (sensor_id, times as datetime64[us], values) per sensor."""
     offline = _offline_tail(rng, sensors, interval_s)
+    offline.pop(FLOOD_GAUGE, None)  # the flood scenario's gauge keeps reporting
     span = int((spec.end - spec.start).total_seconds())
     hour_pos = {c: i for i, c in enumerate(wx.district_codes)}
     city_mean_rain = wx.rain.mean(axis=1)
@@ -142,6 +147,8 @@ def observation_series(
         wib_hour = ((offsets // 3600) + spec.start.hour + 7) % 24
         weekday = (times.astype("datetime64[D]").astype(np.int64) - 4) % 7  # 0 = Monday
         values = _values_for(s.kind, rng, hour_idx, rain_here, city_mean_rain, wib_hour, weekday, s.id)
+        if s.id == FLOOD_GAUGE:
+            values = np.round(values + flood_surge((span - offsets) / 3600), 1)
         yield s.id, times, values
 
 
@@ -319,6 +326,60 @@ def _add_text(frame: pd.DataFrame, rng: np.random.Generator, c_idx: np.ndarray) 
     frame["source"] = "laksa"
     frame["source_id"] = pd.Series(year).str.cat(pd.Series(np.arange(1, n + 1)).astype(str).str.zfill(7), sep="-")
     frame["source_id"] = "TNG-" + frame["source_id"]
+
+
+def flood_surge(hours_before_end: np.ndarray) -> np.ndarray:
+    """Extra cm at the flood gauge: the sluice upstream opened after the storm, so it passes danger level."""
+    return FLOOD_SURGE_CM * np.clip((4.0 - hours_before_end) / 3.0, 0.0, 1.0)
+
+
+def flood_reports(spec: DemoSpec, sensors: pd.DataFrame) -> pd.DataFrame:
+    """The flood scenario's reports: flooding near the gauge in the last hours, some spots reported twice."""
+    rng = np.random.default_rng(spec.seed + 1)  # its own stream, so the rest of the city stays as it was
+    gauge = sensors.loc[sensors["id"] == FLOOD_GAUGE].iloc[0]
+    spots = len(FLOOD_REPORTS_PER_SPOT)
+    bearing, dist_m = rng.uniform(0, 2 * np.pi, spots), rng.uniform(300, 1500, spots)
+    spot = np.repeat(np.arange(spots), FLOOD_REPORTS_PER_SPOT)
+    n = len(spot)
+    north = dist_m[spot] * np.cos(bearing[spot]) + rng.normal(0, 30, n)
+    east = dist_m[spot] * np.sin(bearing[spot]) + rng.normal(0, 30, n)
+    lat = gauge["lat"] + north / 111_320
+    lon = gauge["lon"] + east / (111_320 * np.cos(np.radians(gauge["lat"])))
+    end = np.datetime64(spec.end, "us")
+    requested = end - (rng.uniform(0.2, 3.0, n) * 3.6e9).astype("timedelta64[us]")
+    district, sub = geography.locator().locate(lat, lon)
+    ack = np.where(rng.random(n) < 0.3, requested + np.timedelta64(20, "m"), np.datetime64("NaT", "us"))
+    ack = np.where(ack > end, np.datetime64("NaT", "us"), ack)
+    nat = np.full(n, np.datetime64("NaT", "us"))
+    texts = catalog.DESCRIPTIONS["banjir"]
+    first = np.array(catalog.FIRST_NAMES)[rng.integers(0, len(catalog.FIRST_NAMES), n)]
+    last = np.array(catalog.LAST_NAMES)[rng.integers(0, len(catalog.LAST_NAMES), n)]
+    return pd.DataFrame(
+        {
+            "category": "banjir",
+            "requested_at": requested,
+            "lat": np.round(lat, 6),
+            "lon": np.round(lon, 6),
+            "district_code": district,
+            "subdistrict_code": sub,
+            "outside_city": district == None,  # noqa: E711 - elementwise on an object array
+            "acknowledged_at": ack,
+            "in_progress_at": nat,
+            "closed_at": nat,
+            "status": np.where(np.isnat(ack), "open", "acknowledged"),
+            "updated_at": np.where(np.isnat(ack), requested, ack),
+            "agency": "BPBD",
+            "channel": rng.choice(["whatsapp", "call_112", "app", "social_media"], n),
+            "service_code": "banjir",
+            "due_at": sla.due_times(requested, np.full(n, catalog.CATEGORY_BY_CODE["banjir"].sla_working_days)),
+            "address": [f"{catalog.STREETS[i % len(catalog.STREETS)]} No. {10 + i}" for i in spot],
+            "description": [f"{texts[i % len(texts)]}, dekat {gauge['name']}" for i in range(n)],
+            "reporter_name": [f"{a} {b}" for a, b in zip(first, last, strict=True)],
+            "reporter_phone": ["08" + str(x) for x in rng.integers(1_100_000_000, 1_999_999_999, n)],
+            "source": "laksa",
+            "source_id": [f"TNG-FLOOD-{spec.end:%Y%m%d}-{i + 1:03d}" for i in range(n)],
+        }
+    )
 
 
 # ---------------------------------------------------------------- services

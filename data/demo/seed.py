@@ -21,6 +21,7 @@ from data.demo.generate import (
     build_sensors,
     build_service_metrics,
     build_weather,
+    flood_reports,
     observation_interval_s,
     observation_series,
 )
@@ -32,6 +33,11 @@ Progress = Callable[[str, int], None]
 
 # Tables in the order they can be emptied without breaking foreign keys.
 CITY_TABLES = (
+    "incident_members",
+    "ops_audit",
+    "webhook_deliveries",
+    "alerts",
+    "incidents",
     "complaint_status_history",
     "complaints",
     "observations_hourly",
@@ -116,13 +122,25 @@ def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) 
 
     river_districts = set(sensors.loc[sensors["kind"] == "water_level", "district_code"].dropna())
     complaints = build_complaints(spec, rng, wx, river_districts)
+    complaints = pd.concat([complaints, flood_reports(spec, sensors)], ignore_index=True)
     n_complaints = _write_complaints(engine, complaints, progress)
 
     _write_feed_status(engine, sensors, interval)
     seed_estate(engine, spec.end, spec.days, spec.seed)  # the other ~150 applications, coverage, cameras
     with engine.begin() as conn:
         bump_data_version(conn, "complaints", "observations", "services", "sensors")
+    _evaluate_alerts(engine, spec)
     return SeedReport(n_complaints, n_obs, len(sensors), len(metrics), time.perf_counter() - started)
+
+
+def _evaluate_alerts(engine: Engine, spec: DemoSpec) -> None:
+    """Raise the alerts and incidents the seeded city deserves at `end`; seeding never sends webhooks."""
+    from dataclasses import replace
+
+    from data.alerts.config import installed
+    from data.alerts.evaluate import evaluate
+
+    evaluate(engine, spec.end, replace(installed(), webhook_urls=()))
 
 
 def _write_services(engine: Engine) -> dict[str, int]:

@@ -10,7 +10,7 @@ from callbacks import analyst as analyst_callbacks
 from callbacks import leader as leader_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.context import RUNTIME_KEY
-from dashboard import api
+from dashboard import api, auth, security
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
 from data.places import prepare_store
@@ -23,6 +23,8 @@ PAGES = (
     ("wall", "/wall", wall.layout),
     ("wall_screen", "/wall/<screen>", wall.screen_layout),
     ("leader", "/leader", leader.layout),
+    ("leader_district", "/leader/district/<code>", leader.district_layout),
+    ("leader_agency", "/leader/agency/<code>", leader.agency_layout),
     ("analyst", "/analyst", analyst.layout),
 )
 
@@ -61,5 +63,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     for module in (wall_callbacks, leader_callbacks, analyst_callbacks):
         module.register(app)
     api.register(app.server)
+    security.init_app(app, settings)
+    auth.init_app(app, runtime)  # refuses unsafe starts; login/admin pages; checks every request
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
     return app

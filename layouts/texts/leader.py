@@ -1,0 +1,46 @@
+"""Words of the leaders' briefing and its district and agency pages."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "leader_title": {"id": "Ringkasan Pimpinan", "en": "Leaders' briefing"},
+    "leader_updated": {"id": "Diperbarui", "en": "Updated"},
+    "leader_summary": {"id": "Ringkasan", "en": "Summary"},
+    "leader_trend_14d": {"id": "14 hari terakhir", "en": "Last 14 days"},
+    "leader_vs_week": {"id": "vs minggu lalu", "en": "vs last week"},
+    "leader_vs_month": {"id": "vs bulan lalu", "en": "vs last month"},
+    "leader_top": {"id": "5 ukuran terbaik", "en": "Top 5 measures"},
+    "leader_bottom": {"id": "5 ukuran perlu tindak lanjut", "en": "Bottom 5: follow up"},
+    "leader_target": {"id": "target", "en": "target"},
+    "leader_score": {"id": "skor", "en": "score"},
+    "leader_alerts_none": {"id": "Tidak ada peringatan aktif", "en": "No active alerts"},
+    "leader_ranking_districts": {"id": "Peringkat kecamatan", "en": "District ranking"},
+    "leader_ranking_agencies": {"id": "Peringkat perangkat daerah", "en": "Agency ranking"},
+    "leader_per_10k": {"id": "terbuka/10rb warga", "en": "open/10k residents"},
+    "leader_sla": {"id": "SLA", "en": "SLA"},
+    "leader_back": {"id": "Kembali ke ringkasan", "en": "Back to briefing"},
+    "leader_now": {"id": "Sekarang", "en": "Now"},
+    "leader_last_week": {"id": "Minggu lalu", "en": "Last week"},
+    "leader_last_month": {"id": "Bulan lalu", "en": "Last month"},
+    "leader_kpis": {"id": "Indikator", "en": "Indicators"},
+    "leader_top_categories": {"id": "Kategori keluhan teratas (30 hari)", "en": "Top complaint categories (30 days)"},
+    "leader_sensors": {"id": "Sensor", "en": "Sensors"},
+    "leader_sensors_none": {"id": "Tidak ada sensor di wilayah ini", "en": "No sensors in this area"},
+    "leader_late": {"id": "Keluhan terlambat", "en": "Late complaints"},
+    "leader_late_none": {"id": "Tidak ada keluhan terlambat", "en": "No late complaints"},
+    "leader_late_by": {"id": "terlambat", "en": "late by"},
+    "leader_days": {"id": "hari", "en": "days"},
+    "leader_by_district": {"id": "Per kecamatan", "en": "By district"},
+    "leader_not_found": {"id": "Tidak ditemukan", "en": "Not found"},
+    "leader_not_found_body": {
+        "id": "Kode ini tidak dikenal. Pilih dari daftar di ringkasan.",
+        "en": "This code is not known. Choose one from the briefing's lists.",
+    },
+    "leader_open_analyst": {"id": "Buka di analis", "en": "Open in analyst"},
+    "leader_per_10k_long": {"id": "Keluhan terbuka per 10.000 warga", "en": "Open per 10,000 residents"},
+    "leader_median_close_h": {"id": "Median penyelesaian (jam)", "en": "Median time to close (h)"},
+    "leader_error": {
+        "id": "Data tidak dapat dimuat; mencoba lagi pada pembaruan berikutnya.",
+        "en": "Figures could not be loaded; retrying at the next refresh.",
+    },
+}

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Engine, select, tuple_
 
 from data import geography, sla
+from data.alerts.evaluate import after_ingest
 from data.bulk import copy_rows
 from data.feeds import COMPLAINTS_FEED, mark_feed, sensor_feed
 from data.models import Complaint, ComplaintStatusChange, Observation, Sensor
@@ -74,6 +75,7 @@ def store_observations(engine: Engine, rows: Sequence[tuple[str, datetime, float
         for kind, at in newest.items():
             mark_feed(conn, sensor_feed(kind), at, count[kind])
         bump_data_version(conn, "observations")
+    after_ingest(engine, sensor_ids=sensor_ids)  # alert rules; never raises
     return StoreResult(inserted=inserted, unchanged=len(rows) - inserted)
 
 
@@ -143,6 +145,7 @@ def store_complaints(engine: Engine, records: Sequence[dict], actor: str | None 
             result.ids.append(current.id)
         mark_feed(conn, COMPLAINTS_FEED, newest, len(prepared))
         bump_data_version(conn, "complaints")
+    after_ingest(engine, complaints=True)  # alert rules; never raises
     return result
 
 

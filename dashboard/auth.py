@@ -1,0 +1,303 @@
+"""Who is asking, and may they: sessions, device tokens, login/logout, and one server-side check per request.
+
+Every request passes `guard` (a Flask before_request): pages by path, Dash callbacks by their output ids
+and the page they render (data/auth/access.py holds the one table). Hiding a link is never the check.
+Principals are cached for a few seconds per process; while the database is unreachable the last known
+answer stands, so wall screens keep their last figures instead of falling to an error or a login page.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import dash
+from dash import Dash
+from flask import Response, current_app, g, jsonify, redirect, request, session
+from markupsafe import escape
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.runtime import Runtime
+from dashboard.settings import Settings
+from data.auth import access, tokens, users
+from data.auth.events import record_event
+from data.auth.roles import OPEN_DEMO, Principal
+from layouts import login
+from layouts.i18n import t
+
+AUTH_KEY = "auth"
+CACHE_SECONDS = 10.0
+WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "dev", "development", "default", "test", "password"})
+MIN_SECRET_LENGTH = 32
+LANDING = {"wall": "/wall", "leader": "/leader", "analyst": "/analyst", "operator": "/ops", "admin": "/admin"}
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+T = TypeVar("T")
+
+
+class StartupRefusedError(ValueError):
+    """The app would be open to a network it must not be open to; the message says why and what to do."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def secret_problem(secret: str) -> str | None:
+    if not secret:
+        return "SECRET_KEY is not set"
+    if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
+        return f"SECRET_KEY is a default or weak value (use {MIN_SECRET_LENGTH}+ random characters)"
+    return None
+
+
+def startup_problems(settings: Settings, engine) -> list[str]:  # noqa: ANN001 - an Engine
+    """Why the app must not start on this address; empty on loopback (the open demo) or when all is set."""
+    if is_loopback(settings.host):
+        return []
+    problems = []
+    if users.active_user_count(engine) == 0:
+        problems.append(
+            f"no users are configured and it is bound to {settings.host}, so anyone on the network would have "
+            "full access: add one with `python -m dashboard users add NAME --role admin`, or bind to 127.0.0.1"
+        )
+    weak = secret_problem(settings.secret_key)
+    if weak:
+        problems.append(
+            f"{weak}: sessions could be forged; set one, e.g. "
+            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    return problems
+
+
+class PrincipalCache:
+    """Short-lived answers per process; the last known answer stands while the database is unreachable."""
+
+    def __init__(self, seconds: float = CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._items: dict[object, tuple[object, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: object, load: Callable[[], T]) -> T:
+        now = time.monotonic()
+        hit = self._items.get(key)
+        if hit is not None and now - hit[1] < self.seconds:
+            return hit[0]  # type: ignore[return-value]
+        try:
+            value = load()
+        except SQLAlchemyError:
+            if hit is not None:
+                return hit[0]  # type: ignore[return-value]
+            raise
+        with self._lock:
+            self._items[key] = (value, now)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+def init_app(app: Dash, runtime: Runtime) -> None:
+    """Refuse unsafe starts, set the session cookie, and put `guard` in front of every request."""
+    settings = runtime.settings
+    problems = startup_problems(settings, runtime.engine)
+    if problems:
+        raise StartupRefusedError("refusing to start: " + "; ".join(problems))
+    server = app.server
+    # On loopback without SECRET_KEY a random key per process is safe: nobody else can reach the sessions.
+    server.secret_key = settings.secret_key or secrets.token_urlsafe(48)
+    secure = settings.cookie_secure in ("1", "true", "yes") or (
+        settings.cookie_secure == "auto" and not is_loopback(settings.host)
+    )
+    server.config.update(
+        SESSION_COOKIE_NAME="city_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        # The cookie lives long so a wall's device session survives for months; a person's session
+        # ends after SESSION_HOURS, checked on the server from the time it was issued.
+        PERMANENT_SESSION_LIFETIME=timedelta(days=400),
+        SESSION_REFRESH_EACH_REQUEST=False,
+    )
+    runtime.extras[AUTH_KEY] = PrincipalCache()
+    dash.register_page("login", path="/login", layout=login.layout, title=t("login_title", settings.default_lang))
+    server.before_request(guard)
+    server.add_url_rule("/auth/login", "auth_login", login_post, methods=["POST"])
+    server.add_url_rule("/auth/logout", "auth_logout", logout, methods=["GET", "POST"])
+    server.add_url_rule("/auth/whoami", "auth_whoami", whoami)
+
+
+def _runtime() -> Runtime:
+    from callbacks.context import RUNTIME_KEY
+
+    return current_app.extensions[RUNTIME_KEY]
+
+
+def _cache() -> PrincipalCache:
+    return _runtime().extras[AUTH_KEY]  # type: ignore[return-value]
+
+
+def open_demo_active() -> bool:
+    """No active users and bound to loopback: the demo runs without login."""
+    rt = _runtime()
+    if not is_loopback(rt.settings.host):
+        return False
+    return _cache().get("user_count", lambda: users.active_user_count(rt.engine)) == 0
+
+
+def current_principal() -> Principal | None:
+    """Who is asking (set by `guard` for this request)."""
+    return g.get("city_principal")
+
+
+def _load_principal() -> Principal | None:
+    rt = _runtime()
+    cache = _cache()
+    if "dev" in session:
+        token_id = int(session["dev"])
+        info = cache.get(("dev", token_id), lambda: tokens.token_by_id(rt.engine, token_id, "device"))
+        if info is not None:
+            return Principal(name=f"device:{info.name}", role=info.scopes[0], kind="device", token_id=info.id)
+        session.clear()
+    elif "uid" in session:
+        uid, epoch, issued = int(session["uid"]), int(session.get("ep", -1)), float(session.get("at", 0))
+        if time.time() - issued < rt.settings.session_hours * 3600:
+            found = cache.get(("uid", uid, epoch), lambda: users.session_principal(rt.engine, uid, epoch))
+            if found is not None:
+                return found
+        session.clear()
+    if open_demo_active():
+        return OPEN_DEMO
+    return None
+
+
+def guard() -> Response | None:
+    """The one server-side check in front of every page, callback and route."""
+    path = request.path
+    if request.method in UNSAFE_METHODS and not path.startswith("/api/v1/") and not _same_origin():
+        return _refuse(403, "cross-site request refused")
+    if request.method == "GET" and request.args.get("token") and not path.startswith(("/api/", "/auth/")):
+        return _device_login(request.args["token"])
+    permission = access.path_permission(path)
+    if permission == "ingest":
+        return None  # bearer tokens, checked per feed by dashboard.api_auth.check_ingest_token
+    principal = _load_principal()
+    g.city_principal = principal
+    needed = {permission} - {access.PUBLIC}
+    if path == "/_dash-update-component":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return _refuse(400, "malformed callback request")
+        needed = access.callback_permissions(access.parse_output_ids(body), access.flat_inputs(body))
+    if not needed or (principal is not None and all(principal.may(p) for p in needed)):
+        return None
+    if principal is None and request.method == "GET" and path != "/_dash-update-component":
+        if path.startswith(("/api/", "/open311/")):
+            return _refuse(401, "authentication required")
+        query = urlencode({"next": request.full_path.rstrip("?")})
+        return redirect(f"/login?{query}", 303)
+    if principal is not None and path != "/_dash-update-component":
+        _log_denied(principal, path)
+    return _refuse(401 if principal is None else 403, "not allowed")
+
+
+def _same_origin() -> bool:
+    """Browsers send Origin on cross-site POSTs; one that names another host is refused (CSRF)."""
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.host
+
+
+def _device_login(plain: str) -> Response:
+    """A wall URL with ?token=... becomes a device session; the token is then dropped from the address bar."""
+    info = tokens.verify_token(_runtime().engine, "device", plain)
+    if info is None:
+        return _refuse(401, "this screen's device token is unknown, expired or revoked: ask an administrator")
+    session.clear()
+    session.permanent = True
+    session["dev"] = info.id
+    args = {k: v for k, v in request.args.items(multi=True) if k != "token"}
+    return redirect(request.path + (f"?{urlencode(args)}" if args else ""), 303)
+
+
+def _refuse(status: int, reason: str) -> Response:
+    if request.path.startswith(("/_dash-", "/api/", "/open311/", "/auth/")) or request.is_json:
+        response = jsonify({"error": reason, "status": status})
+    else:
+        response = Response(
+            f"<!doctype html><title>{status}</title><h1>{status}</h1><p>{escape(reason)}</p>"
+            '<p><a href="/login">Masuk / Log in</a></p>',
+            mimetype="text/html",
+        )
+    response.status_code = status
+    return response
+
+
+def _log_denied(principal: Principal, path: str) -> None:
+    try:
+        with _runtime().engine.begin() as conn:
+            record_event(conn, "denied", actor=principal.name, subject=path[:120], ip=request.remote_addr, ok=False)
+    except SQLAlchemyError:
+        pass  # the refusal stands even when it cannot be logged
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never //host, a scheme, or the login page itself), else ''."""
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or len(target) > 500:
+        return ""
+    if any(ord(c) < 32 for c in target) or target.startswith(("/login", "/auth/")):
+        return ""
+    parts = urlsplit(target)
+    return "" if parts.scheme or parts.netloc else target
+
+
+def login_post() -> Response:
+    """Form POST from /login: check the password (rate-limited), start a fresh session, go where asked."""
+    form = request.form
+    nxt = safe_next(form.get("next"))
+    lang = "en" if form.get("lang") == "en" else "id"
+    result = users.authenticate(
+        _runtime().engine, form.get("username", "")[:64], form.get("password", "")[:300], request.remote_addr
+    )
+    if result.principal is None:
+        query = {"error": result.reason, "lang": lang} | ({"next": nxt} if nxt else {})
+        return redirect(f"/login?{urlencode(query)}", 303)
+    session.clear()
+    session.permanent = True
+    session.update(uid=result.principal.user_id, ep=result.epoch, at=time.time())
+    return redirect(nxt or LANDING.get(result.principal.role, "/wall"), 303)
+
+
+def logout() -> Response:
+    session.clear()
+    return redirect("/login?out=1", 303)
+
+
+def whoami() -> Response:
+    """Who the browser is logged in as (for the login and admin pages and for tests)."""
+    p = current_principal()
+    if p is None:
+        return jsonify({"authenticated": False, "open_demo": False})
+    return jsonify(
+        {
+            "authenticated": p.kind != "open",
+            "open_demo": p.kind == "open",
+            "name": p.name,
+            "role": p.role,
+            "kind": p.kind,
+            "permissions": sorted(p.permissions),
+        }
+    )

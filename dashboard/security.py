@@ -1,0 +1,202 @@
+"""Security headers (a CSP Dash works with), request limits, and error answers that never leak a traceback.
+
+Errors of the database become a 503 that says what is wrong (unreachable, read-only, disk full), so
+ingest senders retry and pages keep their last figures; a small script served here marks such pages
+as stale until the next refresh succeeds, and sends people whose session ended back to the login page.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from urllib.parse import urlsplit
+
+from dash import Dash
+from flask import Response, jsonify, request
+from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.settings import Settings
+
+log = logging.getLogger("city.security")
+GUARD_JS_PATH = "/_trust/guard.js"
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+
+GUARD_JS = r"""(function () {
+  "use strict";
+  if (window.__cityGuard) { return; }
+  window.__cityGuard = true;
+  var en = /[?&]lang=en\b/.test(location.search);
+  var lastGood = new Date(), failing = false, bar = null;
+  function wib(d) {
+    return new Intl.DateTimeFormat("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"})
+      .format(d) + " WIB";
+  }
+  function show(reason) {
+    failing = true;
+    document.documentElement.classList.add("data-stale");
+    if (!bar) {
+      bar = document.createElement("div");
+      bar.id = "data-stale-banner";
+      bar.setAttribute("role", "status");
+      bar.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:99999;padding:.4em 1em;" +
+        "background:#b45309;color:#fff;font:600 clamp(16px,1.3vw,44px)/1.3 system-ui,sans-serif;text-align:center";
+      document.body.appendChild(bar);
+    }
+    bar.textContent = (en ? "STALE: figures as of " : "DATA BASI: angka per ") + wib(lastGood) + " \u00b7 " +
+      (reason || (en ? "server unreachable, retrying" : "server tidak terjangkau, mencoba lagi"));
+  }
+  function clear() {
+    lastGood = new Date();
+    if (!failing) { return; }
+    failing = false;
+    document.documentElement.classList.remove("data-stale");
+    if (bar) { bar.remove(); bar = null; }
+  }
+  var original = window.fetch;
+  window.fetch = function (input) {
+    var url = typeof input === "string" ? input : (input && input.url) || "";
+    var pending = original.apply(this, arguments);
+    if (url.indexOf("_dash-update-component") === -1) { return pending; }
+    return pending.then(function (r) {
+      if (r.status === 401) {
+        location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
+      } else if (r.status >= 500) {
+        r.clone().json().then(function (b) { show(b && b.error); }, function () { show(); });
+      } else if (r.ok) {
+        clear();
+      }
+      return r;
+    }, function (e) { show(); throw e; });
+  };
+})();
+"""
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def content_security_policy(settings: Settings, script_hashes: list[str]) -> str:
+    """The CSP: only this site's scripts (plus Dash's own inline ones by hash), no plugins, no framing by others."""
+    extra = [s for s in settings.csp_extra_sources.replace(",", " ").split() if s]
+    tiles = _origin(settings.tile_url) if settings.tile_url not in ("", "none") else None
+    images = ["'self'", "data:", "blob:", *([tiles] if tiles else []), *extra]
+    directives = {
+        "default-src": ["'self'"],
+        # Plotly.js compiles some functions at run time, so it needs 'unsafe-eval'; inline scripts need a hash.
+        "script-src": ["'self'", "'unsafe-eval'", *script_hashes],
+        "style-src": ["'self'", "'unsafe-inline'"],  # Dash, Plotly and Leaflet set inline styles
+        "img-src": images,
+        "media-src": ["'self'", "blob:", *extra],
+        "connect-src": ["'self'", *extra],
+        "font-src": ["'self'", "data:"],
+        "frame-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
+
+
+def init_app(app: Dash, settings: Settings) -> None:
+    """Headers on every response, error handlers, the proxy count to trust, and the stale-page script."""
+    server = app.server
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    server.config["MAX_FORM_MEMORY_SIZE"] = min(settings.max_request_bytes, 1024 * 1024)
+    server.config["MAX_FORM_PARTS"] = 100
+    if settings.trust_proxy:
+        server.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            server.wsgi_app, x_for=settings.trust_proxy, x_proto=settings.trust_proxy, x_host=settings.trust_proxy
+        )
+    csp: list[str] = []
+
+    def add_headers(response: Response) -> Response:
+        if not csp:
+            csp.append(content_security_policy(settings, list(app.csp_hashes())))
+        h = response.headers
+        h.setdefault("Content-Security-Policy", csp[0])
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "SAMEORIGIN")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()")
+        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.is_secure:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.path.startswith(STATIC_PREFIXES) and request.path != GUARD_JS_PATH:
+            h.setdefault("Cache-Control", "no-store")  # pages and data may carry personal fields
+        return response
+
+    server.after_request(add_headers)
+    server.register_error_handler(HTTPException, http_error)
+    server.register_error_handler(SQLAlchemyError, database_error)
+    server.register_error_handler(Exception, unexpected_error)
+    server.add_url_rule(GUARD_JS_PATH, "trust_guard_js", guard_js)
+    app.config.external_scripts.append(GUARD_JS_PATH)
+
+
+def guard_js() -> Response:
+    response = Response(GUARD_JS, mimetype="application/javascript")
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/_dash-", "/api/", "/open311/", "/auth/")) or request.is_json
+
+
+def error_response(status: int, message: str, **extra: object) -> Response:
+    """JSON for machines and Dash, a short HTML page for people; never a stack trace."""
+    if _wants_json():
+        response = jsonify({"error": message, "status": status, **extra})
+    else:
+        response = Response(
+            f"<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
+            mimetype="text/html",
+        )
+    response.status_code = status
+    return response
+
+
+def http_error(exc: HTTPException) -> Response:
+    if exc.code == 413:
+        return error_response(413, f"request too large (limit {request.max_content_length or 0:,} bytes)")
+    return error_response(exc.code or 500, exc.description or exc.name)
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """A sentence an operator can act on, from a driver's error."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return "database is read-only: nothing was written"
+    if "disk" in text and "full" in text or "no space" in text:
+        return "database disk is full: nothing was written"
+    if "locked" in text:
+        return "database is busy (locked): try again"
+    return "database unavailable: nothing was written, try again"
+
+
+def database_error(exc: SQLAlchemyError) -> Response:
+    """A database fault is a 503 with Retry-After (senders retry; pages keep their figures), never a 500."""
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not (isinstance(exc, OperationalError | InterfaceError) or lost):
+        return unexpected_error(exc)
+    message = describe_database_error(exc)
+    log.warning("%s %s: %s (%s)", request.method, request.path, message, str(exc).splitlines()[0][:200])
+    response = error_response(503, message)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def unexpected_error(exc: Exception) -> Response:
+    """Log the trace with an id; show only the id."""
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    error_id = uuid.uuid4().hex[:10]
+    log.exception("unexpected error %s on %s %s", error_id, request.method, request.path)
+    return error_response(500, f"internal error (reference {error_id})", reference=error_id)

@@ -1,0 +1,118 @@
+"""Which permission each page path, HTTP route and Dash callback needs: one table, checked on the server.
+
+Pages and callbacks are matched by prefix (longest first). A callback is matched by its output ids
+(for pattern-matching ids, the dict's "type"); an output nobody listed needs `admin`, so a new page is
+closed until its rule is added here (tests/unit/test_auth_rules.py fails for such an app).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+PUBLIC = ""  # anyone, logged in or not
+
+# Path prefix -> permission. "/" alone is the home page (the wall).
+PATH_RULES: dict[str, str] = {
+    "/login": PUBLIC,
+    "/auth/": PUBLIC,
+    "/assets/": PUBLIC,
+    "/_dash-component-suites/": PUBLIC,
+    "/_dash-layout": PUBLIC,
+    "/_dash-dependencies": PUBLIC,
+    "/_reload-hash": PUBLIC,
+    "/_favicon.ico": PUBLIC,
+    "/favicon.ico": PUBLIC,
+    "/_trust/": PUBLIC,
+    "/api/health": PUBLIC,
+    "/api/openapi.json": PUBLIC,
+    "/api/v1/": "ingest",  # bearer ingest tokens, checked by dashboard.api_auth.check_ingest_token
+    "/open311/": "leader",
+    "/wall": "wall",
+    "/cctv/": "wall",
+    "/maps/": "wall",
+    "/leader": "leader",
+    "/briefing": "leader",
+    "/analyst": "analyst",
+    "/export": "export",
+    "/exports": "export",
+    "/ops": "ops",
+    "/admin": "admin",
+}
+HOME_PERMISSION = "wall"
+UNKNOWN_PATH_PERMISSION = "wall"  # a 404 page still needs someone who is allowed in
+
+# Component id prefix (before the first '-') -> permission, for Dash callbacks.
+CALLBACK_RULES: dict[str, str] = {
+    "login": PUBLIC,
+    "wall": "wall",
+    "url": "wall",
+    "leader": "leader",
+    "briefing": "leader",
+    "analyst": "analyst",
+    "ops": "ops",
+    "admin": "admin",
+}
+UNKNOWN_CALLBACK_PERMISSION = "admin"
+PAGES_CONTENT_PREFIX = "_pages"
+
+
+def path_permission(path: str) -> str:
+    """The permission a request path needs ('' for public)."""
+    if path in ("", "/"):
+        return HOME_PERMISSION
+    best = None
+    for prefix in PATH_RULES:
+        if path == prefix.rstrip("/") or path.startswith(prefix):
+            if best is None or len(prefix) > len(best):
+                best = prefix
+    return PATH_RULES[best] if best is not None else UNKNOWN_PATH_PERMISSION
+
+
+def id_prefix(component_id: object) -> str:
+    """'wall-kpis' -> 'wall'; {'type': 'ops-ack', 'index': 3} -> 'ops'."""
+    if isinstance(component_id, Mapping):
+        component_id = component_id.get("type", "")
+    text = str(component_id)
+    return text.split("-", 1)[0] if "-" in text else text
+
+
+def output_permission(component_id: object) -> str:
+    prefix = id_prefix(component_id)
+    if prefix.startswith(PAGES_CONTENT_PREFIX):
+        return PUBLIC  # the page router: decided by the page path it renders (see callback_permissions)
+    return CALLBACK_RULES.get(prefix, UNKNOWN_CALLBACK_PERMISSION)
+
+
+def callback_permissions(outputs: Iterable[object], inputs: Iterable[Mapping]) -> set[str]:
+    """Every permission a callback request needs: one per output id, plus the page it renders, if any."""
+    needed = {output_permission(o) for o in outputs}
+    for item in inputs:
+        if isinstance(item, Mapping) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
+            needed.add(path_permission(str(item.get("value") or "/")))
+    needed.discard(PUBLIC)
+    return needed
+
+
+def parse_output_ids(body: Mapping) -> list[object]:
+    """The output component ids of a /_dash-update-component request body (single, multi or pattern)."""
+    outputs = body.get("outputs")
+    items: list = []
+    if isinstance(outputs, Mapping):
+        items = [outputs]
+    elif isinstance(outputs, list):
+        for o in outputs:
+            items.extend(o if isinstance(o, list) else [o])
+    ids: list[object] = [o.get("id") for o in items if isinstance(o, Mapping)]
+    if not ids:
+        raw = str(body.get("output", ""))
+        ids = [part.rsplit(".", 1)[0] for part in raw.strip(".").split("...") if part]
+    return ids
+
+
+def flat_inputs(body: Mapping) -> list[Mapping]:
+    """Inputs and states of a callback request, flattened (pattern-matching inputs come as lists)."""
+    flat: list[Mapping] = []
+    for key in ("inputs", "state"):
+        for item in body.get(key) or []:
+            flat.extend(x for x in (item if isinstance(item, list) else [item]) if isinstance(x, Mapping))
+    return flat

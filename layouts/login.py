@@ -1,0 +1,73 @@
+"""The login page: a form posted to /auth/login (no callback involved), in the room's two languages."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from layouts.i18n import lang_of, t
+
+LOGIN_ERRORS = ("bad_credentials", "blocked")
+
+
+def layout(
+    next: str | None = None, error: str | None = None, lang: str | None = None, out: str | None = None, **_: object
+) -> html.Div:  # noqa: A002, E501 - `next` is the query parameter's name
+    """The form; `next` (where to go after login) is checked again on the server, never trusted here."""
+    lang = lang_of(lang)
+    notices = []
+    if error in LOGIN_ERRORS:
+        notices.append(html.Div(t(f"login_error_{error}", lang), className="alert alert-danger", id="login-error"))
+    elif out:
+        notices.append(html.Div(t("logged_out", lang), className="alert alert-info", id="login-out"))
+    field = "form-control form-control-lg"
+    return html.Main(
+        html.Div(
+            [
+                html.H1(t("app_title", lang), className="h3 mb-1"),
+                html.H2(t("login_title", lang), className="h5 text-secondary mb-3"),
+                html.P(t("login_intro", lang), className="small"),
+                *notices,
+                html.Form(
+                    [
+                        html.Label(t("username", lang), htmlFor="login-username", className="form-label"),
+                        dcc.Input(
+                            id="login-username",
+                            name="username",
+                            type="text",
+                            autoComplete="username",
+                            required=True,
+                            maxLength=64,
+                            autoFocus=True,
+                            className=field + " mb-3",
+                        ),
+                        html.Label(t("password", lang), htmlFor="login-password", className="form-label"),
+                        dcc.Input(
+                            id="login-password",
+                            name="password",
+                            type="password",
+                            autoComplete="current-password",
+                            required=True,
+                            maxLength=256,
+                            className=field + " mb-4",
+                        ),
+                        dcc.Input(id="login-next", name="next", type="hidden", value=str(next or "")[:500]),
+                        dcc.Input(id="login-lang", name="lang", type="hidden", value=lang),
+                        html.Button(
+                            t("login_button", lang),
+                            id="login-submit",
+                            type="submit",
+                            className="btn btn-primary btn-lg w-100",
+                        ),
+                    ],
+                    action="/auth/login",
+                    method="post",
+                    id="login-form",
+                ),
+                html.P(t("wall_token_hint", lang), className="small text-secondary mt-4 mb-0"),
+            ],
+            className="card-body",
+        ),
+        className="card shadow-sm mx-auto my-5",
+        style={"maxWidth": "26rem"},
+        id="login-page",
+    )

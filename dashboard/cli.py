@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dashboard.commands import seed, serve, simulate, tokens, users
+from dashboard.commands import alerts, seed, serve, simulate, tokens, users
 
-COMMANDS = (serve, seed, simulate, users, tokens)
+COMMANDS = (serve, seed, simulate, users, tokens, alerts)
 
 
 def build_parser() -> argparse.ArgumentParser:

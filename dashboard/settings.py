@@ -24,6 +24,15 @@ def _env_str(name: str, default: str) -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def _env_urls(name: str) -> tuple[str, ...]:
+    """A comma- or space-separated list of http(s) URLs; anything else is a clear start-up error."""
+    urls = tuple(u for u in os.environ.get(name, "").replace(",", " ").split() if u)
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise ValueError(f"{name} must list http:// or https:// URLs, got {', '.join(bad)}")
+    return urls
+
+
 @dataclass(frozen=True)
 class Settings:
     """The app's configuration; build it with `Settings.from_env()` or directly in tests."""
@@ -47,6 +56,9 @@ class Settings:
     cookie_secure: str = "auto"
     trust_proxy: int = 0
     csp_extra_sources: str = ""
+    webhook_urls: tuple[str, ...] = ()
+    webhook_secret: str = ""
+    alert_eval_seconds: int = 30
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -71,6 +83,9 @@ class Settings:
             cookie_secure=_env_str("COOKIE_SECURE", base.cookie_secure).lower(),
             trust_proxy=max(0, _env_int("TRUST_PROXY", base.trust_proxy)),
             csp_extra_sources=_env_str("CSP_EXTRA_SOURCES", base.csp_extra_sources),
+            webhook_urls=_env_urls("WEBHOOK_URLS"),
+            webhook_secret=_env_str("WEBHOOK_SECRET", base.webhook_secret),
+            alert_eval_seconds=max(5, _env_int("ALERT_EVAL_SECONDS", base.alert_eval_seconds)),
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -66,3 +66,44 @@ def sla_state(now_utc: datetime, requested_utc: datetime, due_utc: datetime | No
     if (due_utc - now_utc) <= (due_utc - requested_utc) * DUE_SOON_FRACTION:
         return "due_soon"
     return "on_time"
+
+
+# SP4N-LAPOR's stages: forwarded to the agency (3 working days), answered (5), closed for want of a reply (10).
+LAPOR_STAGES: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("forwarded", 3, ("acknowledged", "in_progress", "closed")),
+    ("answered", 5, ("in_progress", "closed")),
+    ("closed", 10, ("closed",)),
+)
+
+
+def lapor_stages(requested_utc: datetime, history: list[tuple[str, datetime]], now_utc: datetime) -> list[dict]:
+    """Each SP4N-LAPOR stage's due time, when it was reached (from the status history) and its state.
+
+    A stage is met when a status that implies it came before its due time, late when it came after
+    (or has not come and the due time has passed), otherwise running on_time / due_soon.
+    """
+    stages = []
+    for name, days, statuses in LAPOR_STAGES:
+        due = due_times(np.array([requested_utc], dtype="datetime64[us]"), np.array([days]))[0].astype(datetime)
+        reached = min((at for status, at in history if status in statuses), default=None)
+        if reached is not None:
+            state = "met" if reached <= due else "late"
+        else:
+            state = sla_state(now_utc, requested_utc, due)
+        stages.append({"stage": name, "working_days": days, "due_at": due, "reached_at": reached, "state": state})
+    return stages
+
+
+def sla_state_sql(now_utc: datetime, requested_at, due_at):  # noqa: ANN001, ANN201 - SQL column expressions
+    """`sla_state` computed in the database, for lists of open complaints ordered and filtered by it."""
+    from sqlalchemy import case, literal
+
+    from data.timebuckets import hours_between
+
+    now = literal(now_utc)
+    return case(
+        (due_at.is_(None), "on_time"),
+        (due_at <= now, "late"),
+        (hours_between(now, due_at) <= hours_between(requested_at, due_at) * DUE_SOON_FRACTION, "due_soon"),
+        else_="on_time",
+    )

@@ -62,6 +62,40 @@ ANALYST_CHARTS = (
 )
 
 
+# operator's console (/ops)
+OPS_PARAMS = "ops-params"
+OPS_TICK = "ops-tick"
+OPS_CLOCK = "ops-clock"
+OPS_OPERATOR = "ops-operator"
+OPS_COUNTS = "ops-counts"
+OPS_CHANGED = "ops-changed"
+OPS_FEEDBACK = "ops-feedback"
+OPS_F_SEVERITY = "ops-f-severity"
+OPS_F_STATUS = "ops-f-status"
+OPS_F_KIND = "ops-f-kind"
+OPS_F_DISTRICT = "ops-f-district"
+OPS_ALERT_GRID = "ops-alert-grid"
+OPS_ALERT_MAP = "ops-alert-map"
+OPS_ALERT_DETAIL = "ops-alert-detail"
+OPS_NOTE = "ops-note"
+OPS_ACK = "ops-ack"
+OPS_RESOLVE = "ops-resolve"
+OPS_INCIDENT_GRID = "ops-incident-grid"
+OPS_INCIDENT_CARD = "ops-incident-card"
+OPS_INCIDENT_NOTE = "ops-incident-note"
+OPS_INCIDENT_AGENCY = "ops-incident-agency"
+OPS_INCIDENT_ACK = "ops-incident-ack"
+OPS_INCIDENT_RESOLVE = "ops-incident-resolve"
+OPS_INCIDENT_ASSIGN = "ops-incident-assign"
+OPS_SLA_GRID = "ops-sla-grid"
+OPS_F_SLA_STATE = "ops-f-sla-state"
+OPS_COMPLAINT_ID = "ops-complaint-id"
+OPS_COMPLAINT_FILE = "ops-complaint-file"
+OPS_COMPLAINT_AGENCY = "ops-complaint-agency"
+OPS_COMPLAINT_NOTE = "ops-complaint-note"
+OPS_COMPLAINT_ASSIGN = "ops-complaint-assign"
+
+
 def analyst_chart(name: str) -> str:
     """The id of one analyst chart's dcc.Graph, e.g. analyst-chart-heatmap."""
     return f"analyst-chart-{name}"

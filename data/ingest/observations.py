@@ -1,0 +1,282 @@
+"""Sensor readings from CSV, OGC SensorThings (entities, `Datastream@iot.id`, compact dataArray) and the
+simple `{"sensor_id", "observed_at", "value"}` form, validated a column at a time and stored by the sink.
+
+A reading names its sensor by our sensor id or by a SensorThings datastream id: a sensor whose registry
+entry names that datastream gets it; otherwise the datastream id is taken as our sensor id.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from data.ingest.readers import Broken, FileUnreadableError, Progress, header_key, iter_csv_chunks, json_records
+from data.ingest.report import IngestReport, Reject
+from data.ingest.sink import ObservationBatch, store_observations
+from data.ingest.values import PHYSICAL_RANGE, parse_numbers, parse_times
+from data.models import Sensor
+from data.store import utcnow
+
+CSV_COLUMNS = {
+    "sensor_id": ("sensor_id", "sensor", "id", "datastream_id", "datastream"),
+    "observed_at": ("observed_at", "phenomenontime", "time", "timestamp", "datetime", "waktu", "date_time"),
+    "value": ("value", "result", "nilai", "reading"),
+}
+NAV_LINK = re.compile(r"Datastreams\(\s*'?\"?([^)'\"]+)'?\"?\s*\)")
+REGISTRY_TTL_S = 30.0
+
+
+@dataclass
+class SensorRegistry:
+    """Which sensors exist, their kind, and which datastream ids point at them."""
+
+    kinds: dict[str, str]
+    by_datastream: dict[str, str]
+    loaded_at: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def load(cls, engine: Engine) -> SensorRegistry:
+        with engine.connect() as conn:
+            rows = conn.execute(select(Sensor.id, Sensor.kind, Sensor.datastream_id)).all()
+        return cls({r.id: r.kind for r in rows}, {str(r.datastream_id): r.id for r in rows if r.datastream_id})
+
+    def resolve(self, refs: np.ndarray, via_datastream: np.ndarray) -> np.ndarray:
+        """Our sensor id for each reference (None where unknown)."""
+        refs_s = pd.Series(refs, dtype=object)
+        direct = refs_s.map({k: k for k in self.kinds})
+        if via_datastream.any():
+            streamed = refs_s.map(self.by_datastream)
+            direct = direct.where(~via_datastream | streamed.isna(), streamed)
+        out = direct.to_numpy(dtype=object)
+        return np.where(pd.isna(out), None, out)
+
+
+class CachedRegistry:
+    """A registry kept for a long-running consumer (API, MQTT): reloaded every 30 s, or sooner on a miss."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._registry: SensorRegistry | None = None
+
+    def get(self, refs: Iterable[str] = ()) -> SensorRegistry:
+        reg = self._registry
+        age = time.monotonic() - reg.loaded_at if reg else math.inf
+        missing = reg is not None and any(r not in reg.kinds and r not in reg.by_datastream for r in refs)
+        if reg is None or age > REGISTRY_TTL_S or (missing and age > 2.0):
+            self._registry = reg = SensorRegistry.load(self.engine)
+        return reg
+
+
+@dataclass
+class RawReadings:
+    """Readings as sent, before validation: one entry per record, in arrival order."""
+
+    locations: list[str] = field(default_factory=list)
+    refs: list[object] = field(default_factory=list)
+    via_datastream: list[bool] = field(default_factory=list)
+    times: list[object] = field(default_factory=list)
+    values: list[object] = field(default_factory=list)
+    records: list[object] = field(default_factory=list)
+    broken: list[Reject] = field(default_factory=list)
+
+    def add(self, location: str, ref: object, via_ds: bool, at: object, value: object, record: object) -> None:
+        self.locations.append(location)
+        self.refs.append(ref)
+        self.via_datastream.append(via_ds)
+        self.times.append(at)
+        self.values.append(value)
+        self.records.append(record)
+
+    def __len__(self) -> int:
+        return len(self.locations) + len(self.broken)
+
+
+def _value_text(value: object) -> object:
+    """JSON values to the text the column parser reads, keeping NaN and booleans distinguishable."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return f"{type(value).__name__} {str(value)[:30]}"
+
+
+def _phenomenon_end(value: object) -> object:
+    """A SensorThings phenomenonTime may be an interval 'start/end'; the reading stands for its end."""
+    if isinstance(value, str) and "/" in value:
+        return value.rsplit("/", 1)[1]
+    return value
+
+
+def _datastream_ref(item: dict) -> object:
+    if "Datastream@iot.id" in item:
+        return item["Datastream@iot.id"]
+    ds = item.get("Datastream")
+    if isinstance(ds, dict) and "@iot.id" in ds:
+        return ds["@iot.id"]
+    link = item.get("Datastream@iot.navigationLink")
+    match = NAV_LINK.search(link) if isinstance(link, str) else None
+    return match.group(1) if match else None
+
+
+def collect_readings(doc: object, into: RawReadings, where: str = "") -> None:
+    """Add every reading in a JSON document: a list, a {"value": [...]} page, an entity, or a dataArray."""
+    if isinstance(doc, list):
+        for i, item in enumerate(doc):
+            collect_readings(item, into, f"{where}[{i}]")
+        return
+    if not isinstance(doc, dict):
+        into.broken.append(Reject(where or "document", "expected a JSON object or array", doc))
+        return
+    if isinstance(doc.get("value"), list) and "result" not in doc and "sensor_id" not in doc:
+        collect_readings(doc["value"], into, f"{where}value")
+        return
+    if "dataArray" in doc:
+        _collect_data_array(doc, into, where)
+        return
+    if "sensor_id" in doc:
+        into.add(where, doc.get("sensor_id"), False, doc.get("observed_at"), _value_text(doc.get("value")), doc)
+        return
+    if "result" in doc or "phenomenonTime" in doc:
+        ref = _datastream_ref(doc)
+        if ref is None:
+            into.broken.append(Reject(where, "observation names no Datastream (@iot.id)", doc))
+            return
+        at = _phenomenon_end(doc.get("phenomenonTime", doc.get("resultTime")))
+        into.add(where, str(ref), True, at, _value_text(doc.get("result")), doc)
+        return
+    into.broken.append(Reject(where or "document", "not an observation: no sensor_id, result or dataArray", doc))
+
+
+def _collect_data_array(doc: dict, into: RawReadings, where: str) -> None:
+    components = doc.get("components") or []
+    ref = _datastream_ref(doc)
+    if "phenomenonTime" not in components or "result" not in components:
+        into.broken.append(Reject(where, "dataArray components must include phenomenonTime and result", None))
+        return
+    if ref is None:
+        into.broken.append(Reject(where, "dataArray names no Datastream (@iot.id or navigationLink)", None))
+        return
+    t_i, r_i = components.index("phenomenonTime"), components.index("result")
+    for j, row in enumerate(doc.get("dataArray") or []):
+        loc = f"{where}.dataArray[{j}]"
+        if not isinstance(row, list) or len(row) != len(components):
+            into.broken.append(Reject(loc, f"row has {len(row) if isinstance(row, list) else 0} of "
+                                           f"{len(components)} components", row))  # fmt: skip
+            continue
+        into.add(loc, str(ref), True, _phenomenon_end(row[t_i]), _value_text(row[r_i]), row)
+
+
+def validate_readings(raw: RawReadings, registry: SensorRegistry, now: datetime | None = None):  # noqa: ANN201
+    """Check every reading at once: (good ObservationBatch, rejects, zone-less count, unknown-sensor ids)."""
+    now = now or utcnow()
+    rejects = list(raw.broken)
+    if not raw.locations:
+        return ObservationBatch.from_rows([]), rejects, 0
+    refs = np.array([None if r is None else str(r).strip() for r in raw.refs], dtype=object)
+    sensor_ids = registry.resolve(refs, np.array(raw.via_datastream, dtype=bool))
+    times, zoneless, time_reasons = parse_times(raw.times, now)
+    values, value_reasons = parse_numbers(raw.values)
+    kinds = pd.Series(sensor_ids, dtype=object).map(registry.kinds)
+    low = kinds.map({k: lo for k, (lo, _hi) in PHYSICAL_RANGE.items()}).fillna(-np.inf).to_numpy(float)
+    high = kinds.map({k: hi for k, (_lo, hi) in PHYSICAL_RANGE.items()}).fillna(np.inf).to_numpy(float)
+    kinds = kinds.to_numpy()
+    out_of_range = np.isfinite(values) & ((values < low) | (values > high))
+    reasons = np.where(pd.isna(time_reasons), None, time_reasons)
+    reasons = np.where(pd.isna(reasons) & ~pd.isna(value_reasons), value_reasons, reasons)
+    for i in np.flatnonzero(pd.isna(reasons) & out_of_range):
+        reasons[i] = (f"value {values[i]:g} is outside what a {kinds[i]} sensor can read "
+                      f"({low[i]:g} to {high[i]:g})")  # fmt: skip
+    for i in np.flatnonzero(pd.isna(sensor_ids)):
+        ref = refs[i]
+        reasons[i] = "sensor id is missing" if not ref else f"unknown sensor {ref!r}: register it with `ingest sensors`"
+    bad = ~pd.isna(reasons)
+    for i in np.flatnonzero(bad):
+        rejects.append(Reject(raw.locations[i], str(reasons[i]), raw.records[i]))
+    good = ~bad
+    batch = ObservationBatch(sensor_ids[good], times[good], values[good])
+    return batch, rejects, int((zoneless & good).sum())
+
+
+def ingest_readings(
+    engine: Engine, raw: RawReadings, registry: SensorRegistry, report: IngestReport
+) -> ObservationBatch:
+    """Validate and store one batch of readings, counting into `report`; returns what was stored."""
+    report.read += len(raw)
+    batch, rejects, zoneless = validate_readings(raw, registry)
+    for r in rejects:
+        report.reject(r.location, r.reason, r.record)
+    if zoneless:
+        report.notes["times without a zone, read as WIB (UTC+7)"] += zoneless
+    if len(batch):
+        result = store_observations(engine, batch)
+        report.add_store(result.inserted, 0, result.unchanged)
+    return batch
+
+
+def _pick_columns(header: list[str], path: Path) -> dict[str, int]:
+    keys = [header_key(h) for h in header]
+    picked: dict[str, int] = {}
+    for ours, aliases in CSV_COLUMNS.items():
+        for alias in aliases:
+            if alias in keys:
+                picked[ours] = keys.index(alias)
+                break
+    missing = [c for c in CSV_COLUMNS if c not in picked]
+    if missing:
+        raise FileUnreadableError(f"{path}: missing column(s) {', '.join(missing)}; the file has: {', '.join(header)}")
+    return picked
+
+
+def _csv_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[RawReadings]:
+    for chunk in iter_csv_chunks(path, chunk_rows, progress):
+        cols = _pick_columns(chunk.header, path)
+        si, ti, vi = cols["sensor_id"], cols["observed_at"], cols["value"]
+        width = max(si, ti, vi) + 1
+        rows = chunk.rows
+        if min(map(len, rows)) < width:
+            rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
+        raw = RawReadings(
+            locations=[f"line {n}" for n in chunk.lines],
+            refs=[r[si] for r in rows],
+            via_datastream=[False] * len(rows),
+            times=[r[ti] for r in rows],
+            values=[r[vi] for r in rows],
+            records=rows,
+        )
+        yield raw
+
+
+def _json_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[RawReadings]:
+    raw = RawReadings()
+    for location, item in json_records(path, progress):
+        if isinstance(item, Broken):
+            raw.broken.append(Reject(location, item.reason, item.text))
+        else:
+            collect_readings(item, raw, "" if location == "document" else location)
+        if len(raw) >= chunk_rows:
+            yield raw
+            raw = RawReadings()
+    if len(raw):
+        yield raw
+
+
+def ingest_observations_file(
+    engine: Engine, path: Path, fmt: str, report: IngestReport, progress: Progress | None = None,
+    chunk_rows: int = 100_000,
+) -> None:  # fmt: skip
+    """Load a CSV or SensorThings JSON file of readings in batches, each its own transaction."""
+    registry = SensorRegistry.load(engine)
+    chunks = _csv_readings if fmt == "csv" else _json_readings
+    for raw in chunks(Path(path), chunk_rows, progress):
+        ingest_readings(engine, raw, registry, report)

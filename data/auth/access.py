@@ -7,6 +7,7 @@ closed until its rule is added here (tests/unit/test_auth_rules.py fails for suc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 PUBLIC = ""  # anyone, logged in or not
@@ -105,8 +106,18 @@ def parse_output_ids(body: Mapping) -> list[object]:
     ids: list[object] = [o.get("id") for o in items if isinstance(o, Mapping)]
     if not ids:
         raw = str(body.get("output", ""))
-        ids = [part.rsplit(".", 1)[0] for part in raw.strip(".").split("...") if part]
+        ids = [_id_of(part.rsplit(".", 1)[0]) for part in raw.strip(".").split("...") if part]
     return ids
+
+
+def _id_of(text: str) -> object:
+    """A component id as Dash writes it in an output string: plain text, or JSON for pattern-matching ids."""
+    if text.startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
 
 
 def flat_inputs(body: Mapping) -> list[Mapping]:

@@ -1,0 +1,210 @@
+"""The server-side checks through real HTTP requests: login, roles per page and callback, device tokens, refusals."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.auth import StartupRefusedError, safe_next
+from dashboard.settings import Settings
+from data.auth import tokens, users
+from data.auth.events import recent_events
+from data.places import prepare_store
+from data.store import make_engine
+
+PASSWORD = "genangan air 2026"
+ROLES = ("wall", "leader", "analyst", "operator", "admin")
+# (path, roles allowed)
+PAGE_MATRIX = [
+    ("/wall", set(ROLES)),
+    ("/", set(ROLES)),
+    ("/leader", {"leader", "analyst", "operator", "admin"}),
+    ("/analyst", {"analyst", "admin"}),
+    ("/ops", {"operator", "admin"}),
+    ("/admin", {"admin"}),
+]
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory):
+    """An app with one person per role (so login is required), built once for this module."""
+    path = tmp_path_factory.mktemp("auth") / "city.db"
+    engine = make_engine(f"sqlite:///{path}")
+    prepare_store(engine)
+    for role in ROLES:
+        users.add_user(engine, f"{role}1", PASSWORD, role)
+    app = create_app(Settings(database_url=f"sqlite:///{path}"))
+    yield app, engine
+    engine.dispose()
+
+
+def login(client, username: str, password: str = PASSWORD, nxt: str = ""):
+    return client.post("/auth/login", data={"username": username, "password": password, "next": nxt})
+
+
+def pages_request(path: str) -> dict:
+    """The body Dash's page router sends when the browser shows `path`."""
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
+def callback_request(output_id: str, prop: str = "children") -> dict:
+    return {
+        "output": f"{output_id}.{prop}",
+        "outputs": {"id": output_id, "property": prop},
+        "inputs": [{"id": "x", "property": "n_intervals", "value": 1}],
+        "changedPropIds": ["x.n_intervals"],
+    }
+
+
+def test_without_login_pages_redirect_to_login_keeping_the_address(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    r = client.get("/leader?district=3671010")
+    assert r.status_code == 303
+    assert r.headers["Location"] == "/login?next=%2Fleader%3Fdistrict%3D3671010"
+    assert client.get("/login").status_code == 200
+    assert client.post("/_dash-update-component", json=callback_request("wall-kpis")).status_code == 401
+    assert client.post("/_dash-update-component", json=pages_request("/wall")).status_code == 401
+    assert client.post("/_dash-update-component", json=pages_request("/login")).status_code == 200
+    assert client.get("/api/health").status_code in (200, 503)  # public for monitoring
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_opens_only_its_pages_and_callbacks(secured, role):
+    app, _ = secured
+    client = app.server.test_client()
+    r = login(client, f"{role}1")
+    assert r.status_code == 303
+    for path, allowed in PAGE_MATRIX:
+        expected = 200 if role in allowed else 403
+        assert client.get(path).status_code == expected, (role, path)
+        routed = client.post("/_dash-update-component", json=pages_request(path)).status_code
+        assert (routed == 403) is (role not in allowed), (role, path, routed)
+    for output_id, allowed in (("wall-kpis", set(ROLES)), ("analyst-body", {"analyst", "admin"})):
+        status = client.post("/_dash-update-component", json=callback_request(output_id)).status_code
+        assert (status == 403) is (role not in allowed), (role, output_id, status)
+    # An output id nobody declared a rule for is closed to everyone but admins.
+    unknown = client.post("/_dash-update-component", json=callback_request("zz-secret")).status_code
+    assert (unknown == 403) is (role != "admin")
+
+
+def test_login_lands_where_asked_but_never_off_site(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    assert login(client, "leader1", nxt="/leader/district/3671010").headers["Location"] == "/leader/district/3671010"
+    for evil in ("//evil.example/x", "https://evil.example", "/\\evil.example", "/login?next=/x", "javascript:x"):
+        assert login(client, "leader1", nxt=evil).headers["Location"] == "/leader"
+    assert safe_next("/ops?x=1") == "/ops?x=1" and safe_next("/wall\r\nSet-Cookie: a=b") == ""
+
+
+def test_wrong_password_says_so_and_sets_no_session(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    r = login(client, "admin1", "salah sekali ya")
+    assert r.headers["Location"].startswith("/login?error=bad_credentials")
+    assert client.get("/auth/whoami").get_json()["authenticated"] is False
+    assert client.get("/admin").status_code == 303
+
+
+def test_session_cookie_is_httponly_samesite_and_logout_ends_it(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    cookie = login(client, "operator1").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert client.get("/ops").status_code == 200
+    assert client.get("/auth/logout").status_code == 303
+    assert client.get("/ops").status_code == 303
+
+
+def test_disabling_a_person_ends_their_open_session(secured):
+    app, engine = secured
+    users.add_user(engine, "temp1", PASSWORD, "leader")
+    client = app.server.test_client()
+    login(client, "temp1")
+    assert client.get("/leader").status_code == 200
+    users.set_active(engine, "temp1", False)
+    app.server.extensions["city_runtime"].extras["auth"].clear()  # the per-process cache holds answers 10 s
+    assert client.get("/leader").status_code == 303
+
+
+def test_person_session_expires_after_session_hours(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    login(client, "leader1")
+    with client.session_transaction() as session:
+        session["at"] = time.time() - 13 * 3600
+    assert client.get("/leader").status_code == 303
+
+
+def test_wall_device_token_opens_the_wall_for_good_and_nothing_else(secured):
+    app, engine = secured
+    plain, info = tokens.create_token(engine, "device", "lobby wall", ["wall"], "admin1")
+    client = app.server.test_client()
+    r = client.get(f"/wall?token={plain}&lang=en")
+    assert r.status_code == 303 and r.headers["Location"] == "/wall?lang=en"  # the token leaves the address bar
+    assert "Expires=" in r.headers["Set-Cookie"]  # a lasting cookie, not a browser-session one
+    with client.session_transaction() as session:
+        session["at"] = time.time() - 90 * 86400  # months later a device session still works
+    assert client.get("/wall?lang=en").status_code == 200
+    assert client.post("/_dash-update-component", json=callback_request("wall-kpis")).status_code != 403
+    assert client.get("/leader").status_code == 403
+    assert client.get("/admin").status_code == 403
+    tokens.revoke_token(engine, info.id, "admin1")
+    app.server.extensions["city_runtime"].extras["auth"].clear()
+    assert client.get("/wall").status_code == 303
+    assert app.server.test_client().get(f"/wall?token={plain}").status_code == 401
+
+
+def test_cross_site_posts_are_refused(secured):
+    app, _ = secured
+    client = app.server.test_client()
+    login(client, "admin1")
+    body = callback_request("wall-kpis")
+    assert (
+        client.post("/_dash-update-component", json=body, headers={"Origin": "http://evil.example"}).status_code == 403
+    )
+    evil_login = client.post("/auth/login", data={"username": "a"}, headers={"Origin": "null"})
+    assert evil_login.status_code == 403
+
+
+def test_denied_page_visits_are_logged(secured):
+    app, engine = secured
+    client = app.server.test_client()
+    login(client, "wall1")
+    client.get("/admin")
+    event = recent_events(engine, action="denied")[0]
+    assert (event["actor"], event["subject"], event["ok"]) == ("wall1", "/admin", False)
+
+
+def test_open_demo_on_loopback_runs_without_login_but_shows_no_personal_fields(sqlite_engine, settings_for):
+    app = create_app(settings_for(str(sqlite_engine.url)))
+    client = app.server.test_client()
+    assert client.get("/analyst").status_code == 200
+    who = client.get("/auth/whoami").get_json()
+    assert who["open_demo"] is True and who["authenticated"] is False
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.20.30.40", "city.example.go.id"])
+def test_refuses_to_start_on_a_network_address_without_users_or_with_a_weak_secret(sqlite_engine, settings_for, host):
+    url = str(sqlite_engine.url)
+    with pytest.raises(StartupRefusedError, match="no users are configured"):
+        create_app(settings_for(url, host=host, secret_key="x" * 10 + "abcdefghijklmnopqrstuvwxyz"))
+    users.add_user(sqlite_engine, "admin", PASSWORD, "admin")
+    for weak in ("", "changeme", "short-but-random"):
+        with pytest.raises(StartupRefusedError, match="SECRET_KEY"):
+            create_app(settings_for(url, host=host, secret_key=weak))
+    app = create_app(settings_for(url, host=host, secret_key="k9Qm2vX7pL4tR8wZ1nB6cF3hJ5sD0gYe"))
+    client = app.server.test_client()
+    assert client.get("/wall").status_code == 303  # users exist: login required
+    cookie = login(client, "admin").headers["Set-Cookie"]
+    assert "Secure" in cookie  # off loopback the session cookie is HTTPS-only

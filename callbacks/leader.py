@@ -206,9 +206,9 @@ def render_detail(kind: str, code: str, lang: str) -> object:
     gaps = gaps[gaps["district_code"] == district] if district else gaps.iloc[0:0]
     figures = BriefingFigures(
         open_now=current["kpis"].open_backlog,
-        open_week_ago=points[1]["kpis"].open_backlog,
+        open_week_ago=open_week,
         score_now=current["score"],
-        score_week_ago=points[1]["score"],
+        score_week_ago=score_week,
         late_open=current["kpis"].late_open,
         sla_target_pct=_sla_target(targets),
         worst_district=name if not gaps.empty else None,
@@ -235,7 +235,6 @@ def render_detail(kind: str, code: str, lang: str) -> object:
         )
         population = None
     analyst = f"/analyst?{urlencode({'district' if district else 'agency': code if district else name, 'lang': lang})}"
-    _ = open_week, score_week
     return leader.detail(
         header,
         score_card,

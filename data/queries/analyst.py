@@ -1,0 +1,157 @@
+"""The analysts' charts: each one grouped query under the page's filter, returning a small frame.
+
+Over time, by category and by channel reuse `data.queries.complaints` (an AnalystFilter is a
+ComplaintFilter); the rest are here: by district (with the rate per 10,000 residents), time to close by
+agency, the hour-by-weekday heatmap, backlog age and sensors against complaints.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from data.models import Complaint, District, ObservationHourly, Sensor
+from data.queries.analyst_filter import AnalystFilter
+from data.queries.complaints import counts_by, counts_over_time
+from data.timebuckets import hours_between, wib_day, wib_hour, wib_week, wib_weekday
+
+# (label, lower bound in hours inclusive, upper bound exclusive): the buckets of time to close and backlog age
+CLOSE_BUCKETS = (("<1d", 0, 24), ("1-3d", 24, 72), ("3-7d", 72, 168), ("7-14d", 168, 336), (">14d", 336, None))
+AGE_BUCKETS = CLOSE_BUCKETS
+DEFAULT_SENSOR_KINDS = ("rainfall", "water_level")
+DEFAULT_SENSOR_CATEGORIES = ("banjir",)
+
+__all__ = [
+    "backlog_age",
+    "by_district",
+    "close_by_agency",
+    "counts_by",
+    "counts_over_time",
+    "hour_weekday",
+    "sensor_vs_complaints",
+]
+
+
+def _bucket(expr: object, buckets: tuple) -> object:
+    whens = []
+    for label, low, high in buckets:
+        cond = expr >= low if high is None else (expr >= low) & (expr < high)
+        whens.append((cond, label))
+    return case(*whens, else_=buckets[0][0])
+
+
+def by_district(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
+    """Complaints per kecamatan within the filter (all 13 rows) and per 10,000 residents."""
+    counts = (
+        select(Complaint.district_code.label("code"), func.count().label("n"))
+        .where(*flt.clauses())
+        .group_by(Complaint.district_code)
+        .subquery()
+    )
+    stmt = (
+        select(District.code, District.name, District.population, func.coalesce(counts.c.n, 0).label("n"))
+        .join(counts, counts.c.code == District.code, isouter=True)
+        .order_by(District.code)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name", "population", "n"])
+    frame["per_10k"] = frame["n"] * 10_000 / frame["population"]
+    return frame
+
+
+def close_by_agency(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
+    """Per agency, complaints closed (of those received in the filter) by time-to-close bucket, and within SLA."""
+    close_h = hours_between(Complaint.requested_at, Complaint.closed_at)
+    bucket = _bucket(close_h, CLOSE_BUCKETS).label("bucket")
+    agency = func.coalesce(Complaint.agency, "—").label("agency")
+    stmt = (
+        select(
+            agency,
+            bucket,
+            func.count().label("n"),
+            func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0)).label("within"),
+        )
+        .where(Complaint.closed_at.is_not(None), *flt.clauses())
+        .group_by(agency, bucket)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["agency", "bucket", "n", "within"])
+    return frame
+
+
+def sla_by_agency(buckets: pd.DataFrame) -> pd.DataFrame:
+    """% closed within SLA per agency from `close_by_agency`'s rows, lowest first."""
+    if buckets.empty:
+        return pd.DataFrame(columns=["agency", "closed", "within", "sla_pct"])
+    out = buckets.groupby("agency", as_index=False)[["n", "within"]].sum().rename(columns={"n": "closed"})
+    out["sla_pct"] = 100.0 * out["within"] / out["closed"]
+    return out.sort_values("sla_pct").reset_index(drop=True)
+
+
+def hour_weekday(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
+    """Complaints received per WIB weekday (0 = Monday) and hour."""
+    wd, hr = wib_weekday(Complaint.requested_at).label("weekday"), wib_hour(Complaint.requested_at).label("hour")
+    stmt = select(wd, hr, func.count().label("n")).where(*flt.clauses()).group_by(wd, hr)
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["weekday", "hour", "n"])
+
+
+def backlog_age(engine: Engine, flt: AnalystFilter, now: datetime) -> pd.DataFrame:
+    """Complaints still open now (of those received in the filter) by age bucket, split late / not late."""
+    age_h = hours_between(Complaint.requested_at, now)
+    bucket = _bucket(age_h, AGE_BUCKETS).label("bucket")
+    late = case((Complaint.due_at < now, 1), else_=0).label("late")
+    stmt = (
+        select(bucket, late, func.count().label("n"))
+        .where(Complaint.status != "closed", Complaint.requested_at <= now, *flt.clauses())
+        .group_by(bucket, late)
+    )
+    with engine.connect() as conn:
+        return pd.DataFrame(conn.execute(stmt).all(), columns=["bucket", "late", "n"])
+
+
+def sensor_vs_complaints(
+    engine: Engine, flt: AnalystFilter, by: str = "day"
+) -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """Sensor readings (daily mean per gauge, peak for rivers) beside complaints in the same districts.
+
+    Sensor kinds come from the filter (rainfall and river level by default); complaint categories from the
+    filter too (flooding by default), so by default it answers "did rain and rivers bring flood reports?".
+    Returns (sensors: period, kind, value), (complaints: period, n) and the categories used.
+    """
+    kinds = flt.kinds or DEFAULT_SENSOR_KINDS
+    bucket_fn = wib_week if by == "week" else wib_day
+    period = bucket_fn(ObservationHourly.hour).label("period")
+    # rainfall: mm per hour summed over the period, averaged over gauges; others: mean of hourly means,
+    # with river level as the period's peak (what floods streets is the peak, not the mean)
+    value = case(
+        (Sensor.kind == "rainfall", func.sum(ObservationHourly.total / ObservationHourly.n)),
+        (Sensor.kind == "water_level", func.max(ObservationHourly.max_value)),
+        else_=func.avg(ObservationHourly.total / ObservationHourly.n),
+    )
+    per_sensor = (
+        select(Sensor.kind, Sensor.id, period, value.label("value"))
+        .join(ObservationHourly, ObservationHourly.sensor_id == Sensor.id)
+        .where(Sensor.kind.in_(kinds))
+        .group_by(Sensor.kind, Sensor.id, period)
+    )
+    if flt.start is not None:
+        per_sensor = per_sensor.where(ObservationHourly.hour >= flt.start)
+    if flt.end is not None:
+        per_sensor = per_sensor.where(ObservationHourly.hour < flt.end)
+    if flt.districts:
+        per_sensor = per_sensor.where(Sensor.district_code.in_(flt.districts))
+    inner = per_sensor.subquery()
+    sensors_stmt = (
+        select(inner.c.period, inner.c.kind, func.avg(inner.c.value).label("value"))
+        .group_by(inner.c.period, inner.c.kind)
+        .order_by(inner.c.period)
+    )
+    categories = flt.categories or DEFAULT_SENSOR_CATEGORIES
+    scoped = AnalystFilter(**{**flt.__dict__, "categories": categories})
+    with engine.connect() as conn:
+        readings = pd.DataFrame(conn.execute(sensors_stmt).all(), columns=["period", "kind", "value"])
+    reports = counts_over_time(engine, scoped, by).groupby("period", as_index=False)["n"].sum()
+    return readings, reports, categories

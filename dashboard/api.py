@@ -11,7 +11,10 @@ from data.timebuckets import to_wib
 
 
 def register(server: Flask) -> None:
+    from dashboard import exports
+
     server.add_url_rule("/api/health", "health", health)
+    exports.register(server)  # /analyst/export.csv and .xlsx
 
 
 def health():  # noqa: ANN201 - a Flask view

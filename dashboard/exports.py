@@ -1,0 +1,178 @@
+"""CSV and Excel exports of the analysts' filtered complaint records, streamed in constant memory.
+
+`/analyst/export.csv?<the page's query string>` yields the file while rows come off a server-side
+cursor; `/analyst/export.xlsx` writes with xlsxwriter's constant_memory mode to a temporary file (an
+.xlsx is a zip, finished only at the end) and streams that file, so a million rows never sit in memory.
+Personal columns are left out unless `include_personal` is allowed; every export is recorded through
+`record_export` (who, which filter, how many rows), the one place an audit trail hooks in.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from flask import Flask, Response, current_app, g, request, stream_with_context
+
+from callbacks.context import RUNTIME_KEY
+from data.queries.analyst_filter import FilterState, from_query, known_values, to_filter, to_query
+from data.queries.analyst_records import iter_records, record_columns
+from data.store import utcnow
+from data.timebuckets import to_wib, wib_today
+
+LOG = logging.getLogger("city.exports")
+EXCEL_MAX_ROWS = 1_048_576  # one sheet's limit, header included; more rows continue on a new sheet
+CSV_FLUSH_ROWS = 2000
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/analyst/export.csv", "analyst_export_csv", export_csv)
+    server.add_url_rule("/analyst/export.xlsx", "analyst_export_xlsx", export_xlsx)
+
+
+def personal_data_allowed() -> bool:
+    """Whether this request may see reporters' names and phones: no one, until a permission grants it."""
+    check: Callable[[], bool] | None = current_app.config.get("PERSONAL_DATA_ALLOWED")
+    return bool(check()) if callable(check) else False
+
+
+def record_export(who: str, fmt: str, state: FilterState, rows: int, personal: bool) -> None:
+    """Note an export: who, what format, which filter, how many rows. Trust/audit code extends this."""
+    LOG.info(
+        "export %s",
+        json.dumps({"who": who, "format": fmt, "filter": to_query(state), "rows": rows, "personal": personal}),
+    )
+
+
+def _who() -> str:
+    user = getattr(g, "user", None)
+    name = getattr(user, "username", None) or getattr(user, "name", None) or (user if isinstance(user, str) else None)
+    return str(name or request.remote_addr or "anonymous")
+
+
+def _request_state() -> tuple[FilterState, dict | None, list | None, list[str]]:
+    """The page's filter from the query string plus the grid's own column filters and sort (JSON)."""
+    rt = current_app.extensions[RUNTIME_KEY]
+    params = {k: request.args.getlist(k) for k in request.args}
+    state, rejected = from_query(params, known_values(rt.engine), wib_today(utcnow()))
+    grid_filter = _json_arg("grid", dict)
+    sort = _json_arg("sort", list)
+    return state, grid_filter, sort, rejected
+
+
+def _json_arg(name: str, kind: type) -> object:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, kind) else None
+
+
+def _cell(value: object) -> object:
+    """Times in WIB without zone suffix (what a spreadsheet user reads), everything else as is."""
+    if isinstance(value, datetime):
+        return to_wib(value).strftime("%Y-%m-%d %H:%M:%S")
+    return value
+
+
+def _filename(state: FilterState, ext: str) -> str:
+    return f"keluhan_{state.start_day}_{state.end_day}.{ext}"
+
+
+def csv_chunks(rows: Iterator[tuple], header: list[str], on_done: Callable[[int], None]) -> Iterator[str]:
+    """CSV text in chunks of a few thousand rows; `on_done(count)` runs when the stream ends or is cut."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # so Excel opens UTF-8 (Indonesian place names, µg/m³) correctly
+    writer.writerow(header)
+    count = 0
+    try:
+        for row in rows:
+            writer.writerow([_cell(v) for v in row])
+            count += 1
+            if count % CSV_FLUSH_ROWS == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+    finally:
+        on_done(count)
+
+
+def export_csv() -> Response:
+    rt = current_app.extensions[RUNTIME_KEY]
+    state, grid_filter, sort, _rejected = _request_state()
+    personal = personal_data_allowed()
+    who = _who()
+    rows = iter_records(rt.engine, to_filter(state), utcnow(), sort, grid_filter, personal)
+    body = csv_chunks(rows, record_columns(personal), lambda n: record_export(who, "csv", state, n, personal))
+    return Response(
+        stream_with_context(body),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(state, "csv")}"'},
+    )
+
+
+def write_xlsx(path: str, rows: Iterator[tuple], header: list[str]) -> int:
+    """Write rows to an .xlsx at `path` in constant memory; returns the number of data rows written."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path, {"constant_memory": True, "remove_timezone": True})
+    bold = book.add_format({"bold": True})
+    sheet, line, count, part = None, EXCEL_MAX_ROWS, 0, 0
+    for row in rows:
+        if line >= EXCEL_MAX_ROWS:
+            part += 1
+            sheet = book.add_worksheet("keluhan" if part == 1 else f"keluhan_{part}")
+            sheet.write_row(0, 0, header, bold)
+            sheet.freeze_panes(1, 0)
+            line = 1
+        sheet.write_row(line, 0, [_cell(v) for v in row])
+        line += 1
+        count += 1
+    if sheet is None:
+        sheet = book.add_worksheet("keluhan")
+        sheet.write_row(0, 0, header, bold)
+    book.close()
+    return count
+
+
+def _file_chunks(path: str, size: int = 1 << 16) -> Iterator[bytes]:
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(size):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+def export_xlsx() -> Response:
+    rt = current_app.extensions[RUNTIME_KEY]
+    state, grid_filter, sort, _rejected = _request_state()
+    personal = personal_data_allowed()
+    rows = iter_records(rt.engine, to_filter(state), utcnow(), sort, grid_filter, personal)
+    fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
+    os.close(fd)
+    try:
+        count = write_xlsx(path, rows, record_columns(personal))
+    except Exception:
+        os.unlink(path)
+        raise
+    record_export(_who(), "xlsx", state, count, personal)
+    return Response(
+        _file_chunks(path),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_filename(state, "xlsx")}"',
+            "Content-Length": str(os.path.getsize(path)),
+        },
+    )

@@ -8,14 +8,16 @@ from dash import Dash, dcc, html
 
 from callbacks import analyst as analyst_callbacks
 from callbacks import leader as leader_callbacks
+from callbacks import ops as ops_callbacks
 from callbacks import wall as wall_callbacks
 from callbacks.context import RUNTIME_KEY
 from dashboard import api, auth, security
+from dashboard.commands.alerts import install_alert_config
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
 from data.places import prepare_store
 from data.store import make_engine
-from layouts import analyst, leader, wall
+from layouts import analyst, leader, ops, wall
 from layouts.i18n import t
 from layouts.offline_assets import BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, DASH_ASSETS_PATH_IGNORE, INTER_CSS
 
@@ -26,6 +28,7 @@ PAGES = (
     ("leader_district", "/leader/district/<code>", leader.district_layout),
     ("leader_agency", "/leader/agency/<code>", leader.agency_layout),
     ("analyst", "/analyst", analyst.layout),
+    ("ops", "/ops", ops.layout),
 )
 
 
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     prepare_store(engine)
+    install_alert_config(settings)  # rules evaluated as data arrives through this app's API
     runtime = Runtime(settings=settings, engine=engine)
 
     app = Dash(
@@ -60,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     dash.register_page("home", path="/", layout=wall.layout, title=t("app_title", "id"))
 
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
-    for module in (wall_callbacks, leader_callbacks, analyst_callbacks):
+    for module in (wall_callbacks, leader_callbacks, analyst_callbacks, ops_callbacks):
         module.register(app)
     api.register(app.server)
     security.init_app(app, settings)

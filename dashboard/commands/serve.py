@@ -15,6 +15,7 @@ def configure(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=None, help="port (default PORT or 8050)")
     p.add_argument("--threads", type=int, default=16, help="worker threads")
     p.add_argument("--no-simulate", action="store_true", help="do not keep the demo city alive")
+    p.add_argument("--no-alerts", action="store_true", help="do not run the alert clock (run `alerts` instead)")
     p.set_defaults(func=run)
 
 
@@ -40,6 +41,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"seeded {report.complaints:,} complaints and {report.observations:,} readings", flush=True)
     if not args.no_simulate and _is_demo_city(engine):
         threading.Thread(target=run_forever, args=(engine, 5.0), daemon=True, name="simulator").start()
+    if not args.no_alerts:
+        from data.alerts.evaluate import run_evaluator
+
+        every = settings.alert_eval_seconds
+        threading.Thread(target=run_evaluator, args=(engine, every), daemon=True, name="alerts").start()
     print(f"serving on http://{settings.host}:{settings.port}/wall", flush=True)
     try:
         serve(app.server, host=settings.host, port=settings.port, threads=args.threads, ident="city-ops")

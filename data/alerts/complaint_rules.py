@@ -85,7 +85,7 @@ def spike_conditions(conn: Connection, config: AlertConfig, now: datetime) -> tu
         mean = float(past.get((district, category), 0.0))
         holding = key in checked
         p_limit = rule.p_value * (HOLD_FACTOR if holding else 1)
-        severity, p = spike_severity(int(k), mean, p_limit, rule.danger_p_value, rule.min_count, rule.min_mean)
+        severity, p = spike_severity(int(k), mean, rule, p_limit)
         if severity is None:
             continue
         cat, place = category_name(category), district_name(district)

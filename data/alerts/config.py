@@ -42,6 +42,7 @@ class SpikeRule:
     weeks: int = 8
     p_value: float = 0.001
     danger_p_value: float = 1e-6
+    danger_min_count: int = 20
     min_count: int = 5
     min_mean: float = 0.5
 

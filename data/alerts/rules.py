@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime
 
-from data.alerts.config import SensorRule
+from data.alerts.config import SensorRule, SpikeRule
 
 LEVELS = ("danger", "warning")  # checked worst first
 RANK = {None: 0, "warning": 1, "danger": 2}
@@ -117,11 +117,13 @@ def poisson_upper_tail(k: int, mean: float) -> float:
     return min(1.0, total)
 
 
-def spike_severity(
-    today: int, mean: float, p_value: float, danger_p_value: float, min_count: int, min_mean: float
-) -> tuple[str | None, float]:
-    """(severity, p) for today's count against the usual mean: a one-sided Poisson test."""
-    p = poisson_upper_tail(today, max(mean, min_mean))
-    if today < min_count or p >= p_value:
+def spike_severity(today: int, mean: float, rule: SpikeRule, p_value: float | None = None) -> tuple[str | None, float]:
+    """(severity, p) for today's count against the usual mean: a one-sided Poisson test.
+
+    `p_value` overrides the rule's threshold (a live spike holds at a looser one, so it does not flap).
+    """
+    p = poisson_upper_tail(today, max(mean, rule.min_mean))
+    if today < rule.min_count or p >= (p_value if p_value is not None else rule.p_value):
         return None, p
-    return ("danger" if p < danger_p_value else "warning"), p
+    danger = p < rule.danger_p_value and today >= rule.danger_min_count
+    return ("danger" if danger else "warning"), p

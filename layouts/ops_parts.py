@@ -1,0 +1,248 @@
+"""Pure builders for the operator's console: detail panels, the incident card, maps and the timeline.
+
+They take plain values and small frames; they never query.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from layouts.i18n import category_label, fmt_number, fmt_time_wib, t
+
+SEVERITY_COLOUR = {"danger": "#d62828", "warning": "#f4a100"}
+STATE_CLASS = {"late": "ops-state-late", "due_soon": "ops-state-soon", "on_time": "ops-state-ok", "met": "ops-state-ok"}
+MEMBER_STYLE = {
+    "complaint": ("#1d4ed8", "circle"),
+    "water_level": ("#d62828", "circle"),
+    "rainfall": ("#0891b2", "circle"),
+    "cctv": ("#111827", "circle"),
+}
+BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 10.7}
+
+
+def _row(label: str, value: object) -> html.Div:
+    return html.Div([html.Span(label, className="ops-k"), html.Span(str(value), className="ops-v")], className="ops-kv")
+
+
+def audit_list(frame: pd.DataFrame, lang: str) -> html.Div:
+    """The log book, newest first: when, who, what, note."""
+    items = [
+        html.Li(
+            [
+                html.Span(fmt_time_wib(r.at, with_date=True), className="ops-audit-at"),
+                html.Strong(f" {r.actor} ", className="ops-audit-actor"),
+                html.Span(t(f"audit_{r.action}", lang)),
+                html.Span(f" — {r.note}" if isinstance(r.note, str) and r.note else ""),
+            ],
+            className=f"ops-audit-{r.action}",
+        )
+        for r in frame.itertuples()
+    ]
+    return html.Div([html.H3(t("ops_audit", lang)), html.Ul(items, className="ops-audit")])
+
+
+def alert_detail(alert: dict, audit: pd.DataFrame, district_name: str, lang: str) -> html.Div:
+    rows = [
+        _row(t("ops_severity", lang), t(alert["severity"], lang)),
+        _row(t("status", lang), t(alert["status"], lang)),
+        _row(t("district", lang), district_name),
+        _row(t("ops_opened", lang), fmt_time_wib(alert["opened_at"], with_date=True)),
+    ]
+    if alert.get("value") is not None and not pd.isna(alert["value"]):
+        rows.append(_row(t("ops_value", lang), fmt_number(alert["value"], lang, 1)))
+    if alert.get("threshold") is not None and not pd.isna(alert["threshold"]):
+        rows.append(_row(t("ops_limit", lang), fmt_number(alert["threshold"], lang, 1)))
+    if alert.get("sensor_id"):
+        rows.append(_row(t("ops_sensor", lang), alert["sensor_id"]))
+    if isinstance(alert.get("detail"), str):
+        rows.append(html.P(alert["detail"], className="ops-detail-text"))
+    return html.Div(
+        [
+            html.H2(alert["title"], className=f"ops-detail-title ops-sev-{alert['severity']}"),
+            *rows,
+            audit_list(audit, lang),
+        ],
+        className="ops-detail",
+        id=f"ops-alert-{alert['id']}",
+    )
+
+
+def _district_layers(geojson: dict) -> list[dict]:
+    return [{"source": geojson, "type": "line", "color": "#64748b", "line": {"width": 1}}]
+
+
+def alerts_map(frame: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
+    """Alerts with a place, coloured by severity; acknowledged ones hollow so the unowned stand out."""
+    fig = go.Figure()
+    placed = frame.dropna(subset=["lat", "lon"])
+    for severity, part in placed.groupby("severity"):
+        acked = part["status"] != "open"
+        fig.add_trace(
+            go.Scattermap(
+                lat=part["lat"].to_numpy(),
+                lon=part["lon"].to_numpy(),
+                mode="markers",
+                marker={"size": (18 if severity == "danger" else 13), "color": SEVERITY_COLOUR.get(severity, "#555"),
+                        "opacity": acked.map({True: 0.45, False: 1.0}).to_numpy()},
+                text=part["title"].to_numpy(),
+                customdata=part["id"].to_numpy(),
+                hovertemplate="%{text}<extra></extra>",
+                name=t(severity, lang),
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        map={**BLANK_MAP, "layers": _district_layers(geojson)},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
+        uirevision="ops-alerts",
+    )
+    return fig
+
+
+def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> tuple[list[float], list[float]]:
+    dlat = radius_m / 111_320.0
+    dlon = radius_m / (111_320.0 * math.cos(math.radians(lat)))
+    angles = [2 * math.pi * i / n for i in range(n + 1)]
+    return [lat + dlat * math.sin(a) for a in angles], [lon + dlon * math.cos(a) for a in angles]
+
+
+def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
+    """One incident on one map: its radius, the reports (grouped), the gauges and the nearest cameras."""
+    inc = card["incident"]
+    fig = go.Figure()
+    clat, clon = _circle(inc["lat"], inc["lon"], inc["radius_m"])
+    fig.add_trace(go.Scattermap(lat=clat, lon=clon, mode="lines", line={"color": "#d62828", "width": 2},
+                                name=f"{t('ops_radius', lang)} {fmt_number(inc['radius_m'] / 1000, lang, 1)} km",
+                                hoverinfo="skip"))  # fmt: skip
+    complaints = card["complaints"].dropna(subset=["lat", "lon"])
+    if len(complaints):
+        fig.add_trace(
+            go.Scattermap(
+                lat=complaints["lat"].to_numpy(), lon=complaints["lon"].to_numpy(), mode="markers",
+                marker={"size": 11, "color": MEMBER_STYLE["complaint"][0]},
+                text=("#" + complaints["id"].astype(str) + " " + complaints["description"].fillna("")).to_numpy(),
+                hovertemplate="%{text}<extra></extra>", name=t("ops_reports", lang),
+            )
+        )  # fmt: skip
+    for kind, part in card["sensors"].groupby("kind"):
+        colour = MEMBER_STYLE.get(kind, ("#475569", "circle"))[0]
+        label = t("ops_cameras", lang) if kind == "cctv" else kind
+        fig.add_trace(
+            go.Scattermap(
+                lat=part["lat"].to_numpy(), lon=part["lon"].to_numpy(), mode="markers",
+                marker={"size": 15 if kind != "cctv" else 12, "color": colour},
+                text=part["name"].to_numpy(), hovertemplate="%{text}<extra></extra>", name=label,
+            )
+        )  # fmt: skip
+    fig.update_layout(
+        map={"style": "white-bg", "center": {"lat": inc["lat"], "lon": inc["lon"]}, "zoom": 12.3,
+             "layers": _district_layers(geojson)},
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
+        uirevision=f"incident-{inc['id']}",
+    )  # fmt: skip
+    return fig
+
+
+def incident_timeline(card: dict, lang: str) -> go.Figure:
+    """Reports, alerts and the room's actions on one time axis (WIB)."""
+    lanes = [
+        (t("ops_reports", lang), card["complaints"]["requested_at"], "#" + card["complaints"]["id"].astype(str)),
+        (t("ops_alerts", lang), card["alerts"]["opened_at"], card["alerts"]["title"]),
+        (t("ops_audit", lang), card["audit"]["at"], card["audit"]["actor"] + ": " + card["audit"]["action"]),
+    ]
+    fig = go.Figure()
+    for lane, times, text in lanes:
+        wib = pd.to_datetime(times) + pd.Timedelta(hours=7)
+        fig.add_trace(go.Scatter(x=wib.to_numpy(), y=[lane] * len(wib), mode="markers", text=text.to_numpy(),
+                                 marker={"size": 11}, hovertemplate="%{x|%d/%m %H:%M} WIB · %{text}<extra></extra>",
+                                 showlegend=False))  # fmt: skip
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 30}, height=170, xaxis={"tickformat": "%H:%M"},
+                      plot_bgcolor="#f8fafc", paper_bgcolor="rgba(0,0,0,0)")  # fmt: skip
+    return fig
+
+
+def incident_summary(card: dict, lang: str) -> html.Div:
+    inc = card["incident"]
+    sensors = card["sensors"]
+    cams = sensors[sensors["kind"] == "cctv"]
+    gauges = sensors[sensors["kind"] != "cctv"]
+    return html.Div(
+        [
+            html.H2(
+                inc["title"], className=f"ops-detail-title ops-sev-{inc['severity']}", id=f"ops-incident-{inc['id']}"
+            ),
+            html.Div(
+                [
+                    _row(t("status", lang), t(inc["status"], lang)),
+                    _row(t("ops_opened", lang), fmt_time_wib(inc["opened_at"], with_date=True)),
+                    _row(t("agency", lang), inc["agency"] or "—"),
+                    _row(
+                        t("ops_reports", lang), f"{len(card['complaints'])} ({card['events']} {t('ops_events', lang)})"
+                    ),
+                    _row(t("ops_sensors_joined", lang), ", ".join(gauges["name"].tolist()) or "—"),
+                ],
+                className="ops-kv-grid",
+            ),
+            html.Div(
+                [html.H3(t("ops_cameras", lang))]
+                + [
+                    html.A(
+                        f"{r.name} · {fmt_number(r.distance_m, lang)} m",
+                        href=r.stream_url or r.snapshot_url or "#",
+                        target="_blank",
+                        className="ops-camera",
+                    )
+                    for r in cams.itertuples()
+                ],
+                className="ops-cameras",
+            ),  # fmt: skip
+        ]
+    )
+
+
+def complaint_file(file: dict, district_name: str, lang: str) -> html.Div:
+    c = file["complaint"]
+    state = file["sla_state"]
+    history = [
+        html.Li(
+            f"{fmt_time_wib(r.changed_at, with_date=True)} · {t(r.status, lang)}"
+            + (f" · {r.actor}" if isinstance(r.actor, str) else "")
+            + (f" — {r.note}" if isinstance(r.note, str) else "")
+        )
+        for r in file["history"].itertuples()
+    ]
+    stages = [
+        html.Li(
+            [
+                html.Span(t(f"stage_{s['stage']}", lang), className="ops-stage-name"),
+                html.Span(f"{t('ops_due', lang)} {fmt_time_wib(s['due_at'], with_date=True)}"),
+                html.Span(t(s["state"], lang), className=f"ops-state {STATE_CLASS.get(s['state'], '')}"),
+            ],
+            className="ops-stage",
+        )
+        for s in file["stages"]
+    ]
+    return html.Div(
+        [
+            html.H2(
+                f"{t('ops_complaint', lang)} #{c['id']} · {category_label(c['category'], lang)}",
+                className="ops-detail-title",
+            ),
+            html.Span(t(state, lang), className=f"ops-state {STATE_CLASS.get(state, '')}", id="ops-complaint-state"),
+            _row(t("district", lang), district_name),
+            _row(t("agency", lang), c.get("agency") or "—"),
+            _row(t("ops_requested", lang), fmt_time_wib(c["requested_at"], with_date=True)),
+            _row(t("ops_due", lang), fmt_time_wib(c["due_at"], with_date=True)),
+            html.P(c.get("description") or "", className="ops-detail-text"),
+            html.H3(t("ops_stages", lang)),
+            html.Ul(stages, className="ops-stages"),
+            html.H3(t("ops_history", lang)),
+            html.Ul(history, className="ops-history"),
+            audit_list(file["audit"], lang),
+        ]
+    )

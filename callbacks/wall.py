@@ -1,37 +1,82 @@
-"""Wall callbacks: read the snapshot for the screen's district and turn it into tiles."""
+"""Wall frame callbacks: refresh interval, WIB clock, header (title, data-health strip, heartbeat), takeover.
+
+The panels of each screen have their own modules (wall_kpis, wall_map, wall_feeds), registered from here
+so the app lists one wall module.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, State
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_update
 
+from callbacks import wall_feeds, wall_kpis, wall_map
 from callbacks.context import now, runtime
-from data.queries.snapshot import city_snapshot
+from data.feeds import feed_health
+from data.queries.wall import district_names, takeover
 from layouts import ids
-from layouts.i18n import fmt_number, fmt_time_wib, t
-from layouts.wall import kpi_tile
+from layouts.components.freshness import FeedChip, feed_label, health_strip
+from layouts.i18n import fmt_age, lang_of, t
+from layouts.wall_screens import slot_id, slot_params_id
 
 
-def render_kpis(_tick: int | None, params: dict) -> tuple[list, str]:
+def refresh_interval(_params: dict | None) -> int:
+    """The refresh interval from REFRESH_SECONDS, in milliseconds."""
+    return 1000 * runtime().settings.refresh_seconds
+
+
+def render_header(tick: int | None, params: dict | None, slot_params: list[dict], _takeover: dict | None) -> tuple:
+    """Title, health strip and heartbeat every tick; the takeover district for a playlist."""
+    params = params or {}
+    lang = lang_of(params.get("lang"))
     rt = runtime()
     moment = now()
-    lang = params.get("lang", "id")
-    snap = city_snapshot(rt.engine, moment, rt.settings.targets_path, params.get("district"))
-    k = snap.complaints
-    tiles = [
-        kpi_tile("city_score", t("city_score", lang), fmt_number(snap.score, lang, 2)),
-        kpi_tile("open_backlog", t("open_complaints", lang), fmt_number(k.open_backlog, lang)),
-        kpi_tile("received_today", t("received_today", lang), fmt_number(k.received_today, lang)),
-        kpi_tile("closed_today", t("closed_today", lang), fmt_number(k.closed_today, lang)),
-        kpi_tile("within_sla", t("within_sla", lang), fmt_number(k.closed_within_sla_pct, lang, 1), "%"),
-        kpi_tile("sensors_online", t("sensors_online", lang), fmt_number(snap.sensors_online_pct, lang, 1), "%"),
-    ]
-    return tiles, fmt_time_wib(moment)
+    names = district_names(rt.engine)
+    district = params.get("district")
+    screen = params.get("screen") or "overview"
+    place = names.get(district, district) if district else t("city", lang)
+    title = f"{t('screen_' + screen, lang)} · {place}"
+    error = None
+    bad = sorted({p.get("district") for p in slot_params if p.get("district") and p.get("district") not in names})
+    if bad:
+        error = html.Div(f"{t('unknown_district', lang)}: {', '.join(bad)}", className="wall-error", role="alert")
+    feeds = feed_health(rt.engine)
+    chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale) for f in feeds]
+    heartbeat = str(tick or 0)
+    if screen != "playlist":
+        return health_strip(chips, lang), heartbeat, title, error, no_update, [no_update] * len(slot_params), []
+    alert = takeover(rt.engine, moment)
+    new_params = []
+    for p in slot_params:
+        if p.get("slot") == "takeover" and alert and p.get("district") != alert.get("district_code"):
+            new_params.append({**p, "district": alert.get("district_code")})
+        else:
+            new_params.append(no_update)
+    banner = []
+    if alert:
+        where = names.get(alert.get("district_code"), alert.get("district_code") or t("city", lang))
+        banner = [html.Span(f"{t('takeover', lang)} · {alert['title']} · {where}", **{"data-alert": str(alert["id"])})]
+    return health_strip(chips, lang), heartbeat, title, error, alert, new_params, [banner]
 
 
 def register(app: Dash) -> None:
-    app.callback(
-        Output(ids.WALL_KPIS, "children"),
+    app.callback(Output(ids.WALL_TICK, "interval"), Input(ids.WALL_PARAMS, "data"))(refresh_interval)
+    app.clientside_callback(
+        ClientsideFunction(namespace="wall", function_name="clock"),
         Output(ids.WALL_CLOCK, "children"),
+        Input(ids.WALL_CLOCK_TICK, "n_intervals"),
+        State(ids.WALL_PARAMS, "data"),
+    )
+    app.callback(
+        Output(ids.WALL_HEALTH, "children"),
+        Output(ids.WALL_HEARTBEAT, "children"),
+        Output(ids.WALL_TITLE, "children"),
+        Output(ids.WALL_ERROR, "children"),
+        Output(ids.WALL_TAKEOVER, "data"),
+        Output(slot_params_id(ALL), "data"),
+        Output(slot_id("wall-takeover-title", ALL), "children"),
         Input(ids.WALL_TICK, "n_intervals"),
         State(ids.WALL_PARAMS, "data"),
-    )(render_kpis)
+        State(slot_params_id(ALL), "data"),
+        State(ids.WALL_TAKEOVER, "data"),
+    )(render_header)
+    for module in (wall_kpis, wall_map, wall_feeds):
+        module.register(app)

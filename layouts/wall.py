@@ -1,40 +1,198 @@
-"""The wall's screens: skeletons only; callbacks fill them from the query layer at each refresh."""
+"""The wall's page frame: header (title, data-health strip, WIB clock), the screen slots, playlist controls.
+
+Every screen of the wall and every playlist is built here from the registry in layouts/wall_screens.py.
+A single screen is one slot; a playlist renders all its slots at once and assets/wall.js only switches
+which one is visible, so switching never flickers, never shows a spinner and never reloads the page.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from dash import dcc, html
 
 from layouts import ids
+from layouts.components.freshness import reconnecting_mark
 from layouts.i18n import lang_of, t
+from layouts.wall_screens import ScreenContext, get_screen, screens, slot_id, slot_params_id
 
-SCREENS = ("overview",)
+DEFAULT_SCREEN = "overview"
+MIN_DWELL_S = 5
+MAX_DWELL_S = 3600
+DISTRICT_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$")
 
 
-def layout(district: str | None = None, lang: str | None = None, kiosk: str | None = None, **_: object) -> html.Div:
-    lang = lang_of(lang)
+@dataclass(frozen=True)
+class PlaylistItem:
+    screen: str
+    dwell_s: int
+    district: str | None = None
+
+
+def parse_playlist(spec: str | None, default_district: str | None = None) -> tuple[list[PlaylistItem], list[str]]:
+    """`map:60,kpi:20:36.71.01` -> items and a list of errors (each error names the bad part)."""
+    items: list[PlaylistItem] = []
+    errors: list[str] = []
+    known = screens()
+    for part in [p.strip() for p in (spec or "").split(",") if p.strip()]:
+        bits = part.split(":")
+        name = bits[0].strip().lower()
+        if name not in known:
+            errors.append(f"{part!r}: unknown screen {name!r}")
+            continue
+        dwell = 30
+        if len(bits) > 1 and bits[1].strip():
+            if not bits[1].strip().isdigit() or not MIN_DWELL_S <= int(bits[1]) <= MAX_DWELL_S:
+                errors.append(f"{part!r}: dwell must be {MIN_DWELL_S}-{MAX_DWELL_S} seconds")
+                continue
+            dwell = int(bits[1])
+        district = bits[2].strip() if len(bits) > 2 and bits[2].strip() else default_district
+        if district and not DISTRICT_CODE.match(district):
+            errors.append(f"{part!r}: district code must look like 36.71.01")
+            continue
+        items.append(PlaylistItem(name, dwell, district))
+    if not items and not errors:
+        errors.append("no screens given")
+    return items, errors
+
+
+def _slot_frame(slot: int | str, item: PlaylistItem, lang: str, kiosk: bool, active: bool) -> html.Div:
+    """One slot: its params store and the screen built for it (hidden unless active)."""
+    screen = get_screen(item.screen)
+    ctx = ScreenContext(slot=slot, district=item.district, lang=lang, kiosk=kiosk)
+    params = {"screen": item.screen, "district": item.district, "lang": lang, "dwell": item.dwell_s, "slot": slot,
+              "kiosk": kiosk}  # fmt: skip
+    return html.Div(
+        [dcc.Store(id=slot_params_id(slot), data=params), screen.build(ctx) if screen else None],
+        id=slot_id("wall-slot", slot),
+        className=f"wall-slot screen-{item.screen}" + (" active" if active else ""),
+        **{"data-slot": str(slot), "data-dwell": str(item.dwell_s), "data-screen": item.screen},
+    )
+
+
+def _nav(lang: str, current: str, district: str | None) -> html.Nav:
+    """Links to every screen and the other language (hidden in kiosk mode)."""
+    query = f"?district={district}&" if district else "?"
+    other = "en" if lang == "id" else "id"
+    links = [
+        dcc.Link(
+            t(s.title_key, lang),
+            href=f"/wall/{name}{query}lang={lang}",
+            className="wall-nav-link" + (" current" if name == current else ""),
+        )  # fmt: skip
+        for name, s in screens().items()
+    ]
+    links.append(dcc.Link(other.upper(), href=f"/wall/{current}{query}lang={other}", className="wall-nav-link lang"))
+    return html.Nav(links, className="wall-nav")
+
+
+def _header(lang: str, title: str) -> html.Header:
+    return html.Header(
+        [
+            html.Div(
+                [html.Span(t("app_title", lang), className="wall-app"), html.Span(title, id=ids.WALL_TITLE)],
+                className="wall-titles",
+            ),  # fmt: skip
+            html.Div(id=ids.WALL_HEALTH, className="wall-health"),
+            reconnecting_mark(lang),
+            html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
+            html.Span(id=ids.WALL_HEARTBEAT, className="wall-heartbeat"),
+        ],
+        className="wall-header",
+    )
+
+
+def _error(messages: list[str], lang: str, help_key: str) -> html.Div:
     return html.Div(
         [
-            dcc.Store(id=ids.WALL_PARAMS, data={"district": district, "lang": lang, "screen": "overview"}),
-            dcc.Interval(id=ids.WALL_TICK, interval=10_000),
-            html.Header([html.H1(t("app_title", lang)), html.Div(id=ids.WALL_CLOCK, className="wall-clock")]),
-            html.Div(id=ids.WALL_KPIS, className="wall-kpis"),
-        ],
-        className="wall" + (" kiosk" if kiosk == "1" else ""),
+            html.B(t(help_key, lang)),
+            html.Ul([html.Li(m) for m in messages]),
+            html.Div(f"{t('valid_screens', lang)}: {', '.join(screens())}"),
+        ],  # fmt: skip
+        className="wall-error",
+        role="alert",
     )
+
+
+def _page(
+    slots: list[html.Div], lang: str, kiosk: bool, current: str, params: dict, extra: list | None = None
+) -> html.Div:
+    district = params.get("district")
+    return html.Div(
+        [
+            dcc.Store(id=ids.WALL_PARAMS, data=params),
+            dcc.Store(id=ids.WALL_POSITION, data=params.get("position")),
+            dcc.Store(id=ids.WALL_TAKEOVER, data=None),
+            dcc.Interval(id=ids.WALL_TICK, interval=10_000),
+            dcc.Interval(id=ids.WALL_CLOCK_TICK, interval=1_000),
+            _header(lang, t(f"screen_{current}", lang)),
+            None if kiosk else _nav(lang, current, district),
+            html.Div(id=ids.WALL_ERROR),
+            html.Main(slots + (extra or []), className="wall-slots"),
+        ],
+        id="wall-root",
+        className="wall theme-dark" + (" kiosk" if kiosk else "") + (" playlist" if extra else ""),
+        lang=lang,
+    )
+
+
+def layout(
+    district: str | None = None,
+    lang: str | None = None,
+    kiosk: str | None = None,
+    screen: str | None = None,
+    **_: object,
+) -> html.Div:
+    """`/wall` and `/wall/<screen>`: one screen in one slot; an unknown screen says which ones exist."""
+    lang = lang_of(lang)
+    is_kiosk = kiosk in ("1", "true", "yes")
+    name = (screen or DEFAULT_SCREEN).lower()
+    district = district or None
+    params = {"district": district, "lang": lang, "kiosk": is_kiosk, "screen": name}
+    if name == "playlist":
+        return playlist_layout(district=district, lang=lang, kiosk=kiosk, **_)
+    if get_screen(name) is None:
+        return _page([_error([f"/wall/{name}"], lang, "unknown_screen")], lang, is_kiosk, DEFAULT_SCREEN, params)
+    item = PlaylistItem(name, 0, district)
+    return _page([_slot_frame(0, item, lang, is_kiosk, active=True)], lang, is_kiosk, name, params)
 
 
 def screen_layout(screen: str | None = None, **params: object) -> html.Div:
-    return layout(**params)  # type: ignore[arg-type]
+    return layout(screen=screen, **params)  # type: ignore[arg-type]
 
 
-def kpi_tile(key: str, label: str, value: str, unit: str = "") -> html.Div:
-    """One big number with its label and unit, readable from across the room."""
-    return html.Div(
+def playlist_layout(
+    screens: str | None = None, district: str | None = None, lang: str | None = None, kiosk: str | None = None,
+    **_: object,
+) -> html.Div:  # fmt: skip
+    """`/wall/playlist?screens=map:60,kpi:20`: every slot rendered up front, rotated by assets/wall.js."""
+    lang = lang_of(lang)
+    is_kiosk = kiosk in ("1", "true", "yes")
+    items, errors = parse_playlist(screens, district or None)
+    params = {"district": district or None, "lang": lang, "kiosk": is_kiosk, "screen": "playlist"}
+    if errors:
+        messages = errors + [t("playlist_help", lang)]
+        return _page([_error(messages, lang, "bad_playlist")], lang, is_kiosk, "playlist", params)
+    params["position"] = {"current": 0, "next": 1 % len(items), "takeover": False}
+    slots = [_slot_frame(i, item, lang, is_kiosk, active=i == 0) for i, item in enumerate(items)]
+    takeover = _slot_frame("takeover", PlaylistItem("map", 0, None), lang, is_kiosk, active=False)
+    takeover.className += " wall-takeover"
+    takeover.children.insert(0, html.Div(t("takeover", lang), id=slot_id("wall-takeover-title", "takeover"),
+                                         className="takeover-title"))  # fmt: skip
+    buttons = [
+        html.Button(html.I(className=f"bi {icon}"), className="wall-ctl", title=t(word, lang), **{"data-action": act})
+        for act, icon, word in (
+            ("prev", "bi-skip-backward-fill", "previous"),
+            ("pause", "bi-pause-fill", "pause"),
+            ("next", "bi-skip-forward-fill", "next"),
+        )
+    ]
+    controls = html.Div(
         [
-            html.Div(label, className="kpi-label"),
-            html.Div(
-                [html.Span(value, id=ids.kpi_value(key), className="kpi-number"), html.Span(unit, className="kpi-unit")]
-            ),
+            html.Div(html.Div(className="wall-progress-fill"), className="wall-progress"),
+            html.Div([*buttons, html.Span(t("paused", lang), className="wall-paused")], className="wall-controls"),
         ],
-        className="kpi-tile",
+        className="wall-playlist-bar",
     )
+    return _page(slots, lang, is_kiosk, "playlist", params, extra=[takeover, controls])

@@ -166,6 +166,12 @@ def _weighted_quantiles(hist: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["q50", "q90"])
 
 
+def district_names(engine: Engine) -> dict[str, str]:
+    """Kecamatan code -> name (a few rows), for titles and for checking a district given in a URL."""
+    with engine.connect() as conn:
+        return dict(conn.execute(select(District.code, District.name).order_by(District.code)).all())
+
+
 def has_alerts(engine: Engine) -> bool:
     """Whether the alerts feature's tables exist in this store (the wall works without them)."""
     return inspect(engine).has_table("alerts")
@@ -296,20 +302,45 @@ def kpi_board(engine: Engine, now: datetime, targets_path: Path, district: str |
     """The wall's KPI tiles for the city or one kecamatan, with their comparisons and sparklines."""
     snap = city_snapshot(engine, now, targets_path, district)
     series = daily_series(engine, now, district)
-    series["city_score"] = daily_city_score(series, targets_path, _population(engine, district))
+    population = _population(engine, district)
+    series["city_score"] = daily_city_score(series, targets_path, population)
+    measures = load_measures(targets_path)
+    current = {m.measure.key: m.actual for m in snap.measures}
     figures = []
     for moment in (now, now - timedelta(days=1), now - timedelta(days=7)):
         values = complaint_figures_at(engine, moment, district)
         values["sensors_online"] = sensors_online_at(engine, moment, district)
-        values["active_alerts"] = float(active_alerts_at(engine, moment, district)["total"])
+        alerts = active_alerts_at(engine, moment, district)
+        values["active_alerts"] = float(alerts["total"])
+        values["alerts_danger"], values["alerts_warning"] = float(alerts["danger"]), float(alerts["warning"])
         day = str(wib_today(moment))
         values["service_availability"] = _at(series, day, "availability")
-        values["city_score"] = _at(series, day, "city_score")
+        actuals = past_actuals(values, series, day, population, current)
+        values["city_score"] = city_score(score_measures(measures, actuals))
         figures.append(values)
     figures[0]["sensors_online"] = snap.sensors_online_pct
     figures[0]["service_availability"] = _measure(snap.measures, "service_availability")
     figures[0]["city_score"] = snap.score
     return KpiBoard(figures[0], figures[1], figures[2], series, snap.measures, snap.score)
+
+
+def past_actuals(
+    values: dict[str, float | None], series: pd.DataFrame, day: str, population: int, current: dict[str, float | None]
+) -> dict[str, float | None]:
+    """The City Score measures as they stood at an earlier moment; measures with no stored history
+    (mean PM2.5, river gauges normal) keep their current value, so the change reflects what moved."""
+    backlog, received = values.get("open_backlog") or 0.0, values.get("received_today") or 0.0
+    return {
+        **current,
+        "sla_pct": values.get("within_sla"),
+        "median_close_h": values.get("median_close_h"),
+        "open_per_10k": backlog * 10_000 / population if population else None,
+        "late_pct": 100.0 * (values.get("late_open") or 0.0) / backlog if backlog else None,
+        "clearance_rate": (values.get("closed_today") or 0.0) / received if received else None,
+        "service_availability": values.get("service_availability"),
+        "service_satisfaction": _at(series, day, "satisfaction"),
+        "sensors_online_pct": values.get("sensors_online"),
+    }
 
 
 def _at(series: pd.DataFrame, day: str, column: str) -> float | None:

@@ -1,0 +1,99 @@
+"""The wall's lists: alert ticker, complaint stream, district bars, sensor states and attention list.
+
+Each list is sent only when its content changed (its signature is kept beside it in the page).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+from dash import MATCH, Dash, Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import now, runtime
+from callbacks.wall_common import should_refresh, slot_district, slot_lang
+from data.queries.complaints import recent_complaints
+from data.queries.filters import ComplaintFilter
+from data.queries.sensors import sensor_states
+from data.queries.wall import district_map_measures, district_names, ticker_alerts
+from layouts import ids
+from layouts.components import streams
+from layouts.wall_screens import slot_id, slot_params_id
+
+TICKER_COMPLAINTS = 6
+STREAM_LENGTH = 14
+
+
+def _signature(children: list) -> str:
+    return hashlib.sha1(repr(children).encode(), usedforsecurity=False).hexdigest()
+
+
+def _changed(children: list, previous: str | None) -> tuple[list, str]:
+    sig = _signature(children)
+    if sig == previous:
+        raise PreventUpdate
+    return children, sig
+
+
+def ticker(params: dict) -> list:
+    rt, moment = runtime(), now()
+    district, lang = slot_district(params), slot_lang(params)
+    alerts = ticker_alerts(rt.engine, moment, district)
+    complaints = recent_complaints(rt.engine, moment, TICKER_COMPLAINTS, ComplaintFilter.for_district(district))
+    return streams.ticker_items(alerts, complaints, district_names(rt.engine), moment, lang)
+
+
+def stream(params: dict) -> list:
+    rt, moment = runtime(), now()
+    frame = recent_complaints(rt.engine, moment, STREAM_LENGTH, ComplaintFilter.for_district(slot_district(params)))
+    return streams.stream_items(frame, moment, slot_lang(params))
+
+
+def district_bars(params: dict) -> list:
+    rt = runtime()
+    return streams.district_bars(district_map_measures(rt.engine, now()), slot_lang(params))
+
+
+def sensor_kinds(params: dict) -> list:
+    rt = runtime()
+    return [streams.sensor_kind_table(sensor_states(rt.engine, now(), slot_district(params)), slot_lang(params))]
+
+
+def sensor_attention(params: dict) -> list:
+    rt = runtime()
+    states = sensor_states(rt.engine, now(), slot_district(params))
+    return streams.attention_items(states, district_names(rt.engine), slot_lang(params))
+
+
+def _live_callback(build: Callable[[dict], list]) -> Callable:
+    """Wrap a list builder: refresh only visible slots, send only when the content changed."""
+
+    def callback(tick: int | None, params: dict, previous: str | None, position: dict | None) -> tuple[list, str]:
+        if tick and not should_refresh((params or {}).get("slot"), position):
+            raise PreventUpdate
+        return _changed(build(params or {}), previous)
+
+    callback.__name__ = f"render_{build.__name__}"
+    return callback
+
+
+LISTS = {
+    "wall-ticker": ticker,
+    "wall-stream": stream,
+    "wall-district-bars": district_bars,
+    "wall-sensor-kinds": sensor_kinds,
+    "wall-sensor-attention": sensor_attention,
+}
+
+
+def register(app: Dash) -> None:
+    for kind, build in LISTS.items():
+        app.callback(
+            Output(slot_id(kind, MATCH), "children"),
+            Output(slot_id(kind + "-sig", MATCH), "data"),
+            Input(ids.WALL_TICK, "n_intervals"),
+            Input(slot_params_id(MATCH), "data"),
+            State(slot_id(kind + "-sig", MATCH), "data"),
+            State(ids.WALL_POSITION, "data"),
+        )(_live_callback(build))

@@ -1,0 +1,141 @@
+"""The map of a wall slot, rebuilt only when what it draws changed, loaded into the hidden frame and swapped.
+
+The map is its own page (GET /maps/wall), not an iframe srcdoc: a srcdoc frame inherits the app's CSP,
+which forbids folium's inline scripts; the map page allows exactly its own scripts by hash.
+
+Two checks keep it cheap: when no data version moved, nothing is queried; when versions moved but the
+drawn content (district values, sensor states, recent complaints) is the same, nothing is rebuilt.
+Popups carry values and ages, so the map is also renewed every few minutes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
+
+from dash import MATCH, Dash, Input, Output, State, ctx, no_update
+from dash.exceptions import PreventUpdate
+from flask import Response, request
+
+from callbacks.context import now, runtime
+from callbacks.wall_common import should_refresh, slot_district, slot_lang
+from data.queries.sensors import hourly_trend, sensor_states
+from data.queries.wall import district_map_measures, district_names, map_data_version, recent_complaint_points
+from layouts import ids
+from layouts.i18n import lang_of
+from layouts.maps import MEASURES, MapOptions, build_map_html
+from layouts.wall_screens import slot_id, slot_params_id
+
+RENEW_EVERY_S = 300
+MAP_FRAME_PATH = "/maps/wall"  # under /maps/, which needs the wall permission (data/auth/access.py)
+
+
+def content_signature(districts, sensors, points, bucket: int) -> str:  # noqa: ANN001 - small frames
+    """What the map draws, reduced to a hash: values per district, each sensor's state, the heat points."""
+    parts = [
+        districts[["code", "open", "late", "per_10k", "alerts"]].to_csv(index=False),
+        "" if sensors.empty else sensors[["id", "state"]].to_csv(index=False),
+        f"{len(points)}:{points.tail(1).to_csv(index=False) if len(points) else ''}",
+        str(bucket),
+    ]
+    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def map_frame_page(district: str | None, measure: str, lang: str, interactive: bool) -> str:
+    """The map's whole HTML page for the slot's district, built from the current figures."""
+    rt = runtime()
+    moment = now()
+    districts = district_map_measures(rt.engine, moment)
+    sensors = sensor_states(rt.engine, moment)
+    points = recent_complaint_points(rt.engine, moment, district=district)
+    ids_ = sensors["id"].tolist() if not sensors.empty else []
+    trends = hourly_trend(rt.engine, ids_, moment - timedelta(hours=24), moment + timedelta(hours=1))
+    sparks = {sid: group["mean"].round(2).tolist() for sid, group in trends.groupby("sensor_id")}
+    options = MapOptions(
+        measure=measure,
+        lang=lang,
+        tile_url=rt.settings.tile_url,
+        tile_attribution=rt.settings.tile_attribution,
+        focus_district=district,
+        interactive=interactive,
+    )
+    return build_map_html(districts, sensors, points, options, sparks)
+
+
+def map_frame() -> Response:
+    """GET /maps/wall: the map page, with a CSP that allows exactly its own inline scripts (by hash)."""
+    args = request.args
+    district = args.get("district") or None
+    if district and district not in district_names(runtime().engine):
+        return Response(f"unknown district {district!r}", status=404, mimetype="text/plain")
+    measure = args.get("measure") if args.get("measure") in MEASURES else "per_10k"
+    page = map_frame_page(district, measure, lang_of(args.get("lang")), args.get("kiosk") != "1")
+    response = Response(page, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = frame_csp(page)
+    return response
+
+
+def frame_csp(page: str) -> str:
+    """script-src 'self' plus the sha256 of each inline script of this very page, nothing else."""
+    hashes = []
+    for body in re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", page, flags=re.DOTALL | re.IGNORECASE):
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    return (
+        f"default-src 'self'; script-src 'self' {' '.join(sorted(set(hashes)))}; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob: {_tile_origin(runtime().settings.tile_url)}; font-src 'self' data:; "
+        "frame-ancestors 'self'; base-uri 'self'; object-src 'none'"
+    )
+
+
+def _tile_origin(tile_url: str) -> str:
+    parts = urlsplit(tile_url.replace("{s}", "a"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def render_map(tick: int | None, params: dict, state: dict, position: dict | None) -> tuple:
+    """A new address for the hidden frame when what the map draws changed; nothing otherwise."""
+    params = params or {}
+    by_params = ctx.triggered_id == slot_params_id(params.get("slot"))
+    if tick and not by_params and not should_refresh(params.get("slot"), position):
+        raise PreventUpdate
+    rt = runtime()
+    moment = now()
+    lang, district = slot_lang(params), slot_district(params)
+    measure = (state or {}).get("measure") or "per_10k"
+    bucket = int(moment.timestamp() // RENEW_EVERY_S)
+    key = repr((map_data_version(rt.engine), measure, district, lang, bucket))
+    if state and state.get("key") == key:
+        raise PreventUpdate
+    districts = district_map_measures(rt.engine, moment)
+    sensors = sensor_states(rt.engine, moment)
+    points = recent_complaint_points(rt.engine, moment, district=district)
+    signature = content_signature(districts, sensors, points, bucket)
+    new_state = {**(state or {}), "key": key}
+    if state and state.get("signature") == signature:
+        return no_update, no_update, new_state
+    query = {"lang": lang, "measure": measure, "v": signature[:16]}
+    if district:
+        query["district"] = district
+    if params.get("kiosk"):
+        query["kiosk"] = "1"
+    src = f"{MAP_FRAME_PATH}?{urlencode(query)}"
+    n = int((state or {}).get("n", 0)) + 1
+    new_state.update(signature=signature, n=n)
+    return (src, no_update, new_state) if n % 2 else (no_update, src, new_state)
+
+
+def register(app: Dash) -> None:
+    app.server.add_url_rule(MAP_FRAME_PATH, "wall_map_frame", map_frame)
+    app.callback(
+        Output(slot_id("wall-map-a", MATCH), "src"),
+        Output(slot_id("wall-map-b", MATCH), "src"),
+        Output(slot_id("wall-map-state", MATCH), "data"),
+        Input(ids.WALL_TICK, "n_intervals"),
+        Input(slot_params_id(MATCH), "data"),
+        State(slot_id("wall-map-state", MATCH), "data"),
+        State(ids.WALL_POSITION, "data"),
+    )(render_map)

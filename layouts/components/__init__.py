@@ -1,0 +1,1 @@
+"""Visual components shared by the wall and the leaders' pages: KPI tiles, sparklines, freshness."""

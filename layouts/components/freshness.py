@@ -1,0 +1,49 @@
+"""Freshness components: the data-health strip (one chip per feed) and the 'reconnecting' mark.
+
+A chip is a plain value object so any page (wall, leaders, operators) can show the same strip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dash import html
+
+from layouts.i18n import t
+
+
+@dataclass(frozen=True)
+class FeedChip:
+    feed: str
+    label: str
+    age_text: str
+    stale: bool
+
+
+def feed_label(feed: str, lang: str) -> str:
+    """'sensors.water_level' -> 'Tinggi air' via the texts, falling back to the feed name."""
+    key = "feed_" + feed.replace(".", "_")
+    label = t(key, lang)
+    return feed if label == key else label
+
+
+def health_strip(chips: Sequence[FeedChip], lang: str) -> list[html.Span]:
+    """The chips of the strip; a stale feed is hatched and says so in words, not only in colour."""
+    out = []
+    for chip in chips:
+        icon = "bi-exclamation-diamond-fill" if chip.stale else "bi-check-circle-fill"
+        words = f"{t('stale', lang)} · {chip.age_text}" if chip.stale else chip.age_text
+        out.append(
+            html.Span(
+                [html.I(className=f"bi {icon}"), html.B(chip.label), html.Span(words, className="feed-age")],
+                className="feed-chip" + (" stale" if chip.stale else ""),
+                **{"data-feed": chip.feed, "data-stale": "1" if chip.stale else "0"},
+            )
+        )
+    return out
+
+
+def reconnecting_mark(lang: str) -> html.Span:
+    """Hidden until assets/wall.js sees refreshes stop; the last good figures stay on screen meanwhile."""
+    return html.Span([html.I(className="bi bi-arrow-repeat"), t("reconnecting", lang)], className="reconnecting")

@@ -1,0 +1,207 @@
+"""The wall's map (folium/Leaflet) as a pure function: small frames in, one self-contained HTML page out.
+
+District choropleth of a chosen measure, sensor markers by state (colour *and* shape), recent complaints
+as a heat layer, district labels and a legend. Every script and stylesheet comes from /assets/vendor,
+and the basemap is optional (CITY_TILE_URL=none draws the polygons on a plain background), so the
+map works in a room with no internet.
+"""
+
+from __future__ import annotations
+
+import html as html_escape
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import folium
+import pandas as pd
+from folium import plugins
+
+from layouts.components.tiles import sparkline_src
+from layouts.i18n import fmt_age, fmt_number, t
+from layouts.offline_assets import use_local_assets
+
+MEASURES = ("per_10k", "late", "alerts")
+# A sequential palette that stays ordered for colour-blind viewers and reads on a dark background.
+PALETTE = ("#1d2b53", "#3b4f8c", "#7a5fa6", "#c0649a", "#f08a6c", "#fcd07b")
+STATE_ORDER = ("normal", "warning", "danger", "offline")
+MAP_CSS = """
+<style>
+html, body, .folium-map { background: #0b1220 !important; }
+.leaflet-container { font-family: Inter, system-ui, sans-serif; background: #0b1220; }
+.district-label div { color: #f4f7fb; font-weight: 700; font-size: clamp(10px, 1.05vw, 40px);
+  text-shadow: 0 0 3px #000, 0 0 6px #000; white-space: nowrap; transform: translate(-50%, -50%);
+  text-align: center; pointer-events: none; }
+.sensor-icon { background: none; border: none; }
+.s { position: absolute; transform: translate(-50%, -50%); width: clamp(9px, 0.9vw, 34px);
+  height: clamp(9px, 0.9vw, 34px); border: 2px solid #0b1220; box-shadow: 0 0 0 1px #fff8; }
+.s-normal { background: #009e73; border-radius: 50%; }
+.s-warning { background: #e69f00; clip-path: polygon(50% 0, 100% 100%, 0 100%); border: none !important; }
+.s-danger { background: #d55e00; transform: translate(-50%, -50%) rotate(45deg) !important; }
+.s-offline { background: #0b1220; border: 3px solid #9aa7b8 !important; border-radius: 50%; }
+.map-legend { position: absolute; z-index: 1000; left: 1.2vw; bottom: 1.2vw; background: #0b1220e6;
+  color: #f4f7fb; padding: 0.8vw 1vw; border-radius: 0.5vw; font-size: clamp(10px, 0.85vw, 34px);
+  line-height: 1.5; border: 1px solid #33415c; }
+.map-legend b { display: block; margin-bottom: 0.3vw; }
+.map-legend .sw { display: inline-block; width: 1.6vw; height: 0.9vw; vertical-align: middle; margin-right: 0.2vw; }
+.map-legend .row { white-space: nowrap; }
+.map-legend .si { display: inline-block; position: relative; width: 1.2vw; height: 1vw; vertical-align: middle; }
+.map-legend .si .s { left: 50%; top: 50%; }
+.leaflet-popup-content { font-size: clamp(12px, 0.9vw, 32px); }
+.leaflet-tooltip { font-size: clamp(12px, 0.9vw, 32px); }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    measure: str = "per_10k"
+    lang: str = "id"
+    tile_url: str = "none"
+    tile_attribution: str = ""
+    focus_district: str | None = None
+    interactive: bool = True
+
+
+def colour_scale(values: Sequence[float]) -> tuple[list[float], list[str]]:
+    """Equal-width bins from 0 to the largest value (never a negative or empty range)."""
+    top = max([float(v) for v in values] + [0.0])
+    top = top if top > 0 else 1.0
+    steps = len(PALETTE)
+    edges = [top * i / steps for i in range(steps + 1)]
+    return edges, list(PALETTE)
+
+
+def colour_for(value: float, edges: list[float], colours: list[str]) -> str:
+    for i, colour in enumerate(colours):
+        if value <= edges[i + 1]:
+            return colour
+    return colours[-1]
+
+
+def _district_features(districts: pd.DataFrame, measure: str, lang: str) -> tuple[dict, list[float], list[str]]:
+    edges, colours = colour_scale(districts[measure].tolist())
+    decimals = 1 if measure == "per_10k" else 0
+    features = []
+    for row in districts.itertuples(index=False):
+        value = float(getattr(row, measure))
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": json.loads(row.geometry) if isinstance(row.geometry, str) else row.geometry,
+                "properties": {
+                    "code": row.code,
+                    "name": row.name,
+                    "value": f"{t('map_' + measure, lang)}: {fmt_number(value, lang, decimals)}",
+                    "fill": colour_for(value, edges, colours),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}, edges, colours
+
+
+def _sensor_popup(row: object, lang: str, spark: Sequence[float] | None) -> str:
+    value = "—" if pd.isna(row.value) else f"{fmt_number(row.value, lang, 1)} {html_escape.escape(str(row.unit))}"
+    age = fmt_age(None if pd.isna(row.age_s) else row.age_s, lang)
+    trend = {1: "▲", -1: "▼", 0: "■"}.get(int(row.trend) if not pd.isna(row.trend) else 0, "■")
+    src = sparkline_src(spark or [])
+    img = f'<br><img src="{src}" style="width:12em;height:3em" alt="">' if src else ""
+    return (
+        f"<b>{html_escape.escape(str(row.name))}</b><br>{t(row.state, lang)} · {value} {trend}"
+        f"<br>{t('last_data', lang)}: {age}{img}"
+    )
+
+
+def _legend(measure: str, edges: list[float], colours: list[str], lang: str, has_heat: bool) -> str:
+    decimals = 1 if measure == "per_10k" else 0
+    rows = [f"<b>{t('map_' + measure, lang)}</b>"]
+    for i, colour in enumerate(colours):
+        low, high = fmt_number(edges[i], lang, decimals), fmt_number(edges[i + 1], lang, decimals)
+        rows.append(f'<div class="row"><span class="sw" style="background:{colour}"></span>{low}–{high}</div>')
+    rows.append(f"<b style='margin-top:0.5vw'>{t('map_sensors', lang)}</b>")
+    for state in STATE_ORDER:
+        icon = f'<span class="si"><span class="s s-{state}"></span></span>'
+        rows.append(f'<div class="row">{icon} {t(state, lang)}</div>')
+    if has_heat:
+        heat = '<span class="sw" style="background:linear-gradient(90deg,#3050ff,#50ff50,#ffff00,#ff3000)"></span>'
+        rows.append(f"<div class='row' style='margin-top:0.4vw'>{heat}{t('map_heat', lang)}</div>")
+    return '<div class="map-legend">' + "".join(rows) + "</div>"
+
+
+def build_map_html(
+    districts: pd.DataFrame,
+    sensors: pd.DataFrame,
+    complaint_points: pd.DataFrame,
+    options: MapOptions,
+    sensor_sparks: dict[str, list[float]] | None = None,
+) -> str:
+    """The whole map page. `districts` needs code, name, geometry (GeoJSON), centroid_lat/lon and the measure."""
+    measure = options.measure if options.measure in MEASURES else "per_10k"
+    lang = options.lang
+    tiles = None if options.tile_url.strip().lower() in ("", "none") else options.tile_url
+    m = folium.Map(
+        location=[-6.18, 106.63],
+        zoom_start=12,
+        tiles=None,
+        max_zoom=18,  # required with tiles=None, or MarkerCluster/HeatMap fail
+        zoom_control=options.interactive,
+        attribution_control=tiles is not None,
+        prefer_canvas=True,
+    )
+    if tiles:
+        folium.TileLayer(tiles=tiles, attr=options.tile_attribution or "©", max_zoom=19, name="basemap").add_to(m)
+    collection, edges, colours = _district_features(districts, measure, lang)
+    folium.GeoJson(
+        collection,
+        name="districts",
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "color": "#e6edf7",
+            "weight": 1.5,
+            "fillOpacity": 0.55 if tiles else 0.85,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name", "value"], labels=False),
+    ).add_to(m)
+    if not complaint_points.empty:
+        plugins.HeatMap(
+            complaint_points[["lat", "lon"]].to_numpy().tolist(), radius=14, blur=18, min_opacity=0.25, max_zoom=16
+        ).add_to(m)
+    for row in districts.itertuples(index=False):
+        folium.Marker(
+            [row.centroid_lat, row.centroid_lon],
+            icon=folium.DivIcon(html=f"<div>{html_escape.escape(row.name)}</div>", class_name="district-label"),
+        ).add_to(m)
+    sparks = sensor_sparks or {}
+    for row in sensors.itertuples(index=False) if not sensors.empty else ():
+        folium.Marker(
+            [row.lat, row.lon],
+            icon=folium.DivIcon(html=f'<div class="s s-{row.state}"></div>', class_name="sensor-icon"),
+            popup=folium.Popup(_sensor_popup(row, lang, sparks.get(row.id)), max_width=400),
+            tooltip=html_escape.escape(str(row.name)),
+        ).add_to(m)
+    focus = districts[districts["code"] == options.focus_district] if options.focus_district else districts
+    m.fit_bounds(_bounds(focus if not focus.empty else districts), padding=(12, 12))
+    root = m.get_root()
+    root.header.add_child(folium.Element(MAP_CSS))
+    root.html.add_child(folium.Element(_legend(measure, edges, colours, lang, not complaint_points.empty)))
+    use_local_assets(m)
+    return root.render()
+
+
+def _bounds(districts: pd.DataFrame) -> list[list[float]]:
+    """South-west and north-east corners of the districts' polygons."""
+    lats: list[float] = []
+    lons: list[float] = []
+    for geometry in districts["geometry"]:
+        geo = json.loads(geometry) if isinstance(geometry, str) else geometry
+        _collect(geo["coordinates"], lats, lons)
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _collect(coords: object, lats: list[float], lons: list[float]) -> None:
+    if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        lons.append(float(coords[0]))
+        lats.append(float(coords[1]))
+        return
+    for part in coords:  # type: ignore[union-attr]
+        _collect(part, lats, lons)

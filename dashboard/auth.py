@@ -23,12 +23,13 @@ from flask import Response, current_app, g, jsonify, redirect, request, session
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
+from callbacks import admin as admin_callbacks
 from dashboard.runtime import Runtime
 from dashboard.settings import Settings
 from data.auth import access, tokens, users
 from data.auth.events import record_event
 from data.auth.roles import OPEN_DEMO, Principal
-from layouts import login
+from layouts import admin, login
 from layouts.i18n import t
 
 AUTH_KEY = "auth"
@@ -132,6 +133,8 @@ def init_app(app: Dash, runtime: Runtime) -> None:
     )
     runtime.extras[AUTH_KEY] = PrincipalCache()
     dash.register_page("login", path="/login", layout=login.layout, title=t("login_title", settings.default_lang))
+    dash.register_page("admin", path="/admin", layout=admin.layout, title=t("admin_title", settings.default_lang))
+    admin_callbacks.register(app)
     server.before_request(guard)
     server.add_url_rule("/auth/login", "auth_login", login_post, methods=["POST"])
     server.add_url_rule("/auth/logout", "auth_logout", logout, methods=["GET", "POST"])

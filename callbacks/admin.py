@@ -1,0 +1,203 @@
+"""Admin callbacks: people and tokens through data/auth (no SQL here); every change names the admin who made it.
+
+The server already refused these callbacks to anyone without the admin permission (dashboard/auth.py);
+bad input comes back as a message on the page and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, State, ctx, html, no_update
+from flask import g, request
+
+from callbacks.context import runtime
+from data.auth import tokens, users
+from data.auth.events import recent_events
+from layouts import admin as ids
+from layouts.i18n import fmt_time_wib, t
+
+LOG_ROWS = 300
+
+
+def _actor() -> str:
+    principal = g.get("city_principal")
+    return principal.name if principal is not None else "unknown"
+
+
+def _message(text: str, ok: bool = True) -> html.Div:
+    return html.Div(text, className=f"alert alert-{'success' if ok else 'danger'} py-2", id="admin-result")
+
+
+def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, list, object]:
+    """The three grids and the open-demo notice, re-read after every change."""
+    lang = (params or {}).get("lang", "id")
+    engine = runtime().engine
+    people = [
+        {
+            "id": u.id,
+            "username": u.username,
+            "display_name": u.display_name,
+            "role": u.role,
+            "personal_data": u.personal_data,
+            "active": u.active,
+            "last_login": fmt_time_wib(u.last_login_at, with_date=True) if u.last_login_at else "—",
+        }
+        for u in users.list_users(engine)
+    ]
+    toks = [
+        {
+            "id": k.id,
+            "kind": k.kind,
+            "name": k.name,
+            "scopes": ", ".join(k.scopes),
+            "state": t("token_active" if k.active else ("token_revoked" if k.revoked_at else "token_expired"), lang),
+            "prefix": k.prefix + "…",
+            "last_used": fmt_time_wib(k.last_used_at, with_date=True) if k.last_used_at else "—",
+            "created_by": k.created_by,
+        }
+        for k in tokens.list_tokens(engine)
+    ]
+    log = [
+        {**e, "at": fmt_time_wib(e["at"], with_date=True), "ok": "✓" if e["ok"] else "✗"}
+        for e in recent_events(engine, limit=LOG_ROWS)
+    ]
+    notice = None
+    if not any(u["active"] for u in people):
+        notice = html.Div(t("admin_open_demo", lang), className="alert alert-warning", id="admin-open-demo")
+    return people, toks, log, notice
+
+
+def _selected(rows: list | None) -> dict | None:
+    return rows[0] if rows else None
+
+
+def change_user(
+    _add: int | None,
+    _pw: int | None,
+    _role: int | None,
+    _disable: int | None,
+    _enable: int | None,
+    selected: list | None,
+    username: str | None,
+    name: str | None,
+    role: str | None,
+    personal: bool | None,
+    password: str | None,
+    version: int | None,
+    params: dict | None,
+) -> tuple[object, int, str]:
+    """Add a person, or change the selected one; returns the message, a new version and a cleared password."""
+    lang = (params or {}).get("lang", "id")
+    engine = runtime().engine
+    actor = _actor()
+    action = ctx.triggered_id
+    row = _selected(selected)
+    try:
+        if action == ids.ADD_USER:
+            added = users.add_user(
+                engine,
+                username or "",
+                password or "",
+                role or "",
+                display_name=name or "",
+                personal_data=bool(personal),
+                actor=actor,
+            )
+            text = f"{t('done', lang)} {added.username} ({added.role})"
+        else:
+            if row is None:
+                return _message(t("select_row", lang), ok=False), no_update, no_update
+            target = row["username"]
+            if action == ids.SET_PASSWORD:
+                users.set_password(engine, target, password or "", actor=actor)
+            elif action == ids.SET_ROLE:
+                users.set_role(engine, target, role or "", bool(personal), actor=actor)
+            elif action in (ids.DISABLE, ids.ENABLE):
+                if action == ids.DISABLE and target == actor:
+                    raise ValueError("you cannot disable yourself")
+                users.set_active(engine, target, action == ids.ENABLE, actor=actor)
+            text = f"{t('done', lang)} {target}"
+    except ValueError as exc:
+        return _message(str(exc), ok=False), no_update, no_update
+    return _message(text), (version or 0) + 1, ""
+
+
+def change_token(
+    _create: int | None,
+    _revoke: int | None,
+    selected: list | None,
+    kind: str | None,
+    name: str | None,
+    scopes: str | None,
+    days: int | float | None,
+    version: int | None,
+    params: dict | None,
+) -> tuple[object, object, int]:
+    """Create a token (shown once, here) or revoke the selected one."""
+    lang = (params or {}).get("lang", "id")
+    engine = runtime().engine
+    try:
+        if ctx.triggered_id == ids.REVOKE:
+            row = _selected(selected)
+            if row is None:
+                return _message(t("select_row", lang), ok=False), no_update, no_update
+            info = tokens.revoke_token(engine, int(row["id"]), _actor())
+            return _message(f"{t('done', lang)} {info.kind} {info.id}: {t('token_revoked', lang)}"), None, version + 1
+        scope_list = [s for s in (scopes or "").replace(" ", ",").split(",") if s]
+        expires = int(days) if days not in (None, "") else None
+        plain, info = tokens.create_token(engine, kind or "", name or "", scope_list, _actor(), expires)
+    except (ValueError, TypeError) as exc:
+        return _message(str(exc), ok=False), no_update, no_update
+    if info.kind == "device":
+        usage = [html.Div(t("wall_url", lang)), html.Code(f"{request.host_url}wall?token={plain}", id="admin-new-url")]
+    else:
+        usage = [html.Div(t("bearer_hint", lang)), html.Code(f"Authorization: Bearer {plain}", id="admin-new-url")]
+    shown = html.Div(
+        [html.Strong(t("token_once", lang)), html.Pre(plain, id="admin-new-token", className="mb-1"), *usage],
+        className="alert alert-warning",
+    )
+    return _message(f"{t('done', lang)} {info.kind} {info.id}"), shown, (version or 0) + 1
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(ids.USERS_GRID, "rowData"),
+        Output(ids.TOKENS_GRID, "rowData"),
+        Output(ids.LOG_GRID, "rowData"),
+        Output(ids.NOTICE, "children"),
+        Input(ids.VERSION, "data"),
+        State(ids.PARAMS, "data"),
+    )(table_rows)
+    app.callback(
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Output(ids.VERSION, "data", allow_duplicate=True),
+        Output(ids.NEW_PASSWORD, "value"),
+        Input(ids.ADD_USER, "n_clicks"),
+        Input(ids.SET_PASSWORD, "n_clicks"),
+        Input(ids.SET_ROLE, "n_clicks"),
+        Input(ids.DISABLE, "n_clicks"),
+        Input(ids.ENABLE, "n_clicks"),
+        State(ids.USERS_GRID, "selectedRows"),
+        State(ids.NEW_USERNAME, "value"),
+        State(ids.NEW_NAME, "value"),
+        State(ids.NEW_ROLE, "value"),
+        State(ids.NEW_PERSONAL, "value"),
+        State(ids.NEW_PASSWORD, "value"),
+        State(ids.VERSION, "data"),
+        State(ids.PARAMS, "data"),
+        prevent_initial_call=True,
+    )(change_user)
+    app.callback(
+        Output(ids.MESSAGE, "children", allow_duplicate=True),
+        Output(ids.TOKEN_SHOWN, "children"),
+        Output(ids.VERSION, "data", allow_duplicate=True),
+        Input(ids.CREATE_TOKEN, "n_clicks"),
+        Input(ids.REVOKE, "n_clicks"),
+        State(ids.TOKENS_GRID, "selectedRows"),
+        State(ids.TOKEN_KIND, "value"),
+        State(ids.TOKEN_NAME, "value"),
+        State(ids.TOKEN_SCOPES, "value"),
+        State(ids.TOKEN_DAYS, "value"),
+        State(ids.VERSION, "data"),
+        State(ids.PARAMS, "data"),
+        prevent_initial_call=True,
+    )(change_token)

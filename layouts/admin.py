@@ -1,0 +1,180 @@
+"""The administrator's page: people, wall device and ingest tokens, and the security log.
+
+Everything shown comes from callbacks (this module never queries); grids show text as text, so a
+hostile name cannot run as markup.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from data.auth.roles import ROLES
+from layouts.i18n import lang_of, t
+
+# ruff: noqa: S105 - these are component ids, not secrets
+# Component ids (all start with "admin-": data/auth/access.py gives that prefix to admins only).
+PARAMS = "admin-params"
+VERSION = "admin-version"
+NOTICE = "admin-notice"
+MESSAGE = "admin-message"
+USERS_GRID = "admin-users-grid"
+TOKENS_GRID = "admin-tokens-grid"
+LOG_GRID = "admin-log-grid"
+NEW_USERNAME = "admin-new-username"
+NEW_NAME = "admin-new-name"
+NEW_ROLE = "admin-new-role"
+NEW_PERSONAL = "admin-new-personal"
+NEW_PASSWORD = "admin-new-password"
+ADD_USER = "admin-add-user"
+SET_PASSWORD = "admin-set-password"
+SET_ROLE = "admin-set-role"
+DISABLE = "admin-disable"
+ENABLE = "admin-enable"
+TOKEN_KIND = "admin-token-kind"
+TOKEN_NAME = "admin-token-name"
+TOKEN_SCOPES = "admin-token-scopes"
+TOKEN_DAYS = "admin-token-days"
+CREATE_TOKEN = "admin-create-token"
+REVOKE = "admin-revoke"
+TOKEN_SHOWN = "admin-token-shown"
+
+
+def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str = "18rem") -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=[{"field": field, "headerName": t(word, lang)} for field, word in columns],
+        rowData=[],
+        getRowId="params.data.id",
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 90},
+        dashGridOptions={
+            "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
+            "animateRows": False,
+        },
+        className="ag-theme-alpine",
+        style={"height": height},
+    )
+
+
+def _field(component: object, label: str, width: int = 3) -> dbc.Col:
+    return dbc.Col([dbc.Label(label, className="small mb-1"), component], md=width, className="mb-2")
+
+
+def users_section(lang: str) -> html.Section:
+    roles = [{"label": r, "value": r} for r in ROLES]
+    return html.Section(
+        [
+            html.H2(t("admin_users", lang), className="h5"),
+            _grid(
+                USERS_GRID,
+                [
+                    ("username", "username"),
+                    ("display_name", "display_name"),
+                    ("role", "role"),
+                    ("personal_data", "personal_data"),
+                    ("active", "active"),
+                    ("last_login", "last_login"),
+                ],
+                lang,
+            ),
+            dbc.Row(
+                [
+                    _field(dbc.Input(id=NEW_USERNAME, maxLength=64, autocomplete="off"), t("username", lang)),
+                    _field(dbc.Input(id=NEW_NAME, maxLength=120), t("display_name", lang)),
+                    _field(dbc.Select(id=NEW_ROLE, options=roles, value="leader"), t("role", lang), 2),
+                    _field(
+                        dbc.Input(id=NEW_PASSWORD, type="password", maxLength=256, autocomplete="new-password"),
+                        t("password", lang) + " / " + t("new_password", lang),
+                    ),
+                    _field(dbc.Checkbox(id=NEW_PERSONAL, label=t("personal_data", lang), value=False), "\u00a0", 1),
+                ],
+                className="mt-2 g-2",
+            ),
+            html.Div(
+                [
+                    dbc.Button(t("add_user", lang), id=ADD_USER, color="primary"),
+                    dbc.Button(t("set_password", lang), id=SET_PASSWORD, color="secondary"),
+                    dbc.Button(t("role", lang) + " / " + t("personal_data", lang), id=SET_ROLE, color="secondary"),
+                    dbc.Button(t("disable", lang), id=DISABLE, color="danger"),
+                    dbc.Button(t("enable", lang), id=ENABLE, color="success"),
+                ],
+                className="d-flex flex-wrap gap-2",
+            ),
+        ],
+        className="mb-4",
+    )
+
+
+def tokens_section(lang: str) -> html.Section:
+    kinds = [{"label": "device (wall)", "value": "device"}, {"label": "ingest (feed)", "value": "ingest"}]
+    return html.Section(
+        [
+            html.H2(t("admin_tokens", lang), className="h5"),
+            _grid(
+                TOKENS_GRID,
+                [
+                    ("id", "token_id"),
+                    ("kind", "token_kind"),
+                    ("name", "token_name"),
+                    ("scopes", "token_scopes"),
+                    ("state", "status"),
+                    ("prefix", "prefix"),
+                    ("last_used", "last_login"),
+                    ("created_by", "event_actor"),
+                ],
+                lang,
+            ),
+            dbc.Row(
+                [
+                    _field(dbc.Select(id=TOKEN_KIND, options=kinds, value="device"), t("token_kind", lang), 2),
+                    _field(dbc.Input(id=TOKEN_NAME, maxLength=120), t("token_name", lang)),
+                    _field(dbc.Input(id=TOKEN_SCOPES, value="wall", maxLength=300), t("token_scopes", lang)),
+                    _field(dbc.Input(id=TOKEN_DAYS, type="number", min=1, step=1), t("expires_days", lang), 2),
+                ],
+                className="mt-2 g-2",
+            ),
+            html.Div(
+                [
+                    dbc.Button(t("create_token", lang), id=CREATE_TOKEN, color="primary"),
+                    dbc.Button(t("revoke", lang), id=REVOKE, color="danger"),
+                ],
+                className="d-flex flex-wrap gap-2",
+            ),
+            html.Div(id=TOKEN_SHOWN, className="mt-2"),
+        ],
+        className="mb-4",
+    )
+
+
+def layout(lang: str | None = None, **_: object) -> html.Main:
+    lang = lang_of(lang)
+    log_columns = [
+        ("at", "event_at"),
+        ("action", "event_action"),
+        ("actor", "event_actor"),
+        ("subject", "event_subject"),
+        ("ip", "ip"),
+        ("ok", "event_ok"),
+        ("detail", "event_detail"),
+    ]
+    return html.Main(
+        [
+            dcc.Store(id=PARAMS, data={"lang": lang}),
+            dcc.Store(id=VERSION, data=0),
+            html.Div(
+                [
+                    html.H1(t("admin_title", lang), className="h3 mb-0"),
+                    html.A(t("logout", lang), href="/auth/logout", className="btn btn-outline-secondary"),
+                ],
+                className="d-flex justify-content-between align-items-center mb-3",
+            ),
+            html.Div(id=NOTICE),
+            html.Div(id=MESSAGE, role="status"),
+            users_section(lang),
+            tokens_section(lang),
+            html.Section([html.H2(t("admin_log", lang), className="h5"), _grid(LOG_GRID, log_columns, lang, "22rem")]),
+        ],
+        className="container-fluid py-3",
+        id="admin-page",
+    )

@@ -1,0 +1,117 @@
+"""The admin page's callbacks over HTTP: add people, create and revoke tokens, refuse bad input, log who did it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.app import create_app
+from dashboard.settings import Settings
+from data.auth import tokens, users
+from data.auth.events import recent_events
+from data.places import prepare_store
+from data.store import make_engine
+from layouts import admin as ids
+
+PASSWORD = "pompa air rusak 3"
+
+
+@pytest.fixture
+def admin_client(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'city.db'}")
+    prepare_store(engine)
+    users.add_user(engine, "siti", PASSWORD, "admin")
+    users.add_user(engine, "joko", PASSWORD, "analyst")
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'city.db'}"))
+    client = app.server.test_client()
+    client.post("/auth/login", data={"username": "siti", "password": PASSWORD})
+    yield client, engine
+    engine.dispose()
+
+
+def _call(client, outputs: list[tuple[str, str]], trigger: str, states: dict[str, tuple[str, object]]):
+    """POST one callback the way Dash's renderer does, with the output key Dash registered for it."""
+    wanted = [f"{i}.{p}" for i, p in outputs]
+    for dep in client.get("/_dash-dependencies").get_json():
+        keys = [part.split("@")[0] for part in dep["output"].strip(".").split("...")]
+        if keys == wanted:
+            break
+    else:
+        raise AssertionError(f"no callback with outputs {wanted}")
+    body = {
+        "output": dep["output"],
+        "outputs": [{"id": i, "property": p} for i, p in outputs],
+        "inputs": [{**i, "value": 1 if i["id"] == trigger else None} for i in dep["inputs"]],
+        "state": [{"id": s["id"], "property": s["property"], "value": states[s["id"]][1]} for s in dep["state"]],
+        "changedPropIds": [f"{trigger}.n_clicks"],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+USER_OUTPUTS = [(ids.MESSAGE, "children"), (ids.VERSION, "data"), (ids.NEW_PASSWORD, "value")]
+TOKEN_OUTPUTS = [(ids.MESSAGE, "children"), (ids.TOKEN_SHOWN, "children"), (ids.VERSION, "data")]
+
+
+def _user_states(username: str, password: str, role: str = "leader", selected: list | None = None) -> dict:
+    return {
+        ids.USERS_GRID: ("selectedRows", selected or []),
+        ids.NEW_USERNAME: ("value", username),
+        ids.NEW_NAME: ("value", "<b>Bu Ani</b>"),
+        ids.NEW_ROLE: ("value", role),
+        ids.NEW_PERSONAL: ("value", False),
+        ids.NEW_PASSWORD: ("value", password),
+        ids.VERSION: ("data", 0),
+        ids.PARAMS: ("data", {"lang": "en"}),
+    }
+
+
+def test_admin_adds_a_person_and_the_log_names_the_admin(admin_client):
+    client, engine = admin_client
+    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("ani", PASSWORD))
+    assert r.status_code == 200, r.data
+    response = r.get_json()["response"]
+    assert response[ids.VERSION]["data"] == 1 and response[ids.NEW_PASSWORD]["value"] == ""
+    assert users.get_user(engine, "ani").display_name == "<b>Bu Ani</b>"  # kept as text, shown as text
+    assert recent_events(engine, action="user_add")[0]["actor"] == "siti"
+
+
+def test_bad_input_is_a_message_and_changes_nothing(admin_client):
+    client, engine = admin_client
+    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("ani", "short"))
+    message = r.get_json()["response"][ids.MESSAGE]["children"]
+    assert "at least" in str(message) and ids.VERSION not in r.get_json()["response"]
+    assert [u.username for u in users.list_users(engine)] == ["joko", "siti"]
+    r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", ""))
+    assert "Select a row" in str(r.get_json()["response"][ids.MESSAGE]["children"])
+    selected = [{"id": 1, "username": "siti"}]
+    r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", "", selected=selected))
+    assert "cannot disable yourself" in str(r.get_json()["response"][ids.MESSAGE]["children"])
+
+
+def test_admin_creates_a_wall_token_shown_once_and_revokes_it(admin_client):
+    client, engine = admin_client
+    states = {
+        ids.TOKENS_GRID: ("selectedRows", []),
+        ids.TOKEN_KIND: ("value", "device"),
+        ids.TOKEN_NAME: ("value", "Lobby wall"),
+        ids.TOKEN_SCOPES: ("value", "wall"),
+        ids.TOKEN_DAYS: ("value", None),
+        ids.VERSION: ("data", 0),
+        ids.PARAMS: ("data", {"lang": "id"}),
+    }
+    r = _call(client, TOKEN_OUTPUTS, ids.CREATE_TOKEN, states)
+    shown = str(r.get_json()["response"][ids.TOKEN_SHOWN]["children"])
+    plain = shown.split("cdv_", 1)[1].split("'", 1)[0]
+    info = tokens.verify_token(engine, "device", "cdv_" + plain)
+    assert info is not None and info.created_by == "siti" and "/wall?token=cdv_" in shown
+    states[ids.TOKENS_GRID] = ("selectedRows", [{"id": info.id}])
+    _call(client, TOKEN_OUTPUTS, ids.REVOKE, states)
+    assert tokens.verify_token(engine, "device", "cdv_" + plain) is None
+
+
+def test_an_analyst_cannot_call_admin_callbacks(admin_client):
+    client, engine = admin_client
+    client.get("/auth/logout")
+    client.post("/auth/login", data={"username": "joko", "password": PASSWORD})
+    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("mallory", PASSWORD, role="admin"))
+    assert r.status_code == 403
+    assert "mallory" not in [u.username for u in users.list_users(engine)]

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from flask import Flask, Response, current_app, g, request, stream_with_context
 
+from callbacks.analyst_grid import personal_data_allowed
 from callbacks.context import RUNTIME_KEY
 from data.queries.analyst_filter import FilterState, from_query, known_values, to_filter, to_query
 from data.queries.analyst_records import iter_records, record_columns
@@ -34,12 +35,6 @@ CSV_FLUSH_ROWS = 2000
 def register(server: Flask) -> None:
     server.add_url_rule("/analyst/export.csv", "analyst_export_csv", export_csv)
     server.add_url_rule("/analyst/export.xlsx", "analyst_export_xlsx", export_xlsx)
-
-
-def personal_data_allowed() -> bool:
-    """Whether this request may see reporters' names and phones: no one, until a permission grants it."""
-    check: Callable[[], bool] | None = current_app.config.get("PERSONAL_DATA_ALLOWED")
-    return bool(check()) if callable(check) else False
 
 
 def record_export(who: str, fmt: str, state: FilterState, rows: int, personal: bool) -> None:

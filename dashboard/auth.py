@@ -28,7 +28,7 @@ from dashboard.runtime import Runtime
 from dashboard.settings import Settings
 from data.auth import access, tokens, users
 from data.auth.events import record_event
-from data.auth.roles import OPEN_DEMO, Principal
+from data.auth.roles import OPEN_DEMO, Principal, may_see_personal
 from layouts import admin, login
 from layouts.i18n import t
 
@@ -132,6 +132,8 @@ def init_app(app: Dash, runtime: Runtime) -> None:
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     runtime.extras[AUTH_KEY] = PrincipalCache()
+    # The analysts' grid, record detail and exports ask this one switch before showing personal columns.
+    server.config["PERSONAL_DATA_ALLOWED"] = lambda: may_see_personal(current_principal())
     dash.register_page("login", path="/login", layout=login.layout, title=t("login_title", settings.default_lang))
     dash.register_page("admin", path="/admin", layout=admin.layout, title=t("admin_title", settings.default_lang))
     admin_callbacks.register(app)
@@ -197,6 +199,7 @@ def guard() -> Response | None:
         return None  # bearer tokens, checked per feed by dashboard.api_auth.check_ingest_token
     principal = _load_principal()
     g.city_principal = principal
+    g.user = principal  # exports and audit trails name `g.user.name`
     needed = {permission} - {access.PUBLIC}
     if path == "/_dash-update-component":
         body = request.get_json(silent=True)

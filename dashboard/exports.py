@@ -22,6 +22,7 @@ from flask import Flask, Response, current_app, g, request, stream_with_context
 
 from callbacks.analyst_grid import personal_data_allowed
 from callbacks.context import RUNTIME_KEY
+from data.auth.events import record_export as log_export
 from data.queries.analyst_filter import FilterState, from_query, known_values, to_filter, to_query
 from data.queries.analyst_records import iter_records, record_columns
 from data.store import utcnow
@@ -38,11 +39,13 @@ def register(server: Flask) -> None:
 
 
 def record_export(who: str, fmt: str, state: FilterState, rows: int, personal: bool) -> None:
-    """Note an export: who, what format, which filter, how many rows. Trust/audit code extends this."""
+    """Note an export: who, what format, which filter, how many rows, in the log and in the security log."""
     LOG.info(
         "export %s",
         json.dumps({"who": who, "format": fmt, "filter": to_query(state), "rows": rows, "personal": personal}),
     )
+    engine = current_app.extensions[RUNTIME_KEY].engine
+    log_export(engine, who, f"complaints.{fmt}", to_query(state), rows, personal=personal, ip=request.remote_addr)
 
 
 def _who() -> str:

@@ -77,14 +77,15 @@ def record_export(
     engine: Engine,
     actor: str,
     what: str,
-    filters: Mapping[str, object],
+    filters: Mapping[str, object] | str,
     rows: int,
     *,
     personal: bool = False,
     ip: str | None = None,
 ) -> None:
     """Exports record who exported what: the format, the filter, how many rows, and whether personal fields."""
-    detail = json.dumps({"filters": dict(filters), "rows": rows, "personal": personal}, default=str, sort_keys=True)
+    shown = dict(filters) if isinstance(filters, Mapping) else str(filters)
+    detail = json.dumps({"filters": shown, "rows": rows, "personal": personal}, default=str, sort_keys=True)
     with engine.begin() as conn:
         record_event(conn, "export", actor=actor, subject=what, ip=ip, detail=detail)
 

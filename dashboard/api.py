@@ -15,6 +15,11 @@ def register(server: Flask) -> None:
 
     server.add_url_rule("/api/health", "health", health)
     exports.register(server)  # /analyst/export.csv and .xlsx
+    from dashboard import api_ingest, open311, openapi
+
+    api_ingest.register(server)  # POST /api/v1/complaints, /observations, /metrics
+    open311.register(server)  # GET /open311/v2/...
+    openapi.register(server)  # /api/openapi.json
 
 
 def health():  # noqa: ANN201 - a Flask view

@@ -263,3 +263,18 @@ class DataVersion(Base):
     domain: Mapped[str] = mapped_column(String(32), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     changed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class ComplaintService(Base):
+    """A kind of request citizens can file (an Open311 `service`), as other systems' services.json lists them."""
+
+    __tablename__ = "complaint_services"
+
+    service_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    service_name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    service_group: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    keywords: Mapped[str | None] = mapped_column(Text, nullable=True)
+    type: Mapped[str] = mapped_column(String(16), default="realtime", server_default="realtime")
+    source: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -55,6 +55,7 @@ class IngestReport:
     reasons: Counter = field(default_factory=Counter)
     examples: list[Reject] = field(default_factory=list)
     rejects_path: Path | None = None
+    keep: int = EXAMPLES_KEPT  # rejects kept in memory (the summary's examples; all of them for an API call)
     _writer: csv.writer | None = None
     _file: IO[str] | None = None
 
@@ -66,7 +67,7 @@ class IngestReport:
         item = Reject(location, reason, record)
         self.rejected += 1
         self.reasons[_reason_kind(reason)] += 1
-        if len(self.examples) < EXAMPLES_KEPT:
+        if len(self.examples) < self.keep:
             self.examples.append(item)
         if self.rejects_path is not None:
             if self._writer is None:

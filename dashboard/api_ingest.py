@@ -1,0 +1,146 @@
+"""POST /api/v1/complaints, /api/v1/observations and /api/v1/metrics: other systems push data in.
+
+Every route needs a bearer token that `api_auth.check_ingest_token` accepts (401 otherwise). Good records
+are stored even when others in the same body are not: 201 when all were stored, 207 when some were
+rejected (the body lists each with its index and reason), 400 when none could be used. Rejects are also
+kept in the `ingest_errors` table.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import orjson
+from flask import Flask, Response, current_app, request
+
+from callbacks.context import RUNTIME_KEY
+from dashboard.api_auth import check_ingest_token
+from data.ingest.complaints import OPEN311_MAPPING, complaint_from_open311, ingest_complaint_batch
+from data.ingest.metrics import ingest_metric_records
+from data.ingest.observations import CachedRegistry, RawReadings, collect_readings, ingest_readings
+from data.ingest.report import IngestReport, record_ingest_errors
+from data.store import utcnow
+
+API_SOURCE = "api"
+REGISTRY_KEY = "feeds.sensor_registry"
+API_KEEP = 1_000_000  # every reject of a request is answered and kept (a body is bounded by MAX_REQUEST_BYTES)
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/api/v1/complaints", "ingest_complaints", post_complaints, methods=["POST"])
+    server.add_url_rule("/api/v1/observations", "ingest_observations", post_observations, methods=["POST"])
+    server.add_url_rule("/api/v1/metrics", "ingest_metrics", post_metrics, methods=["POST"])
+
+
+def _json(body: object, status: int) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def _refused() -> Response:
+    configured = bool(current_app.extensions[RUNTIME_KEY].settings.ingest_token)
+    message = "a valid bearer token is required" if configured else "the ingest API is off: INGEST_TOKEN is not set"
+    response = _json({"error": message}, 401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="city-ops-room"'
+    return response
+
+
+def _body() -> object:
+    """The request's JSON (or, for Open311 clients, its form fields as one record)."""
+    if request.mimetype == "application/x-www-form-urlencoded" or request.form:
+        return request.form.to_dict()
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        raise ValueError("the body is empty")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"the body is not JSON: {exc}") from None
+
+
+def _finish(report: IngestReport, feed: str, extra: dict) -> Response:
+    record_ingest_errors(current_app.extensions[RUNTIME_KEY].engine, feed, report.examples)
+    body = {**report.as_dict(), **extra}
+    if report.rejected:
+        body["errors"] = [r.as_dict() for r in report.examples]
+        stored = report.inserted + report.updated + report.unchanged
+        return _json(body, 207 if stored else 400)
+    return _json(body, 201)
+
+
+def _guarded(scope: str) -> tuple[object, Response | None]:
+    if not check_ingest_token(scope):
+        return None, _refused()
+    try:
+        return _body(), None
+    except ValueError as exc:
+        return None, _json({"errors": [{"location": "body", "reason": str(exc)}]}, 400)
+
+
+def post_complaints():  # noqa: ANN201 - a Flask view
+    """Open311 POST fields (one object, a form, or an array); a record with service_request_id is an update
+    forwarded from another system, one without is a new report and gets an id."""
+    body, refused = _guarded("complaints")
+    if refused:
+        return refused
+    items = body if isinstance(body, list) else [body]
+    report = IngestReport(feed="api.complaints", keep=API_KEEP)
+    pairs, notices = [], []
+    now = utcnow().replace(microsecond=0)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            report.read += 1
+            report.reject(f"[{i}]", "expected an object of Open311 fields", item)
+            continue
+        item = dict(item)
+        new = not item.get("service_request_id")
+        if new:
+            has_place = item.get("lat") not in (None, "") or item.get("address_string") or item.get("address_id")
+            if not item.get("service_code") or not has_place:
+                report.read += 1
+                reason = "a new request needs service_code and lat/long, address_string or address_id"
+                report.reject(f"[{i}]", reason, item)
+                continue
+            item["service_request_id"] = f"API-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
+            item.setdefault("requested_datetime", now.isoformat() + "+00:00")
+            item.setdefault("status", "open")
+        pairs.append((f"[{i}]", complaint_from_open311(item, str(item.get("source") or API_SOURCE)[:40])))
+        notices.append(item["service_request_id"])
+    engine = current_app.extensions[RUNTIME_KEY].engine
+    if pairs:
+        ingest_complaint_batch(engine, pairs, OPEN311_MAPPING, report, actor="api")
+    rejected = {r.location for r in report.examples}
+    created = [
+        {"service_request_id": sid, "service_notice": None, "account_id": None}
+        for (location, _raw), sid in zip(pairs, notices, strict=True)
+        if location not in rejected
+    ]
+    return _finish(report, "api.complaints", {"requests": created})
+
+
+def post_observations():  # noqa: ANN201 - a Flask view
+    """A batch of readings: [{"sensor_id", "observed_at", "value"}] or the SensorThings forms."""
+    body, refused = _guarded("observations")
+    if refused:
+        return refused
+    runtime = current_app.extensions[RUNTIME_KEY]
+    cached = runtime.extras.setdefault(REGISTRY_KEY, CachedRegistry(runtime.engine))
+    raw = RawReadings()
+    collect_readings(body, raw)
+    report = IngestReport(feed="api.observations", keep=API_KEEP)
+    if not len(raw):
+        return _json({"errors": [{"location": "body", "reason": "no readings in the body"}]}, 400)
+    ingest_readings(runtime.engine, raw, cached.get({str(r) for r in raw.refs}), report)
+    return _finish(report, "api.observations", {})
+
+
+def post_metrics():  # noqa: ANN201 - a Flask view
+    """Service metrics: an array of {service, period_start, transactions, ...} or {"metrics": [...]}."""
+    body, refused = _guarded("metrics")
+    if refused:
+        return refused
+    if isinstance(body, dict):
+        body = body.get("metrics") if isinstance(body.get("metrics"), list) else [body]
+    report = IngestReport(feed="api.metrics", keep=API_KEEP)
+    engine = current_app.extensions[RUNTIME_KEY].engine
+    ingest_metric_records(engine, ((f"[{i}]", r) for i, r in enumerate(body)), report)
+    return _finish(report, "api.metrics", {})

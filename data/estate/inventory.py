@@ -163,7 +163,7 @@ def import_inventory(engine: Engine, stream: TextIO, now: datetime | None = None
 
 
 def _wib_text(moment: datetime | None) -> str:
-    return (moment + WIB).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return (moment + WIB).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def export_inventory(engine: Engine, stream: TextIO) -> int:

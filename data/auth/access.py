@@ -34,6 +34,7 @@ PATH_RULES: dict[str, str] = {
     "/leader": "leader",
     "/briefing": "leader",
     "/analyst": "analyst",
+    "/analyst/export": "export",
     "/export": "export",
     "/exports": "export",
     "/ops": "ops",

@@ -1,0 +1,102 @@
+"""Wall layouts: the screen registry, playlist parsing, tiles with a stale state, rankings."""
+
+import pandas as pd
+import pytest
+
+from layouts.components.kpi_board import board_tiles, stale_ages
+from layouts.components.tiles import Delta, delta_badge, sparkline_src
+from layouts.wall import layout, parse_playlist, playlist_layout
+from layouts.wall_screens import ScreenContext, WallScreen, register_screen, screens
+
+
+def test_registry_lists_the_wall_screens_in_order():
+    names = list(screens())
+    assert names[:5] == ["overview", "map", "kpi", "complaints", "sensors"]
+    with pytest.raises(ValueError):
+        register_screen(WallScreen(name="playlist", title_key="x", build=lambda ctx: None))
+
+
+def test_playlist_parses_dwell_and_district_and_names_bad_parts():
+    items, errors = parse_playlist("map:60, kpi:20:36.71.01,complaints")
+    assert errors == []
+    assert [(i.screen, i.dwell_s, i.district) for i in items] == [
+        ("map", 60, None),
+        ("kpi", 20, "36.71.01"),
+        ("complaints", 30, None),
+    ]
+    items, errors = parse_playlist("map:2,nosuch:10,kpi:ten,sensors:10:abc")
+    assert items == [] and len(errors) == 4
+    assert "nosuch" in errors[1] and "dwell" in errors[0] and "36.71.01" in errors[3]
+
+
+def test_bad_playlist_page_explains_instead_of_going_blank():
+    page = str(playlist_layout(screens="map:1"))
+    assert "wall-error" in page and "screens=" in page
+
+
+def test_unknown_screen_says_which_exist():
+    page = str(layout(screen="nosuch"))
+    assert "wall-error" in page and "overview" in page
+
+
+def test_playlist_renders_every_slot_up_front_with_its_dwell():
+    page = playlist_layout(screens="map:60,kpi:20,sensors:30", kiosk="1")
+    text = str(page)
+    slots = [c for c in page.children[-1].children if "wall-slot" in (getattr(c, "className", "") or "")]
+    dwell = {c.to_plotly_json()["props"]["data-slot"]: c.to_plotly_json()["props"]["data-dwell"] for c in slots}
+    assert dwell == {"0": "60", "1": "20", "2": "30", "takeover": "0"}
+    assert "active" in slots[0].className and "active" not in slots[1].className
+    assert "kiosk" in page.className and "playlist" in page.className
+    assert "wall-nav" not in text  # kiosk: no navigation
+
+
+def _feeds(stale: dict[str, bool]):
+    class F:
+        def __init__(self, feed, is_stale):
+            self.feed, self.stale, self.age_s = feed, is_stale, 1020.0
+
+    return [F(k, v) for k, v in stale.items()]
+
+
+def test_a_stale_feed_turns_its_tiles_hatched_with_the_age():
+    stale = stale_ages(_feeds({"complaints": True, "sensors.pm25": False}), "en")
+    assert stale == {"complaints": "17 min ago"}
+    now = {"open_backlog": 120.0, "sensors_online": 97.0, "backlog_median_age_h": 10.0, "late_open": 3.0}
+    tiles = board_tiles(["open_backlog", "sensors_online"], now, {}, {}, pd.DataFrame(), {}, stale, "en")
+    backlog, sensors = (str(tile) for _, tile in tiles)
+    assert "stale" in backlog and "17 min ago" in backlog and "STALE" in backlog
+    assert "stale-banner" not in sensors
+
+
+def test_all_sensor_networks_silent_makes_the_sensor_tile_stale():
+    stale = stale_ages(_feeds({"sensors.pm25": True, "sensors.cctv": True}), "id")
+    assert "sensors.*" in stale
+
+
+def test_tile_signature_changes_only_with_its_content():
+    now = {"received_today": 10.0}
+    series = pd.DataFrame({"received": [1.0, 2.0, 3.0]})
+    first = board_tiles(["received_today"], now, {"received_today": 8.0}, {}, series, {}, {}, "id")
+    again = board_tiles(["received_today"], now, {"received_today": 8.0}, {}, series, {}, {}, "id")
+    moved = board_tiles(["received_today"], {"received_today": 11.0}, {"received_today": 8.0}, {}, series, {}, {}, "id")
+    assert first[0][0] == again[0][0] != moved[0][0]
+
+
+def test_numbers_and_deltas_are_indonesian_by_default():
+    badge = str(delta_badge(Delta("vs kemarin", 1234.5, 1, "higher"), "id"))
+    assert "1.234,5" in badge and "▲" in badge and "good" in badge
+    badge = str(delta_badge(Delta("vs yesterday", -3, 0, "higher"), "en"))
+    assert "▼ 3" in badge and "bad" in badge
+
+
+def test_sparkline_needs_two_points_and_skips_gaps():
+    assert sparkline_src([1.0]) is None
+    src = sparkline_src([1.0, None, 3.0, float("nan"), 2.0])
+    assert src.startswith("data:image/svg+xml") and "polyline" in src
+
+
+def test_screen_builders_make_slot_scoped_ids():
+    ctx = ScreenContext(slot=3, district=None, lang="id")
+    for name, screen in screens().items():
+        if name in ("overview", "map", "kpi", "complaints", "sensors"):
+            assert "'slot': 3" in str(screen.build(ctx))

@@ -1,0 +1,103 @@
+"""The wall's figures agree with the database: point-in-time KPIs, daily series, map layers."""
+
+from datetime import timedelta
+
+from sqlalchemy import text
+
+from dashboard.settings import Settings
+from data.queries.complaints import complaint_kpis
+from data.queries.wall import (
+    complaint_figures_at,
+    daily_series,
+    district_map_measures,
+    kpi_board,
+    recent_complaint_points,
+    sensors_online_at,
+)
+from data.timebuckets import wib_midnight_utc, wib_today
+from tests.conftest import DEMO_END
+
+
+def test_figures_now_equal_the_complaint_kpis_of_the_query_layer(small_city):
+    figures = complaint_figures_at(small_city, DEMO_END)
+    kpis = complaint_kpis(small_city, DEMO_END)
+    assert figures["open_backlog"] == kpis.open_backlog
+    assert figures["late_open"] == kpis.late_open
+    assert figures["received_today"] == kpis.received_today
+    assert figures["closed_today"] == kpis.closed_today
+    assert figures["within_sla"] == kpis.closed_within_sla_pct
+    assert figures["median_close_h"] == kpis.median_close_h
+
+
+def test_a_day_ago_counts_what_was_open_then_not_what_is_open_now(small_city):
+    then = DEMO_END - timedelta(days=1)
+    with small_city.connect() as conn:
+        expected = conn.execute(
+            text(
+                "SELECT COUNT(*) FROM complaints WHERE requested_at <= :t "
+                "AND (closed_at IS NULL OR closed_at > :t OR status != 'closed')"
+            ),
+            {"t": then},
+        ).scalar()
+    assert complaint_figures_at(small_city, then)["open_backlog"] == expected
+    assert expected != complaint_figures_at(small_city, DEMO_END)["open_backlog"]
+
+
+def test_daily_series_sums_to_the_complaints_received_in_its_window(small_city):
+    series = daily_series(small_city, DEMO_END, days=14)
+    start = wib_midnight_utc(wib_today(DEMO_END) - timedelta(days=13))
+    with small_city.connect() as conn:
+        received = conn.execute(
+            text("SELECT COUNT(*) FROM complaints WHERE requested_at >= :s AND requested_at <= :e"),
+            {"s": start, "e": DEMO_END},
+        ).scalar()
+    assert len(series) == 14
+    assert series["received"].sum() == received
+    # the backlog at the end of today is the open backlog now
+    assert series["backlog"].iloc[-1] == complaint_figures_at(small_city, DEMO_END)["open_backlog"]
+    assert series["median_close_h"].notna().sum() >= 10
+
+
+def test_kpi_board_compares_with_a_day_and_a_week_earlier(small_city):
+    board = kpi_board(small_city, DEMO_END, Settings().targets_path)
+    assert board.now["open_backlog"] == complaint_kpis(small_city, DEMO_END).open_backlog
+    assert (
+        board.day_ago["open_backlog"] == complaint_figures_at(small_city, DEMO_END - timedelta(days=1))["open_backlog"]
+    )
+    assert board.score is not None and 0 < board.score <= 2
+    assert board.week_ago["city_score"] is not None
+    assert {m.measure.key for m in board.measures} >= {"sla_pct", "sensors_online_pct"}
+
+
+def test_map_measures_cover_every_district_and_rate_per_10k(small_city):
+    frame = district_map_measures(small_city, DEMO_END)
+    assert len(frame) == 13
+    assert frame["open"].sum() == complaint_kpis(small_city, DEMO_END).open_backlog - _open_without_district(small_city)
+    row = frame.iloc[0]
+    assert row["per_10k"] == round(row["open"] * 10_000 / row["population"], 2)
+
+
+def _open_without_district(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT COUNT(*) FROM complaints WHERE status != 'closed' AND requested_at <= :n "
+                "AND district_code IS NULL"
+            ),
+            {"n": DEMO_END},
+        ).scalar()
+
+
+def test_heat_points_are_the_last_72_hours_with_coordinates(small_city):
+    points = recent_complaint_points(small_city, DEMO_END)
+    with small_city.connect() as conn:
+        expected = conn.execute(
+            text("SELECT COUNT(*) FROM complaints WHERE requested_at > :s AND requested_at <= :e AND lat IS NOT NULL"),
+            {"s": DEMO_END - timedelta(hours=72), "e": DEMO_END},
+        ).scalar()
+    assert len(points) == expected > 0
+
+
+def test_sensors_online_share_drops_when_readings_stop(small_city):
+    assert sensors_online_at(small_city, DEMO_END) > 50
+    assert sensors_online_at(small_city, DEMO_END + timedelta(days=2)) == 0

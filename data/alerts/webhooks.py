@@ -86,16 +86,13 @@ def deliver_due(engine: Engine, config: AlertConfig, now: datetime | None = None
     policy = config.webhook
     counts = {"sent": 0, "retry": 0, "failed": 0}
     with engine.connect() as conn:
-        due = (
-            conn.execute(
-                select(WebhookDelivery)
-                .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-                .order_by(WebhookDelivery.id)
-                .limit(BATCH)
-            )
-            .scalars()
-            .all()
-        )
+        table = WebhookDelivery.__table__
+        due = conn.execute(
+            select(table)
+            .where(table.c.status == "pending", table.c.next_attempt_at <= now)
+            .order_by(table.c.id)
+            .limit(BATCH)
+        ).all()
     for item in due:
         lease = now + timedelta(seconds=policy.timeout_s * 3)
         with engine.begin() as conn:  # claim it, so a second evaluator never sends the same delivery

@@ -1,0 +1,54 @@
+"""The demo's flood scenario: one incident joining the river gauge in danger, rain, reports and cameras."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from data.alerts.config import load_config
+from data.alerts.console import incident_card
+from data.alerts.evaluate import evaluate
+from data.alerts.incidents import distance_m, duplicate_groups
+from data.alerts.queries import incidents_for_console
+from data.demo.generate import FLOOD_GAUGE
+from tests.conftest import DEMO_END
+
+
+def test_the_demo_flood_becomes_one_incident_with_its_sensors_reports_and_cameras(small_city):
+    incidents = incidents_for_console(small_city, DEMO_END)
+    assert len(incidents) == 1
+    card = incident_card(small_city, int(incidents.iloc[0]["id"]))
+    rule = load_config().flood
+    sensors = card["sensors"]
+    assert FLOOD_GAUGE in set(sensors["id"])
+    assert (card["alerts"]["severity"] == "danger").any()
+    assert set(sensors.loc[sensors["role"] == "rain", "kind"]) == {"rainfall"}
+    cameras = sensors[sensors["kind"] == "cctv"]
+    assert 1 <= len(cameras) <= rule.cameras
+    reports = card["complaints"]
+    assert len(reports) >= 8 and set(reports["category"]) <= set(rule.categories)
+    assert (reports["distance_m"] <= rule.radius_m).all()
+    assert (reports["requested_at"] >= DEMO_END - timedelta(hours=rule.window_h)).all()
+    # Reports about the same spot are grouped: fewer distinct events than reports.
+    assert 0 < card["events"] < len(reports)
+
+
+def test_evaluating_again_adds_nothing_and_opens_no_second_incident(small_city):
+    before = incident_card(small_city, 1)
+    report = evaluate(small_city, DEMO_END + timedelta(minutes=1), load_config())
+    assert report.incidents_opened == []
+    after = incident_card(small_city, 1)
+    assert len(after["complaints"]) == len(before["complaints"]) and len(after["sensors"]) == len(before["sensors"])
+
+
+def test_duplicate_groups_chain_nearby_reports_in_time_only():
+    t0 = DEMO_END
+    points = [
+        (1, -6.18, 106.63, t0),
+        (2, -6.1805, 106.63, t0 + timedelta(minutes=20)),  # ~55 m from 1
+        (3, -6.18, 106.63, t0 + timedelta(hours=9)),  # same spot, much later: another event
+        (4, -6.20, 106.63, t0),  # ~2.2 km away
+    ]
+    groups = duplicate_groups(points, radius_m=250, window_h=6)
+    assert groups[1] == groups[2] == 1
+    assert groups[3] == 3 and groups[4] == 4
+    assert 2_000 < distance_m(-6.18, 106.63, -6.20, 106.63) < 2_400

@@ -23,6 +23,7 @@ from dashboard.settings import Settings
 log = logging.getLogger("city.security")
 GUARD_JS_PATH = "/_trust/guard.js"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+API_PREFIXES = ("/api/", "/open311/")
 
 GUARD_JS = r"""(function () {
   "use strict";
@@ -132,12 +133,36 @@ def init_app(app: Dash, settings: Settings) -> None:
             h.setdefault("Cache-Control", "no-store")  # pages and data may carry personal fields
         return response
 
+    server.before_request(api_paths_are_not_pages)
     server.after_request(add_headers)
     server.register_error_handler(HTTPException, http_error)
     server.register_error_handler(SQLAlchemyError, database_error)
     server.register_error_handler(Exception, unexpected_error)
     server.add_url_rule(GUARD_JS_PATH, "trust_guard_js", guard_js)
     app.config.external_scripts.append(GUARD_JS_PATH)
+
+
+def api_paths_are_not_pages() -> Response | None:
+    """Dash answers any unknown GET with its page (200, HTML); an API client deserves a JSON 404/405."""
+    rule = request.url_rule
+    if request.path.startswith(API_PREFIXES) and (rule is None or "<path:" in rule.rule):
+        allowed = [m for m in ("GET", "POST") if _matches(request.path, m)]
+        if allowed:
+            response = error_response(405, f"use {' or '.join(allowed)} for {request.path}")
+            response.headers["Allow"] = ", ".join(allowed)
+            return response
+        return error_response(404, f"no such API route: {request.path}")
+    return None
+
+
+def _matches(path: str, method: str) -> bool:
+    from flask import current_app
+
+    try:
+        rule, _ = current_app.url_map.bind("localhost").match(path, method=method, return_rule=True)
+    except HTTPException:
+        return False
+    return "<path:" not in rule.rule
 
 
 def guard_js() -> Response:

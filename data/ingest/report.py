@@ -7,6 +7,7 @@ file with a million bad rows costs no memory and a person can fix and resend exa
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ class Reject:
             return ""
         if isinstance(self.record, str):
             text = self.record
+        elif isinstance(self.record, list) and all(isinstance(v, str) for v in self.record):
+            buffer = io.StringIO()  # a CSV row goes back out as a CSV line, ready to fix and resend
+            csv.writer(buffer, lineterminator="").writerow(self.record)
+            text = buffer.getvalue()
         else:
             text = json.dumps(self.record, ensure_ascii=False, default=str)
         return text[:RECORD_TEXT_LIMIT]

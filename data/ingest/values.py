@@ -241,7 +241,7 @@ def parse_times(raw: Sequence[object], now: datetime) -> tuple[np.ndarray, np.nd
     valid = ~np.isnat(out)
     reasons[valid & (out < np.datetime64(EARLIEST))] = "observed_at is before 2000: is the device clock set?"
     reasons[valid & (out > np.datetime64(now + OBSERVATION_FUTURE_SLACK))] = "observed_at is in the future"
-    return out, zoneless & valid, reasons
+    return out, zoneless & valid & pd.isna(reasons), reasons
 
 
 def parse_numbers(raw: Sequence[object]) -> tuple[np.ndarray, np.ndarray]:

@@ -7,17 +7,20 @@ import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
 
 from callbacks import analyst as analyst_callbacks
+from callbacks import briefing as briefing_callbacks
 from callbacks import leader as leader_callbacks
 from callbacks import ops as ops_callbacks
 from callbacks import wall as wall_callbacks
+from callbacks import wall_cctv as wall_cctv_callbacks
+from callbacks import wall_services as wall_services_callbacks
 from callbacks.context import RUNTIME_KEY
-from dashboard import api, auth, security
+from dashboard import api, auth, cctv, security
 from dashboard.commands.alerts import install_alert_config
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
 from data.places import prepare_store
 from data.store import make_engine
-from layouts import analyst, leader, ops, wall
+from layouts import analyst, briefing, leader, ops, wall
 from layouts.i18n import t
 from layouts.offline_assets import BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, DASH_ASSETS_PATH_IGNORE, INTER_CSS
 
@@ -28,6 +31,7 @@ PAGES = (
     ("leader_district", "/leader/district/<code>", leader.district_layout),
     ("leader_agency", "/leader/agency/<code>", leader.agency_layout),
     ("analyst", "/analyst", analyst.layout),
+    ("briefing", "/briefing", briefing.layout),
     ("ops", "/ops", ops.layout),
 )
 
@@ -66,7 +70,10 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
     for module in (wall_callbacks, leader_callbacks, analyst_callbacks, ops_callbacks):
         module.register(app)
+    for module in (wall_services_callbacks, wall_cctv_callbacks, briefing_callbacks):  # digital estate
+        module.register(app)
     api.register(app.server)
+    cctv.register(app.server)
     security.init_app(app, settings)
     auth.init_app(app, runtime)  # refuses unsafe starts; login/admin pages; checks every request
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it

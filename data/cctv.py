@@ -33,7 +33,9 @@ def local_snapshot_path(sensor_id: str) -> str:
 
 def cameras(engine: Engine, now: datetime, district: str | None = None) -> pd.DataFrame:
     """Every active camera with state (online means normal here), age of its last heartbeat and refresh interval."""
-    frame = sensor_states(engine, now, district=district, kind=CCTV)
+    # all kinds, then cameras: sensor_states(kind="cctv") alone has only empty thresholds and cannot classify them
+    frame = sensor_states(engine, now, district=district)
+    frame = frame[frame["kind"] == CCTV].copy() if not frame.empty else frame
     if frame.empty:
         return pd.DataFrame(columns=["id", "name", "district_code", "lat", "lon", "state", "age_s", "snapshot_url",
                                      "stream_url", "snapshot_interval_s"])  # fmt: skip

@@ -1,0 +1,62 @@
+"""/wall/services callbacks: coverage, dimensions, service health, lagging agencies and the monthly trend."""
+
+from __future__ import annotations
+
+from dash import MATCH, Dash, Input, Output, State
+from dash.exceptions import PreventUpdate
+
+from callbacks.cache import cached
+from callbacks.context import now, runtime
+from callbacks.wall_common import should_refresh, slot_lang
+from data.dimensions import city_dimensions
+from data.estate.coverage import coverage_by_month
+from data.estate.registry import (
+    connected_service_health,
+    coverage_by_agency,
+    coverage_by_dimension,
+    coverage_summary,
+    lagging_agencies,
+)
+from layouts import ids
+from layouts.wall_screens import slot_id, slot_params_id
+from layouts.wall_services import coverage_block, coverage_trend_figure, dimension_tiles, health_tiles, lagging_rows
+
+LAGGING_SHOWN = 14
+TREND_MONTHS = 18
+
+
+def render_services(_tick: int | None, params: dict | None, position: dict | None) -> tuple:
+    """Everything the screen shows, from five small aggregates (cached per data version)."""
+    if not should_refresh((params or {}).get("slot"), position):
+        raise PreventUpdate
+    lang = slot_lang(params)
+    rt = runtime()
+    engine, moment = rt.engine, now()
+    summary = cached("estate_coverage", ("services",), lambda: coverage_summary(engine))
+    by_dim = cached("estate_coverage_dim", ("services",), lambda: coverage_by_dimension(engine))
+    lagging = cached("estate_lagging", ("services",),
+                     lambda: lagging_agencies(coverage_by_agency(engine), LAGGING_SHOWN))  # fmt: skip
+    health = cached("estate_health", ("services",), lambda: connected_service_health(engine, moment))
+    history = cached("estate_history", ("services",), lambda: coverage_by_month(engine, moment, TREND_MONTHS))
+    dims = cached("estate_dimensions", ("complaints", "observations", "services"),
+                  lambda: city_dimensions(engine, moment, rt.settings.targets_path))  # fmt: skip
+    return (
+        coverage_block(summary.total, summary.connected, summary.partial, summary.not_connected, lang),
+        dimension_tiles(dims, by_dim, lang),
+        health_tiles(health, lang),
+        lagging_rows(lagging, lang),
+        coverage_trend_figure(history, lang),
+    )
+
+
+def register(app: Dash) -> None:
+    app.callback(
+        Output(slot_id("wall-svc-coverage", MATCH), "children"),
+        Output(slot_id("wall-svc-dimensions", MATCH), "children"),
+        Output(slot_id("wall-svc-health", MATCH), "children"),
+        Output(slot_id("wall-svc-lagging", MATCH), "children"),
+        Output(slot_id("wall-svc-trend", MATCH), "figure"),
+        Input(ids.WALL_TICK, "n_intervals"),
+        State(slot_params_id(MATCH), "data"),
+        State(ids.WALL_POSITION, "data"),
+    )(render_services)

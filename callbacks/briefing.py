@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from dash import Dash, Input, Output, html
+from dash import Dash, Input, Output, State, html
 
 from callbacks.context import now, runtime
 from data.estate.briefing import assessment, daily_briefing
 from data.timebuckets import wib_midnight_utc, wib_today
 from layouts.briefing import (
     BRIEFING_BODY,
+    BRIEFING_DATES,
+    BRIEFING_GO,
     BRIEFING_PARAMS,
     BRIEFING_PRINT,
     BRIEFING_PRINTED,
     assessment_body,
+    assessment_href,
     daily_body,
 )
 from layouts.i18n import lang_of, t
@@ -55,6 +58,12 @@ def render_briefing(params: dict | None) -> list:
 
 def register(app: Dash) -> None:
     app.callback(Output(BRIEFING_BODY, "children"), Input(BRIEFING_PARAMS, "data"))(render_briefing)
+    app.callback(
+        Output(BRIEFING_GO, "href"),
+        Input(BRIEFING_DATES, "start_date"),
+        Input(BRIEFING_DATES, "end_date"),
+        State(BRIEFING_PARAMS, "data"),
+    )(lambda start, end, params: assessment_href(start, end, lang_of((params or {}).get("lang"))))
     app.clientside_callback(
         "function(n) { if (n) { window.print(); } return n || 0; }",
         Output(BRIEFING_PRINTED, "data"),

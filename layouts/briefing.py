@@ -16,10 +16,18 @@ BRIEFING_PARAMS = "briefing-params"
 BRIEFING_BODY = "briefing-body"
 BRIEFING_PRINT = "briefing-print"
 BRIEFING_PRINTED = "briefing-printed"
+BRIEFING_DATES = "briefing-dates"
+BRIEFING_GO = "briefing-go"
 
 
-def layout(view: str | None = None, start: str | None = None, end: str | None = None, lang: str | None = None,
-           **_: object) -> html.Div:  # fmt: skip
+def assessment_href(start: str | None, end: str | None, lang: str) -> str:
+    """The address of the assessment for a period (dates as YYYY-MM-DD; empty means the default period)."""
+    return f"/briefing?view=assessment&start={(start or '')[:10]}&end={(end or '')[:10]}&lang={lang}"
+
+
+def layout(
+    view: str | None = None, start: str | None = None, end: str | None = None, lang: str | None = None, **_: object
+) -> html.Div:
     """Controls (screen only) and the page the callback fills from the query."""
     lang = lang_of(lang)
     view = "assessment" if view == "assessment" else "daily"
@@ -30,33 +38,33 @@ def layout(view: str | None = None, start: str | None = None, end: str | None = 
                 t("briefing_daily", lang),
                 href=f"/briefing?lang={lang}",
                 className="btn btn-sm " + ("btn-primary" if view == "daily" else "btn-outline-primary"),
-            ),  # fmt: skip
-            html.Form(
-                [
-                    html.Input(type="hidden", name="view", value="assessment"),
-                    html.Input(type="hidden", name="lang", value=lang),
-                    html.Input(type="date", name="start", value=start or "", className="form-control form-control-sm"),
-                    html.Input(type="date", name="end", value=end or "", className="form-control form-control-sm"),
-                    html.Button(
-                        t("briefing_assessment", lang),
-                        type="submit",
-                        className="btn btn-sm " + ("btn-primary" if view == "assessment" else "btn-outline-primary"),
-                    ),  # fmt: skip
-                ],
-                action="/briefing",
-                method="get",
-                className="briefing-period-form",
+            ),
+            dcc.DatePickerRange(
+                id=BRIEFING_DATES,
+                start_date=start or None,
+                end_date=end or None,
+                display_format="DD/MM/YYYY",
+                start_date_placeholder_text=t("briefing_from", lang),
+                end_date_placeholder_text=t("briefing_to", lang),
+                first_day_of_week=1,
+                className="briefing-dates",
+            ),
+            html.A(
+                t("briefing_assessment", lang),
+                id=BRIEFING_GO,
+                href=assessment_href(start, end, lang),
+                className="btn btn-sm " + ("btn-primary" if view == "assessment" else "btn-outline-primary"),
             ),
             html.A(
                 other.upper(),
                 href=f"/briefing?view={view}&start={start or ''}&end={end or ''}&lang={other}",
                 className="btn btn-sm btn-outline-secondary",
-            ),  # fmt: skip
+            ),
             html.Button(
                 [html.I(className="bi bi-printer"), " ", t("briefing_print", lang)],
                 id=BRIEFING_PRINT,
                 className="btn btn-sm btn-success",
-            ),  # fmt: skip
+            ),
             dcc.Store(id=BRIEFING_PRINTED),
         ],
         className="briefing-controls no-print",
@@ -80,7 +88,7 @@ def header(title: str, subtitle: str, generated: str, lang: str) -> html.Header:
                 [
                     html.Div(subtitle, className="brief-when"),
                     html.Div(f"{t('generated_at', lang)} {generated}", className="brief-generated"),
-                ],  # fmt: skip
+                ],
                 className="brief-meta",
             ),
         ],
@@ -94,7 +102,7 @@ def figure(label: str, value: str, key: str, unit: str = "", status: str = "neut
         [
             html.Div(label, className="brief-label"),
             html.Div([html.Span(value, className="brief-value"), html.Span(unit, className="brief-unit")]),
-        ],  # fmt: skip
+        ],
         className=f"brief-figure {status}",
         **{"data-figure": key},
     )
@@ -109,8 +117,9 @@ def dimension_table(dims: list, lang: str, with_items: bool = True) -> html.Tabl
             html.Tr(
                 [
                     html.Th(
-                        [t("dim_" + d.dimension, lang), html.Small(f" {t('dimsub_' + d.dimension, lang)}")], colSpan=3
-                    ),  # fmt: skip
+                        [t("dim_" + d.dimension, lang), html.Small(f" {t('dimsub_' + d.dimension, lang)}")],
+                        colSpan=3 if with_items else 1,
+                    ),
                     html.Th(fmt_number(d.score, lang, 2), className=f"num {status}", **{"data-dimension": d.dimension}),
                 ],
                 className="dim-row",
@@ -133,7 +142,10 @@ def dimension_table(dims: list, lang: str, with_items: bool = True) -> html.Tabl
     head = html.Thead(
         html.Tr(
             [html.Th(t("measure", lang))]
-            + [html.Th(t(k, lang), className="num") for k in ("actual", "target", "score")]
+            + [
+                html.Th(t(k, lang), className="num")
+                for k in (("actual", "target", "score") if with_items else ("score",))
+            ]
         )
     )
     return html.Table([head, html.Tbody(rows)], className="brief-table dims")
@@ -149,8 +161,14 @@ def measure_list(title: str, scores: list, lang: str) -> html.Div:
     return html.Div([html.H3(title), html.Ol(items, className="brief-rank")], className="brief-block")
 
 
-def complaint_figures(received: int, closed: int, within_pct: float | None, median_h: float | None, lang: str,
-                      late_open: int | None = None) -> html.Div:  # fmt: skip
+def complaint_figures(
+    received: int,
+    closed: int,
+    within_pct: float | None,
+    median_h: float | None,
+    lang: str,
+    late_open: int | None = None,
+) -> html.Div:
     parts = [
         figure(t("received", lang), fmt_number(received, lang), "received"),
         figure(t("closed_n", lang), fmt_number(closed, lang), "closed"),
@@ -160,7 +178,7 @@ def complaint_figures(received: int, closed: int, within_pct: float | None, medi
             "within_sla_pct",
             "%",
             "good" if (within_pct or 0) >= 90 else "warn",
-        ),  # fmt: skip
+        ),
         figure(t("median_close_h", lang), fmt_number(median_h, lang, 1), "median_close_h"),
     ]
     if late_open is not None:
@@ -176,7 +194,7 @@ def coverage_line(coverage: object, lang: str) -> html.Div:
                 f"{t('state_partial', lang)}: {fmt_number(coverage.partial, lang)} · "
                 f"{t('state_not_connected', lang)}: {fmt_number(coverage.not_connected, lang)}",
                 className="brief-note",
-            ),  # fmt: skip
+            ),
         ],
         className="brief-block",
     )
@@ -188,8 +206,8 @@ def daily_body(b: object, lang: str) -> list:
         html.Li(f"{category_label(c, lang)}: {fmt_number(n, lang)}")
         for c, n in b.top_categories.itertuples(index=False)
     ]
-    events = [html.Li(f"[{r.severity}] {r.title}") for r in b.incidents.head(4).itertuples()] + [
-        html.Li(f"[{r.severity}] {r.title}") for r in b.alerts.head(6).itertuples()
+    events = [html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.incidents.head(4).itertuples()] + [
+        html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.alerts.head(6).itertuples()
     ]
     sensors = [
         html.Li(f"{r.name}: {t('peak', lang)} {fmt_number(r.peak, lang, 1)} {r.unit} ({t(r.level, lang)})")
@@ -201,12 +219,12 @@ def daily_body(b: object, lang: str) -> list:
             f"{t('briefing_as_of', lang)} {fmt_time_wib(b.now, with_date=True)}",
             fmt_time_wib(b.now, with_date=True),
             lang,
-        ),  # fmt: skip
+        ),
         html.Section(
             [
                 figure(t("city_score", lang), fmt_number(b.score, lang, 2), "city_score", status=score_status(b.score)),
                 dimension_table(b.dimensions, lang, with_items=False),
-            ],  # fmt: skip
+            ],
             className="brief-score",
         ),
         html.Section(
@@ -215,7 +233,7 @@ def daily_body(b: object, lang: str) -> list:
                 measure_list(t("bottom_measures", lang), b.bottom, lang),
             ],
             className="brief-two",
-        ),  # fmt: skip
+        ),
         html.Section(
             [
                 html.H2(f"{t('complaint_performance', lang)} · {t('last_24h', lang)}"),
@@ -226,7 +244,7 @@ def daily_body(b: object, lang: str) -> list:
                     b.last_24h.median_close_h,
                     lang,
                     b.kpis.late_open,
-                ),  # fmt: skip
+                ),
                 html.Div([html.H3(t("top_categories", lang)), html.Ul(cats)], className="brief-block"),
             ],
         ),
@@ -237,7 +255,7 @@ def daily_body(b: object, lang: str) -> list:
                         html.H3(
                             f"{t('incidents_24h', lang)} · {len(b.incidents)} / {t('alerts_short', lang)} "
                             f"{len(b.alerts)}"
-                        ),  # fmt: skip
+                        ),
                         html.Ul(events or [html.Li(t("no_incidents", lang))]),
                     ],
                     className="brief-block",
@@ -270,24 +288,35 @@ def weekly_table(weekly: object, complaints_weekly: object, lang: str) -> html.T
             cells.append(html.Td(fmt_number(value, lang, 2), className=f"num {score_status(value)}"))
         rows.append(html.Tr(cells))
     sla = dict(zip(complaints_weekly["week"], complaints_weekly["within_sla_pct"], strict=True))
-    rows.append(html.Tr([html.Td(t("closed_within_sla", lang) + " (%)")] + [
-        html.Td(fmt_number(None if sla.get(w) is None or sla.get(w) != sla.get(w) else sla[w], lang, 1),
-                className="num") for w in weeks]))  # fmt: skip
+    rows.append(
+        html.Tr(
+            [html.Td(t("closed_within_sla", lang) + " (%)")]
+            + [
+                html.Td(
+                    fmt_number(None if sla.get(w) is None or sla.get(w) != sla.get(w) else sla[w], lang, 1),
+                    className="num",
+                )
+                for w in weeks
+            ]
+        )
+    )
     head = html.Thead(html.Tr([html.Th(t("week_of", lang))] + [html.Th(w[5:], className="num") for w in weeks]))
     return html.Table([head, html.Tbody(rows)], className="brief-table weekly")
 
 
 def assessment_body(a: object, lang: str, period_text: str) -> list:
     """The assessment summary for a period from a data.estate.briefing.Assessment."""
-    history = [html.Li(f"{r.month}: {connected_phrase(int(r.connected), int(r.total), lang)}")
-               for r in a.coverage_history.itertuples()]  # fmt: skip
+    history = [
+        html.Li(f"{r.month}: {connected_phrase(int(r.connected), int(r.total), lang)}")
+        for r in a.coverage_history.itertuples()
+    ]
     return [
         header(
             t("assessment_title", lang),
             f"{t('briefing_period', lang)} {period_text}",
             fmt_time_wib(a.end, with_date=True),
             lang,
-        ),  # fmt: skip
+        ),
         html.Section([html.H2(t("dimensions_title", lang)), dimension_table(a.dimensions, lang)]),
         html.Section([html.H2(t("trend_weekly", lang)), weekly_table(a.weekly, a.complaints_weekly, lang)]),
         html.Section(
@@ -301,7 +330,7 @@ def assessment_body(a: object, lang: str, period_text: str) -> list:
                     lang,
                 ),
             ]
-        ),  # fmt: skip
+        ),
         html.Section([coverage_line(a.coverage, lang), html.Ul(history, className="brief-history")]),
         html.Footer(t("score_note", lang), className="brief-footer"),
     ]

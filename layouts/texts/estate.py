@@ -61,6 +61,8 @@ TEXT: dict[str, dict[str, str]] = {
     "briefing_print": {"id": "Cetak / simpan PDF", "en": "Print / save as PDF"},
     "briefing_daily": {"id": "Harian", "en": "Daily"},
     "briefing_assessment": {"id": "Penilaian periode", "en": "Period assessment"},
+    "briefing_from": {"id": "Dari tanggal", "en": "From"},
+    "briefing_to": {"id": "Sampai tanggal", "en": "To"},
     "briefing_show": {"id": "Tampilkan", "en": "Show"},
     "briefing_bad_period": {"id": "Periode tidak valid", "en": "Invalid period"},
     "top_measures": {"id": "Ukuran terbaik", "en": "Best measures"},

@@ -6,9 +6,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dashboard.commands import alerts, ingest, mqtt, seed, serve, simulate, tokens, users
+from dashboard.commands import alerts, ingest, mqtt, registry, seed, serve, simulate, tokens, users
 
-COMMANDS = (serve, seed, simulate, users, tokens, alerts, ingest, mqtt)
+COMMANDS = (serve, seed, simulate, users, tokens, alerts, ingest, mqtt, registry)
 
 
 def build_parser() -> argparse.ArgumentParser:

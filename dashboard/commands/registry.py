@@ -15,12 +15,13 @@ from data.estate.inventory import FIELDS, InventoryError, export_inventory, impo
 
 def configure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("registry", help="import or export the application registry as CSV")
-    p.add_argument("--database-url", default=None, help="overrides DATABASE_URL")
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = acts.add_parser("import", help=f"load a CSV inventory (columns: {', '.join(FIELDS)})")
     imp.add_argument("file", help="CSV file (comma, semicolon or tab separated; UTF-8, Excel BOM accepted)")
     exp = acts.add_parser("export", help="write the whole registry as CSV (dates in WIB)")
     exp.add_argument("file", help="CSV file to write")
+    for action in (imp, exp):
+        action.add_argument("--database-url", default=None, help="overrides DATABASE_URL")
     p.set_defaults(func=run)
 
 

@@ -54,7 +54,8 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
     if alert:
         where = names.get(alert.get("district_code"), alert.get("district_code") or t("city", lang))
         banner = [html.Span(f"{t('takeover', lang)} · {alert['title']} · {where}", **{"data-alert": str(alert["id"])})]
-    return health_strip(chips, lang), heartbeat, title, error, alert, new_params, [banner]
+    titles = [banner for p in slot_params if p.get("slot") == "takeover"]  # none on a playlist that failed to parse
+    return health_strip(chips, lang), heartbeat, title, error, alert, new_params, titles
 
 
 def register(app: Dash) -> None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from flask import g
 
 from callbacks.context import now, runtime
 from data.alerts import lifecycle
@@ -42,6 +43,14 @@ def district_name(code: str | None) -> str:
     return _places().get(code or "", (code or "—",))[0]
 
 
+def _actor(operator: str | None) -> str | None:
+    """Who acts: the signed-in person when there is one (accountable), else the console's name field."""
+    principal = g.get("city_principal")
+    if principal is not None and getattr(principal, "kind", "") == "person":
+        return principal.name
+    return operator
+
+
 def _chosen(value: str | None) -> str | None:
     """A select's value as a filter: None for "all" (or nothing chosen)."""
     return None if value in (None, "", ALL) else value
@@ -69,7 +78,7 @@ def refresh_alerts(
     frame["lon"] = frame["lon"].fillna(centre.map(lambda p: p[2]))
     rows = pd.DataFrame(
         {
-            "id": frame["id"],
+            "id": frame["id"].astype(str),
             "severity": frame["severity"],
             "severity_label": frame["severity"].map(lambda s: t(s, lang)),
             "status_label": frame["status"].map(lambda s: t(s, lang)),
@@ -118,6 +127,7 @@ def act_on_alert(_ack: int, _resolve: int, rows: list | None, operator: str, not
     action = lifecycle.acknowledge_alert if ctx.triggered_id == ids.OPS_ACK else lifecycle.resolve_alert
     word = "ops_done_ack" if ctx.triggered_id == ids.OPS_ACK else "ops_done_resolve"
     try:
+        operator = _actor(operator)
         action(runtime().engine, alert_id, operator, note, now())
     except ValueError as exc:
         return _feedback(False, f"{t('ops_error', lang)}: {exc}"), no_update, no_update
@@ -134,7 +144,7 @@ def refresh_incidents(_tick: int | None, _changed: int, params: dict) -> list[di
     frame = frame[(frame["status"] != "resolved") | (frame["resolved_at"] >= moment - timedelta(hours=24))]
     return pd.DataFrame(
         {
-            "id": frame["id"],
+            "id": frame["id"].astype(str),
             "status_label": frame["status"].map(lambda s: t(s, lang)),
             "title": frame["title"],
             "agency": frame["agency"].fillna("—"),
@@ -169,7 +179,7 @@ def act_on_incident(  # noqa: ANN201
     incident_id, lang = _selected_id(rows), _lang(params)
     if incident_id is None:
         return _feedback(False, t("ops_choose", lang)), no_update, no_update
-    engine, moment = runtime().engine, now()
+    engine, moment, operator = runtime().engine, now(), _actor(operator)
     try:
         if ctx.triggered_id == ids.OPS_INCIDENT_ASSIGN:
             lifecycle.assign_incident(engine, incident_id, agency, operator, note, moment)
@@ -194,7 +204,7 @@ def refresh_sla(_tick: int | None, state: str, district: str, _changed: int, par
     frame = complaints_by_sla(runtime().engine, now(), district=_chosen(district), state=_chosen(state))
     return pd.DataFrame(
         {
-            "id": frame["id"],
+            "id": frame["id"].astype(str),
             "sla_state": frame["sla_state"],
             "sla_label": frame["sla_state"].map(lambda s: t(s, lang)),
             "category_label": frame["category"].map(lambda c: category_label(c, lang)),
@@ -228,6 +238,7 @@ def assign_complaint(  # noqa: ANN201
     if complaint_id is None:
         return _feedback(False, t("ops_choose", lang)), no_update, no_update
     try:
+        operator = _actor(operator)
         lifecycle.assign_complaint(runtime().engine, complaint_id, agency, operator, note, now())
     except ValueError as exc:
         return _feedback(False, f"{t('ops_error', lang)}: {exc}"), no_update, no_update

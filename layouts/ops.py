@@ -72,7 +72,7 @@ def _alerts_tab(lang: str) -> html.Div:
          "cellClassRules": {"ops-cell-danger": "params.data.severity == 'danger'",
                             "ops-cell-warning": "params.data.severity == 'warning'"}},
         {"field": "status_label", "headerName": t("status", lang), "width": 120},
-        {"field": "title", "headerName": t("ops_title_col", lang), "flex": 1, "minWidth": 280},
+        {"field": "title", "headerName": t("ops_title_col", lang), "flex": 1, "minWidth": 280, "tooltipField": "title"},
         {"field": "district", "headerName": t("district", lang), "width": 140},
         {"field": "opened", "headerName": t("ops_opened", lang), "width": 140},
     ]  # fmt: skip

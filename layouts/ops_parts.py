@@ -21,7 +21,7 @@ MEMBER_STYLE = {
     "rainfall": ("#0891b2", "circle"),
     "cctv": ("#111827", "circle"),
 }
-BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 10.7}
+BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 11.0}
 
 
 def _row(label: str, value: object) -> html.Div:

@@ -1,0 +1,147 @@
+"""The benchmark's cities: built once with the demo seed and cached (SQLite files, PostgreSQL schemas).
+
+A city is named by its complaint count (10k, 100k, 1m, 10m); each has 500 sensors and 25 services
+over two years, with ten readings per complaint up to 10 million. Build time and size are kept in a
+JSON file beside the cache so the report can quote them without rebuilding.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+from data.demo.generate import DemoSpec
+from data.demo.live import CitySimulator
+from data.demo.seed import seed_demo_city
+from data.places import prepare_store
+from data.store import make_engine, utcnow
+
+CACHE = Path(__file__).resolve().parent / "cache"
+PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "bench"
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+SENSORS = 500
+DAYS = 730
+
+
+@dataclass(frozen=True)
+class City:
+    """A cached benchmark city on one engine."""
+
+    size: str
+    engine_name: str  # "sqlite" or "postgresql"
+    url: str
+    complaints: int
+    observations: int
+    seed_seconds: float
+    size_mb: float
+    built_at: str
+
+    def engine(self) -> Engine:
+        return make_engine(self.url)
+
+
+def spec_for(size: str) -> DemoSpec:
+    complaints = SIZES[size]
+    return DemoSpec(
+        end=utcnow().replace(microsecond=0),
+        days=DAYS,
+        complaints=complaints,
+        observations=min(10 * complaints, 10_000_000),
+        sensors=SENSORS,
+        seed=42,
+    )
+
+
+def url_for(size: str, engine_name: str, pg_url: str) -> str:
+    if engine_name == "sqlite":
+        return f"sqlite:///{CACHE / f'city-{size}.db'}"
+    return f"{pg_url.rstrip('/')}/{PG_BENCH_DB}?options=-csearch_path%3Dcity_{size}"
+
+
+def _meta_path(size: str, engine_name: str) -> Path:
+    return CACHE / f"city-{size}-{engine_name}.json"
+
+
+def _size_mb(engine: Engine, engine_name: str, size: str) -> float:
+    if engine_name == "sqlite":
+        path = CACHE / f"city-{size}.db"
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
+    with engine.connect() as conn:
+        return (
+            float(
+                conn.execute(
+                    text(
+                        "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"
+                    ),
+                    {"s": f"city_{size}"},
+                ).scalar()
+            )
+            / 1e6
+        )
+
+
+def _ensure_pg_schema(size: str, pg_url: str) -> None:
+    admin = create_engine(f"{pg_url.rstrip('/')}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": PG_BENCH_DB}).first():
+            conn.execute(text(f"CREATE DATABASE {PG_BENCH_DB}"))
+    admin.dispose()
+    bench = create_engine(f"{pg_url.rstrip('/')}/{PG_BENCH_DB}")
+    with bench.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS city_{size}"))
+    bench.dispose()
+
+
+def ensure_city(size: str, engine_name: str, pg_url: str, log=print, rebuild: bool = False) -> City:  # noqa: ANN001
+    """The cached city, seeding it first when missing; then the simulator catches it up to now."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    url = url_for(size, engine_name, pg_url)
+    meta = _meta_path(size, engine_name)
+    if engine_name == "postgresql":
+        _ensure_pg_schema(size, pg_url)
+    if rebuild or not meta.exists():
+        log(f"building the {size} city on {engine_name} (once; cached under {CACHE}) ...")
+        engine = make_engine(url)
+        report = seed_demo_city(engine, spec_for(size))
+        with engine.connect() as conn:  # planner statistics, as a DBA would after a bulk load
+            conn.exec_driver_sql("ANALYZE")
+            conn.commit()
+        city = City(
+            size, engine_name, url, report.complaints, report.observations, round(report.seconds, 1),
+            round(_size_mb(engine, engine_name, size), 1), utcnow().isoformat(timespec="seconds"),
+        )  # fmt: skip
+        meta.write_text(json.dumps(asdict(city), indent=2))
+        engine.dispose()
+        log(f"  {city.complaints:,} complaints, {city.observations:,} readings in {city.seed_seconds:.0f} s")
+    city = City(**json.loads(meta.read_text()))
+    engine = city.engine()
+    prepare_store(engine)  # new indexes and rollups from later revisions
+    started = time.perf_counter()
+    report = CitySimulator(engine, seed=1).tick()
+    log(
+        f"{size} city on {engine_name}: caught up to now with {report.observations:,} readings and "
+        f"{report.complaints:,} complaints in {time.perf_counter() - started:.1f} s"
+    )
+    engine.dispose()
+    return city
+
+
+def adopt(size: str, engine_name: str, url: str, seed_seconds: float, pg_url: str) -> City:
+    """Record an already seeded store as the cached city (used once for a city seeded by hand)."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        complaints = conn.execute(text("SELECT COUNT(*) FROM complaints")).scalar()
+        observations = conn.execute(text("SELECT COUNT(*) FROM observations")).scalar()
+    city = City(
+        size, engine_name, url, complaints, observations, seed_seconds,
+        round(_size_mb(engine, engine_name, size), 1), utcnow().isoformat(timespec="seconds"),
+    )  # fmt: skip
+    _meta_path(size, engine_name).write_text(json.dumps(asdict(city), indent=2))
+    engine.dispose()
+    return city

@@ -1,0 +1,108 @@
+"""Replaying recorded callback requests: in process (server side), over HTTP, and as bare SQL (the floor)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import requests
+from sqlalchemy import Engine, event
+
+from bench.stats import Timing, summarise, time_calls
+
+DISPATCH = "/_dash-update-component"
+
+
+@dataclass
+class SqlCapture:
+    """Every SELECT an engine runs while `active`, with its parameters, for replay as the floor."""
+
+    engine: Engine
+    active: bool = False
+    statements: list[tuple[str, object]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        event.listen(self.engine, "before_cursor_execute", self._record)
+
+    def _record(self, _conn, _cursor, statement, parameters, _context, executemany) -> None:  # noqa: ANN001
+        if self.active and not executemany and statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            self.statements.append((statement, parameters))
+
+    def run(self, fn: Callable[[], object]) -> list[tuple[str, object]]:
+        self.statements = []
+        self.active = True
+        try:
+            fn()
+        finally:
+            self.active = False
+        return list(self.statements)
+
+
+def replay_sql(engine: Engine, statements: list[tuple[str, object]], runs: int) -> Timing | None:
+    """The bare SQL a callback ran, through the driver with no ORM or Dash, fetching every row."""
+    if not statements:
+        return None
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+
+        def once() -> None:
+            for sql, params in statements:
+                cur.execute(sql, params)
+                cur.fetchall()
+
+        return time_calls(once, runs)
+    finally:
+        raw.close()
+
+
+def in_process(client, body: str) -> Callable[[], int]:  # noqa: ANN001 - a Flask test client
+    def call() -> int:
+        response = client.post(DISPATCH, data=body, content_type="application/json")
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"callback failed with HTTP {response.status_code}: {response.data[:300]!r}")
+        return len(response.data)
+
+    return call
+
+
+def over_http(session: requests.Session, base_url: str, body: str) -> Callable[[], int]:
+    url = base_url.rstrip("/") + DISPATCH
+
+    def call() -> int:
+        response = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=120)
+        if response.status_code not in (200, 204):
+            raise RuntimeError(f"callback failed with HTTP {response.status_code}: {response.text[:300]}")
+        return len(response.content)
+
+    return call
+
+
+def refresh_batches(
+    base_url: str, bodies: list[str], runs: int, before_each: Callable[[], None] | None = None
+) -> tuple[Timing, list[Timing]]:
+    """Fire a tick's callbacks together, as the browser does; time the batch and each callback."""
+    sessions = [requests.Session() for _ in bodies]
+    calls = [over_http(s, base_url, b) for s, b in zip(sessions, bodies, strict=True)]
+    batch: list[float] = []
+    each: list[list[float]] = [[] for _ in bodies]
+
+    def timed(i: int) -> float:
+        start = time.perf_counter()
+        calls[i]()
+        return (time.perf_counter() - start) * 1000
+
+    with ThreadPoolExecutor(max_workers=max(1, len(bodies))) as pool:
+        for run in range(runs + 1):
+            if before_each:
+                before_each()
+            start = time.perf_counter()
+            results = list(pool.map(timed, range(len(bodies))))
+            if run == 0:
+                continue  # warm-up
+            batch.append((time.perf_counter() - start) * 1000)
+            for i, ms in enumerate(results):
+                each[i].append(ms)
+    return summarise(batch), [summarise(e) for e in each]

@@ -1,0 +1,208 @@
+"""One engine's measurements: data-layer figures vs floor and peer, pages in a browser, callbacks in
+process and over HTTP through gunicorn, memory, and ingest."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+
+import requests
+
+from bench import browser, figures
+from bench.city import City
+from bench.replay import SqlCapture, in_process, over_http, refresh_batches, replay_sql
+from bench.servers import ROOT, Gunicorn
+from bench.stats import PeakRss, Timing, summarise, time_calls
+from data.store import make_engine, utcnow
+
+PAGES = {"wall": "/wall", "leader": "/leader", "district": "/leader?district=36.71.01", "analyst": "/analyst"}
+
+
+@dataclass
+class CallbackResult:
+    page: str
+    name: str
+    kind: str  # "tick", "load"
+    server: Timing
+    floor_sql: Timing | None
+    http: Timing | None = None
+
+
+@dataclass
+class EngineResult:
+    city: City
+    figures: dict = field(default_factory=dict)
+    peer: dict = field(default_factory=dict)
+    trivial: dict = field(default_factory=dict)
+    first_render: dict = field(default_factory=dict)
+    callbacks: list[CallbackResult] = field(default_factory=list)
+    refresh_http: Timing | None = None
+    refresh_server: Timing | None = None
+    rss_peak_mb: float = 0.0
+    ingest: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    tick_bodies: list[str] = field(default_factory=list)
+
+
+def run_peer(city: City, runs: int, log) -> dict:  # noqa: ANN001
+    log("  peer: loading every table into pandas ...")
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        subprocess.run([sys.executable, "-m", "bench.peer", city.url, out.name, str(runs)], cwd=ROOT, check=True)
+        return json.loads(open(out.name).read())
+
+
+def trivial_round_trip(port: int, runs: int) -> dict:
+    from bench import trivial_app
+
+    client = trivial_app.server.test_client()
+    server = Gunicorn("bench.trivial_app:server", port, {}, workers=1, threads=4)
+    try:
+        server.wait_ready()
+        http = time_calls(over_http(requests.Session(), server.url, trivial_app.BODY), runs * 3)
+    finally:
+        server.stop()
+    return {"server": time_calls(in_process(client, trivial_app.BODY), runs * 3), "http": http}
+
+
+def record_pages(base_url: str, tick_s: float, loads: int, log) -> tuple[dict, dict, list[dict], list[str]]:  # noqa: ANN001
+    """First full render of each page (several navigations) and the callbacks each ran."""
+    driver = browser.open_browser()
+    renders, bodies, errors = {}, {}, []
+    tick: list[dict] = []
+    try:
+        for name, path in PAGES.items():
+            times = []
+            for _ in range(loads if name == "wall" else max(2, loads // 2)):
+                load = browser.load_page(driver, base_url, path)
+                errors.extend(f"{path}: {e}" for e in load.errors)
+                if load.filled_ms is not None:
+                    times.append(load.filled_ms)
+            renders[name] = summarise(times) if times else None
+            bodies[name] = [r["body"] for r in load.requests if r["status"] == 200 and r["body"]]
+            log(f"  {path}: full in {renders[name].cell() if renders[name] else 'n/a'} ({len(bodies[name])} callbacks)")
+            if name == "wall":
+                load = browser.load_page(driver, base_url, path)
+                tick = browser.wait_tick(driver, tick_s)
+                log(f"  /wall tick fired {len(tick)} callbacks")
+    finally:
+        driver.quit()
+    return renders, bodies, tick, errors
+
+
+def live_write(engine) -> None:  # noqa: ANN001
+    """What a live feed does between two refreshes: a few readings arrive (data version changes)."""
+    from data.ingest.sink import store_observations
+
+    with engine.connect() as conn:
+        sensor = conn.exec_driver_sql("SELECT id FROM sensors ORDER BY id LIMIT 1").scalar()
+    store_observations(engine, [(sensor, utcnow().replace(microsecond=0), 1.0)])
+
+
+def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_url: str, runs: int, log) -> None:  # noqa: ANN001
+    """Each recorded callback in process (cache cleared each time: the cost when data just changed),
+    with the SQL it ran replayed bare, then over HTTP."""
+    from callbacks.cache import EXTRAS_KEY
+    from callbacks.context import RUNTIME_KEY
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    app = create_app(Settings(database_url=result.city.url))
+    rt = app.server.extensions[RUNTIME_KEY]
+    client = app.server.test_client()
+    capture = SqlCapture(rt.engine)
+    session = requests.Session()
+
+    def cold(call):  # noqa: ANN001, ANN202
+        def run() -> None:
+            cache = rt.extras.get(EXTRAS_KEY)
+            if cache is not None:
+                cache.clear()
+            call()
+
+        return run
+
+    jobs = [("wall", b, "tick") for b in tick] + [(p, b, "load") for p, bs in bodies.items() for b in bs]
+    for page, body, kind in jobs:
+        name = browser.output_name(body)
+        try:
+            call = in_process(client, body)
+            statements = capture.run(call)
+            server = time_calls(cold(call), runs)
+            floor = replay_sql(rt.engine, statements, runs)
+            http = time_calls(over_http(session, base_url, body), max(5, runs // 2))
+        except Exception as exc:  # noqa: BLE001 - a failing callback is reported, the run goes on
+            result.errors.append(f"{page} {name}: {exc}"[:300])
+            continue
+        result.callbacks.append(CallbackResult(page, name, kind, server, floor, http))
+    if tick:
+        calls = [cold(in_process(client, b)) for b in tick]
+        result.refresh_server = time_calls(lambda: [c() for c in calls], runs)
+        engine = make_engine(result.city.url)
+
+        def before() -> None:
+            live_write(engine)
+            time.sleep(1.1)  # past the cache's version check: every refresh sees new data
+
+        result.refresh_http, _ = refresh_batches(base_url, tick, max(10, runs // 2), before)
+        engine.dispose()
+    log(f"  {len(result.callbacks)} callbacks measured")
+
+
+def run_engine(
+    city: City, runs: int, port: int, workers: int, browser_loads: int, log, peer: bool = True
+) -> EngineResult:  # noqa: ANN001, E501
+    result = EngineResult(city)
+    engine = city.engine()
+    now = utcnow()
+    log(f"[{city.engine_name}] data-layer figures and their floor ...")
+    result.figures = figures.measure(engine, now, runs)
+    engine.dispose()
+    if peer:
+        result.peer = run_peer(city, max(5, runs // 3), log)
+    result.trivial = trivial_round_trip(port + 1, runs)
+    server = Gunicorn("dashboard.wsgi:server", port, {"DATABASE_URL": city.url}, workers=workers)
+    try:
+        server.wait_ready("/api/health")
+        with PeakRss(server.pid) as rss:
+            renders, bodies, tick, errors = record_pages(server.url, 10, browser_loads, log)
+            result.first_render, result.errors = renders, errors
+            result.tick_bodies = [r["body"] for r in tick if r["status"] == 200 and r["body"]]
+            measure_callbacks(result, bodies, result.tick_bodies, server.url, runs, log)
+        result.rss_peak_mb = rss.peak
+    finally:
+        server.stop()
+    from bench.ingest import measure_ingest
+
+    result.ingest = measure_ingest(city, log)
+    return result
+
+
+def growth(cities: list[City], tick: list[str], runs: int, log) -> dict[str, Timing]:  # noqa: ANN001
+    """The wall's refresh (its tick callbacks, in process, cache cleared) on cities of growing history."""
+    from callbacks.cache import EXTRAS_KEY
+    from callbacks.context import RUNTIME_KEY
+    from dashboard.app import create_app
+    from dashboard.settings import Settings
+
+    out = {}
+    for city in cities:
+        app = create_app(Settings(database_url=city.url))
+        rt = app.server.extensions[RUNTIME_KEY]
+        client = app.server.test_client()
+        calls = [in_process(client, b) for b in tick]
+
+        def refresh(rt=rt, calls=calls) -> None:  # noqa: ANN001 - bound per city
+            cache = rt.extras.get(EXTRAS_KEY)
+            if cache is not None:
+                cache.clear()
+            for call in calls:
+                call()
+
+        out[city.size] = time_calls(refresh, runs)
+        log(f"  growth {city.size}: wall refresh {out[city.size].cell()}")
+        rt.engine.dispose()
+    return out

@@ -1,0 +1,99 @@
+"""Timing helpers: p50/p95 over repeated runs, and a process's resident memory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import psutil
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Milliseconds over `runs` repetitions (first call excluded as warm-up)."""
+
+    p50: float
+    p95: float
+    runs: int
+
+    def cell(self) -> str:
+        return f"{fmt_ms(self.p50)} / {fmt_ms(self.p95)}"
+
+
+def fmt_ms(ms: float | None) -> str:
+    if ms is None:
+        return "n/a"
+    if ms >= 10_000:
+        return f"{ms / 1000:.1f} s"
+    if ms >= 100:
+        return f"{ms:.0f} ms"
+    if ms >= 10:
+        return f"{ms:.1f} ms"
+    return f"{ms:.2f} ms"
+
+
+def summarise(samples_ms: list[float]) -> Timing:
+    arr = np.asarray(samples_ms, dtype=float)
+    return Timing(float(np.percentile(arr, 50)), float(np.percentile(arr, 95)), len(arr))
+
+
+def time_calls(fn: Callable[[], object], runs: int, warmup: int = 1, budget_s: float = 45.0) -> Timing:
+    """Call `fn` `warmup` times unmeasured, then `runs` times measured (fewer, at least 3, when one call
+    is so slow that `runs` would exceed `budget_s`: a 50 s callback is reported, not waited on all day)."""
+    slowest = 0.0
+    for _ in range(warmup):
+        start = time.perf_counter()
+        fn()
+        slowest = max(slowest, time.perf_counter() - start)
+    if slowest > 0:
+        runs = max(3, min(runs, int(budget_s / slowest)))
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return summarise(samples)
+
+
+def rss_mb(pid: int, children: bool = True) -> float:
+    """Resident memory of a process (and, for gunicorn, its workers) in MB."""
+    proc = psutil.Process(pid)
+    procs = [proc, *(proc.children(recursive=True) if children else [])]
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total / 1e6
+
+
+class PeakRss:
+    """Samples a process tree's RSS in a thread; `.peak` holds the maximum seen (MB)."""
+
+    def __init__(self, pid: int, every_s: float = 0.2) -> None:
+        import threading
+
+        self.pid = pid
+        self.every_s = every_s
+        self.peak = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.peak = max(self.peak, rss_mb(self.pid))
+            except psutil.NoSuchProcess:
+                return
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)

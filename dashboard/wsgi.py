@@ -1,0 +1,22 @@
+"""The WSGI entry for production: `gunicorn -c gunicorn.conf.py dashboard.wsgi:server`.
+
+The app (and the schema migration) is built once in gunicorn's master when `preload_app` is on;
+the engine's pool is emptied before the fork and again in each worker (`post_fork`), so every
+worker opens its own database connections and nothing is shared across processes.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from callbacks.context import RUNTIME_KEY
+from dashboard.app import create_app
+
+app = create_app()
+server: Flask = app.server
+app.server.extensions[RUNTIME_KEY].dispose()
+
+
+def after_fork() -> None:
+    """Drop any pooled connection inherited from the master (called by gunicorn's post_fork hook)."""
+    server.extensions[RUNTIME_KEY].engine.dispose(close=False)

@@ -79,13 +79,16 @@ def _client(address: BrokerAddress, client_id: str, manual_ack: bool) -> mqtt.Cl
 class ObservationPublisher:
     """Publishes readings at QoS 1; paho keeps unacknowledged ones and resends them after a reconnect."""
 
-    def __init__(self, mqtt_url: str, client_id: str = "") -> None:
+    def __init__(self, mqtt_url: str, client_id: str = "", connect_timeout_s: float = 5.0) -> None:
         self.address = parse_mqtt_url(mqtt_url)
         self.client = _client(self.address, client_id, manual_ack=False)
         self.client.max_queued_messages_set(0)
         self.client.max_inflight_messages_set(1_000)
         self.client.connect_async(self.address.host, self.address.port, keepalive=30)
         self.client.loop_start()
+        deadline = time.monotonic() + connect_timeout_s
+        while not self.client.is_connected() and time.monotonic() < deadline:
+            time.sleep(0.02)  # a broker that is down still gets our readings later: paho queues them
 
     def publish(self, sensor_id: str, observed_at: datetime, value: float) -> mqtt.MQTTMessageInfo:
         """Send one reading; `observed_at` is naive UTC (as stored) or zone-aware."""

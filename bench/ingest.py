@@ -1,5 +1,6 @@
-"""Ingest throughput: a CSV file of readings (validated), readings posted to the API in batches, and the
-sink those paths share. Each writes new readings (timestamps in the last hours) into the benchmark city."""
+"""Ingest throughput: a CSV file of readings (validated), readings posted to the API in batches, MQTT
+messages end to end, and the sink those paths share. Each writes new readings (timestamps in the last
+hours) into the benchmark city."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from bench.city import City
@@ -17,6 +19,9 @@ from data.store import utcnow
 CSV_ROWS = 200_000
 SINK_BATCH = 5_000
 SINK_BATCHES = 10
+API_BATCH = 5_000
+API_BATCHES = 10
+MQTT_MESSAGES = 20_000
 
 
 def _readings(engine, n: int, offset_s: int) -> pd.DataFrame:  # noqa: ANN001
@@ -72,6 +77,67 @@ def _sink(city: City, log) -> dict:  # noqa: ANN001
     rate = len(rows) / seconds
     log(f"  ingest sink (batches of {SINK_BATCH:,}): {rate:,.0f} readings/s")
     return {"sink_rows_per_s": rate}
+
+
+def measure_api(city: City, base_url: str, token: str, log) -> dict:  # noqa: ANN001
+    """POST /api/v1/observations in batches of 5,000 readings through gunicorn, one sender."""
+    import requests
+
+    engine = city.engine()
+    frame = _readings(engine, API_BATCH * API_BATCHES, offset_s=5)
+    engine.dispose()
+    frame["observed_at"] = frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    records = frame.to_dict("records")
+    session = requests.Session()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    start = time.perf_counter()
+    stored = 0
+    for i in range(0, len(records), API_BATCH):
+        body = orjson.dumps(records[i : i + API_BATCH])
+        response = session.post(f"{base_url}/api/v1/observations", data=body, headers=headers, timeout=120)
+        if response.status_code not in (200, 201):
+            raise RuntimeError(f"API answered {response.status_code}: {response.text[:200]}")
+        stored += response.json().get("inserted", 0)
+    rate = len(records) / (time.perf_counter() - start)
+    log(f"  ingest API (batches of {API_BATCH:,}): {rate:,.0f} readings/s ({stored:,} new)")
+    return {"api_rows_per_s": rate}
+
+
+def measure_mqtt(city: City, mqtt_url: str, log) -> dict:  # noqa: ANN001
+    """Messages published to Mosquitto (QoS 1) until the subscriber has stored them all: end to end."""
+    import threading
+    import uuid
+
+    from data.ingest.mqtt import ObservationPublisher, ObservationSubscriber
+
+    engine = city.engine()
+    frame = _readings(engine, MQTT_MESSAGES, offset_s=6)
+    subscriber = ObservationSubscriber(engine, mqtt_url, client_id=f"bench-{uuid.uuid4().hex[:8]}", batch_size=2_000)
+    stop = threading.Event()
+    worker = threading.Thread(target=subscriber.run, args=(stop.is_set,), daemon=True)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not subscriber.stats.connected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # subscription acknowledged
+    publisher = ObservationPublisher(mqtt_url, client_id=f"bench-pub-{uuid.uuid4().hex[:8]}")
+    start = time.perf_counter()
+    for row in frame.itertuples(index=False):
+        publisher.publish(row.sensor_id, row.observed_at.to_pydatetime(), float(row.value))
+    deadline = time.monotonic() + 300
+    while subscriber.stats.stored + subscriber.stats.duplicates + subscriber.stats.rejected < MQTT_MESSAGES:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    seconds = time.perf_counter() - start
+    publisher.close()
+    stop.set()
+    worker.join(timeout=10)
+    engine.dispose()
+    done = subscriber.stats.stored + subscriber.stats.duplicates
+    rate = done / seconds
+    log(f"  ingest MQTT: {done:,}/{MQTT_MESSAGES:,} messages stored in {seconds:.1f} s = {rate:,.0f} msg/s")
+    return {"mqtt_msgs_per_s": rate, "mqtt_stored": done}
 
 
 def measure_ingest(city: City, log) -> dict:  # noqa: ANN001

@@ -4,6 +4,7 @@ process and over HTTP through gunicorn, memory, and ingest."""
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import requests
 
 from bench import browser, figures
 from bench.city import City
+from bench.ingest import measure_api, measure_ingest, measure_mqtt
 from bench.replay import SqlCapture, in_process, over_http, refresh_batches, replay_sql
 from bench.servers import ROOT, Gunicorn
 from bench.stats import PeakRss, Timing, summarise, time_calls
@@ -152,9 +154,10 @@ def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_
     log(f"  {len(result.callbacks)} callbacks measured")
 
 
-def run_engine(
-    city: City, runs: int, port: int, workers: int, browser_loads: int, log, peer: bool = True
-) -> EngineResult:  # noqa: ANN001, E501
+def run_engine(  # noqa: ANN001 - log is print-like
+    city: City, runs: int, port: int, workers: int, browser_loads: int, log, peer: bool = True,
+    mqtt_url: str = "mqtt://127.0.0.1:1883",
+) -> EngineResult:  # fmt: skip
     result = EngineResult(city)
     engine = city.engine()
     now = utcnow()
@@ -164,7 +167,9 @@ def run_engine(
     if peer:
         result.peer = run_peer(city, max(5, runs // 3), log)
     result.trivial = trivial_round_trip(port + 1, runs)
-    server = Gunicorn("dashboard.wsgi:server", port, {"DATABASE_URL": city.url}, workers=workers)
+    token = "bench-" + secrets.token_hex(16)
+    env = {"DATABASE_URL": city.url, "INGEST_TOKEN": token, "DEMO_ON_EMPTY": "0"}
+    server = Gunicorn("dashboard.wsgi:server", port, env, workers=workers)
     try:
         server.wait_ready("/api/health")
         with PeakRss(server.pid) as rss:
@@ -173,12 +178,19 @@ def run_engine(
             result.tick_bodies = [r["body"] for r in tick if r["status"] == 200 and r["body"]]
             measure_callbacks(result, bodies, result.tick_bodies, server.url, runs, log)
         result.rss_peak_mb = rss.peak
+        result.ingest = _guarded(lambda: measure_api(city, server.url, token, log), "api")
     finally:
         server.stop()
-    from bench.ingest import measure_ingest
-
-    result.ingest = measure_ingest(city, log)
+    result.ingest.update(measure_ingest(city, log))
+    result.ingest.update(_guarded(lambda: measure_mqtt(city, mqtt_url, log), "mqtt"))
     return result
+
+
+def _guarded(step, name: str) -> dict:  # noqa: ANN001
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - a missing broker or route is reported, the run goes on
+        return {name: f"failed: {type(exc).__name__}: {exc}"[:300]}
 
 
 def growth(cities: list[City], tick: list[str], runs: int, log) -> dict[str, Timing]:  # noqa: ANN001

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine, Table
+from sqlalchemy.exc import DBAPIError
 
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -47,7 +48,11 @@ def copy_rows(
     cols = ", ".join(columns)
     sent = 0
     inserted = 0
-    raw = engine.raw_connection()
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+    except dbapi_error as exc:  # the pool hands out the driver's own errors: make them SQLAlchemy's
+        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
     try:
         cur = raw.cursor()
         if engine.dialect.name == "sqlite":
@@ -77,9 +82,21 @@ def copy_rows(
                 cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
                 inserted = cur.rowcount
         raw.commit()
+    except dbapi_error as exc:
+        _rollback(raw)
+        # Callers (API 503, MQTT retry, CLI) handle SQLAlchemy's errors; nothing of this batch was committed.
+        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
     except BaseException:
-        raw.rollback()
+        _rollback(raw)
         raise
     finally:
         raw.close()
     return inserted
+
+
+def _rollback(raw) -> None:  # noqa: ANN001 - a DBAPI connection
+    """Roll back, tolerating a connection that is already gone (the server died mid-batch)."""
+    try:
+        raw.rollback()
+    except Exception:  # noqa: BLE001, S110 - the original error is the one worth raising
+        pass

@@ -5,7 +5,8 @@ SQLAlchemy's ORM costs ~20 us per row; a 10-million-row demo city needs the driv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, Table
@@ -48,12 +49,7 @@ def copy_rows(
     cols = ", ".join(columns)
     sent = 0
     inserted = 0
-    dbapi_error = engine.dialect.loaded_dbapi.Error
-    try:
-        raw = engine.raw_connection()
-    except dbapi_error as exc:  # the pool hands out the driver's own errors: make them SQLAlchemy's
-        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
-    try:
+    with driver_transaction(engine) as raw:
         cur = raw.cursor()
         if engine.dialect.name == "sqlite":
             verb = "INSERT OR IGNORE" if conflict_ignore else "INSERT"
@@ -81,17 +77,33 @@ def copy_rows(
             if conflict_ignore:
                 cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
                 inserted = cur.rowcount
+    return inserted
+
+
+@contextmanager
+def driver_transaction(engine: Engine) -> Iterator[object]:
+    """The driver's own connection in one transaction: committed at the end, rolled back on any error.
+
+    The driver's errors (a server gone, a read-only file, a full disk) come out as SQLAlchemy's, so the
+    API's 503, the MQTT subscriber's retry and the CLI's message handle them like any other database error;
+    nothing of the batch is committed.
+    """
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+    try:
+        raw = engine.raw_connection()
+    except dbapi_error as exc:
+        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
+    try:
+        yield raw
         raw.commit()
     except dbapi_error as exc:
         _rollback(raw)
-        # Callers (API 503, MQTT retry, CLI) handle SQLAlchemy's errors; nothing of this batch was committed.
         raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
     except BaseException:
         _rollback(raw)
         raise
     finally:
         raw.close()
-    return inserted
 
 
 def _rollback(raw) -> None:  # noqa: ANN001 - a DBAPI connection

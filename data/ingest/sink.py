@@ -16,7 +16,7 @@ from sqlalchemy import Engine, select, tuple_
 
 from data import geography, sla
 from data.alerts.evaluate import after_ingest
-from data.bulk import copy_rows
+from data.bulk import copy_rows, driver_transaction
 from data.feeds import COMPLAINTS_FEED, mark_feed, sensor_feed
 from data.models import Complaint, ComplaintStatusChange, Observation, Sensor
 from data.rollups import _refresh_latest as refresh_latest  # noqa: PLC2701 - the rollups' own helper
@@ -152,20 +152,13 @@ def _insert_readings(engine: Engine, batch: ObservationBatch) -> tuple[int, bool
     columns = ["sensor_id", "observed_at", "value"]
     if engine.dialect.name != "sqlite":
         return copy_rows(engine, Observation.__table__, columns, rows, conflict_ignore=True), False
-    raw = engine.raw_connection()
-    try:
+    with driver_transaction(engine) as raw:  # a full disk or read-only file: SQLAlchemy's error, nothing kept
         cur = raw.cursor()
         cur.executemany("INSERT OR IGNORE INTO observations (sensor_id, observed_at, value) VALUES (?, ?, ?)", rows)
         inserted = cur.rowcount
         all_new = inserted == len(batch)
         if all_new:
             cur.executemany(HOURLY_ADD_SQLITE, _hourly_rows(batch))
-        raw.commit()
-    except BaseException:
-        raw.rollback()
-        raise
-    finally:
-        raw.close()
     return inserted, all_new
 
 

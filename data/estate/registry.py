@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from data.models import INTEGRATION_STATES, SMART_CITY_DIMENSIONS, Service, ServiceMetric
+from data.models import INTEGRATION_STATES, SMART_CITY_DIMENSIONS, Service
+from data.queries.services import latest_service_health
 
 AVAILABILITY_GOOD = 99.0  # % : at or above is green
 AVAILABILITY_POOR = 95.0  # % : below is red, between is amber
@@ -86,37 +87,17 @@ def lagging_agencies(by_agency: pd.DataFrame, n: int = 8, min_apps: int = 3) -> 
 
 def connected_service_health(engine: Engine, now: datetime) -> pd.DataFrame:
     """Every connected application with its newest daily figures (none if it never sent any) and a health state."""
-    newest = (
-        select(ServiceMetric.service_id, func.max(ServiceMetric.period_start).label("period_start"))
-        .where(ServiceMetric.period_start <= now)
-        .group_by(ServiceMetric.service_id)
-        .subquery()
-    )
     stmt = (
-        select(
-            Service.code,
-            Service.name,
-            Service.agency,
-            Service.dimension,
-            newest.c.period_start,
-            ServiceMetric.availability_pct,
-            ServiceMetric.p95_response_ms,
-            ServiceMetric.transactions,
-            ServiceMetric.satisfaction,
-        )
-        .join(newest, newest.c.service_id == Service.id, isouter=True)
-        .join(
-            ServiceMetric,
-            (ServiceMetric.service_id == newest.c.service_id) & (ServiceMetric.period_start == newest.c.period_start),
-            isouter=True,
-        )
+        select(Service.code, Service.name, Service.agency, Service.dimension)
         .where(Service.integration_state == "connected")
         .order_by(Service.name)
     )
-    cols = ["code", "name", "agency", "dimension", "period_start", "availability_pct", "p95_response_ms",
-            "transactions", "satisfaction"]  # fmt: skip
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=cols)
+        connected = pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name", "agency", "dimension"])
+    figures = latest_service_health(engine, now)
+    metric_cols = ["period_start", "availability_pct", "p95_response_ms", "transactions", "satisfaction"]
+    figures = figures[["code", *metric_cols]] if not figures.empty else pd.DataFrame(columns=["code", *metric_cols])
+    frame = connected.merge(figures, on="code", how="left")
     frame["period_start"] = pd.to_datetime(frame["period_start"])
     frame["health"] = health_states(frame, now)
     return frame

@@ -207,11 +207,12 @@ class ObservationSubscriber:
         for _gen, message in batch:
             self._collect(message, raw)
         self.stats.received += len(batch)
-        registry = self.registry.get({str(r) for r in raw.refs})
-        good, rejects, _zoneless = validate_readings(raw, registry)
         delay = 0.5
         while True:  # the database may be restarting: keep the batch, do not acknowledge, try again
             try:
+                # The sensor registry is read from the database too, so it is inside the retry.
+                registry = self.registry.get({str(r) for r in raw.refs})
+                good, rejects, _zoneless = validate_readings(raw, registry)
                 if len(good):
                     result = store_observations(self.engine, good)
                     self.stats.stored += result.inserted

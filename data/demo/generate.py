@@ -121,7 +121,10 @@ def observation_interval_s(spec: DemoSpec) -> int:
 def _offline_tail(rng: np.random.Generator, sensors: pd.DataFrame, interval_s: int) -> dict[str, int]:
     """A few devices that stopped reporting hours ago, as real networks always have: id -> seconds cut."""
     n = max(1, len(sensors) // 25)
-    chosen = rng.choice(sensors["id"].to_numpy(), size=n, replace=False)
+    chosen = list(rng.choice(sensors["id"].to_numpy(), size=n, replace=False))
+    cameras = sensors.loc[sensors["kind"] == "cctv", "id"].to_numpy()
+    if len(cameras) and not set(chosen) & set(cameras):
+        chosen.append(rng.choice(cameras))  # a dark camera, which the CCTV wall must show as offline
     return {sid: int(rng.uniform(6, 30) * interval_s) + 3 * 3600 for sid in chosen}
 
 

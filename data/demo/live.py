@@ -68,10 +68,12 @@ class CitySimulator:
                 .join(SensorLatest, SensorLatest.sensor_id == Sensor.id)
                 .where(Sensor.active.is_(True))
             ).all()
-        offline = set(sensor_states(self.engine, now).query("state == 'offline'")["id"]) if rows else set()
+        states = sensor_states(self.engine, now) if rows else None
+        # Devices silent for several intervals stay silent in the demo (a camera reporting 0 recovers).
+        silent = set() if states is None else set(states.loc[states["age_s"] > 3 * states["expected_interval_s"], "id"])
         out: list[tuple[str, datetime, float]] = []
         for sid, kind, interval, _danger, last_at, last_value in rows:
-            if sid in offline and kind != "cctv":
+            if sid in silent:
                 continue  # a dead device stays dead in the demo, as the wall should show
             last_at = last_at if isinstance(last_at, datetime) else datetime.fromisoformat(str(last_at))
             start = max(last_at, now - MAX_CATCH_UP)

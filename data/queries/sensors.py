@@ -47,6 +47,8 @@ def sensor_states(engine: Engine, now: datetime, district: str | None = None, ki
     if frame.empty:
         return frame
     frame["observed_at"] = pd.to_datetime(frame["observed_at"])
+    for column in ("warning_threshold", "danger_threshold", "value", "previous_value"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)  # all-NULL columns come as object
     frame["age_s"] = (pd.Timestamp(now) - frame["observed_at"]).dt.total_seconds()
     frame["state"] = classify(frame, now)
     frame["trend"] = np.sign((frame["value"] - frame["previous_value"]).fillna(0)).astype(int)

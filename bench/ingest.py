@@ -35,7 +35,7 @@ def _readings(engine, n: int, offset_s: int) -> pd.DataFrame:  # noqa: ANN001
         {
             "sensor_id": np.repeat(sensors, per)[:n],
             "observed_at": (pd.Timestamp(base) + pd.to_timedelta(np.tile(seconds, len(sensors))[:n], "s")),
-            "value": np.round(np.random.default_rng(offset_s).uniform(0, 50, n), 2),
+            "value": np.round(np.random.default_rng(offset_s).uniform(0, 1, n), 3),  # valid for every kind
         }
     )
     return frame

@@ -17,7 +17,8 @@ SIZES = {"tablet": (1024, 768), "tablet_portrait": (768, 1024), "tablet_large": 
 LAYOUT_PROBLEMS = """
 const vw = document.documentElement.clientWidth;
 const problems = [];
-if (document.documentElement.scrollWidth > vw) problems.push('horizontal scroll ' + document.documentElement.scrollWidth);
+const sw = document.documentElement.scrollWidth;
+if (sw > vw) problems.push('horizontal scroll ' + sw);
 for (const el of document.querySelectorAll('.leader-card, .leader-kpi, .leader-header')) {
   const r = el.getBoundingClientRect();
   if (r.left < -1 || r.right > vw + 1) problems.push('cut off: ' + el.className + ' ' + r.left + '-' + r.right);
@@ -69,7 +70,9 @@ def test_tapping_a_district_opens_its_page(dash_duo, leader_app, small_city):
     dash_duo.wait_for_element("#leader-compare", timeout=30)
     snap = city_snapshot(small_city, utcnow(), leader_app.server.extensions["city_runtime"].settings.targets_path,
                          "36.71.05")  # fmt: skip
-    now_cells = [r.find_elements("css selector", "td")[0].text for r in dash_duo.find_elements("#leader-compare tbody tr")]
+    now_cells = [
+        r.find_elements("css selector", "td")[0].text for r in dash_duo.find_elements("#leader-compare tbody tr")
+    ]
     assert fmt_number(snap.complaints.open_backlog, "id") in now_cells
     assert dash_duo.find_elements("#leader-categories li")
     assert dash_duo.find_elements("#leader-sensors li")

@@ -1,0 +1,116 @@
+"""The analysts' workbench in a real browser: a filter link opens that view, a filter change redraws every
+chart, a map click cross-filters, the back button undoes it, and the CSV has exactly the rows the grid counts."""
+
+import csv
+import io
+import time
+import urllib.request
+from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+
+from dashboard.app import create_app
+from data.queries.analyst_filter import from_query, known_values, to_filter
+from data.queries.analyst_records import count_records
+from data.store import utcnow
+from data.timebuckets import wib_today
+from layouts import ids
+from layouts.i18n import fmt_number
+from tests.conftest import DEMO_END
+from tests.e2e.conftest import foreign_requests
+
+pytestmark = pytest.mark.e2e
+
+DAY_TO = (DEMO_END + timedelta(hours=7)).date()
+DAY_FROM = DAY_TO - timedelta(days=13)
+LINK = f"/analyst?from={DAY_FROM}&to={DAY_TO}&district=36.71.05&category=sampah&category=banjir"
+
+CHART_DATA = """
+return arguments[0].map(name => {
+  const gd = document.querySelector('#analyst-chart-' + name + ' .js-plotly-plot');
+  return gd && gd.data ? JSON.stringify(gd.data.map(t => [t.x, t.y, t.z, t.locations])) : null;
+});
+"""
+
+
+def _charts(driver):
+    return driver.execute_script(CHART_DATA, list(ids.ANALYST_CHARTS))
+
+
+def _wait_for(predicate, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    raise AssertionError("condition not met in time")
+
+
+def _count(dash_duo):
+    text = _wait_for(lambda: dash_duo.find_element(f"#{ids.ANALYST_COUNT}").text)
+    return text.split()[0]
+
+
+def test_link_opens_the_view_and_csv_matches_grid(dash_duo, small_city, settings_for):
+    dash_duo.start_server(create_app(settings_for(str(small_city.url))))
+    dash_duo.wait_for_page(dash_duo.server_url + LINK)
+    chips = _wait_for(lambda: dash_duo.find_element(f"#{ids.ANALYST_CHIPS}").text)
+    assert "Cipondoh" in chips and "Banjir" in chips and "Sampah menumpuk" in chips
+    state, _ = from_query(parse_qs(urlparse(LINK).query), known_values(small_city), wib_today(utcnow()))
+    expected = count_records(small_city, to_filter(state), utcnow())
+    assert expected > 0
+    _wait_for(lambda: _count(dash_duo) == fmt_number(expected, "id"))
+    _wait_for(lambda: all(_charts(dash_duo.driver)))
+    href = dash_duo.find_element(f"#{ids.ANALYST_EXPORT_CSV}").get_attribute("href")
+    with urllib.request.urlopen(href) as response:  # noqa: S310 - the test server
+        rows = list(csv.reader(io.StringIO(response.read().decode("utf-8-sig"))))
+    assert len(rows) - 1 == expected
+    assert foreign_requests(dash_duo.driver, dash_duo.server_url) == []
+    assert dash_duo.get_logs() == []
+
+
+def test_filter_change_redraws_every_chart_and_back_undoes_it(dash_duo, small_city, settings_for):
+    dash_duo.start_server(create_app(settings_for(str(small_city.url))))
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/analyst?from={DAY_FROM}&to={DAY_TO}")
+    before = _wait_for(lambda: (c := _charts(dash_duo.driver)) and all(c) and c)
+    count_before = _count(dash_duo)
+    dash_duo.find_element(f"#{ids.ANALYST_RANGE} input[value='today']").click()
+    after = _wait_for(
+        lambda: (c := _charts(dash_duo.driver)) and all(x != y for x, y in zip(c, before, strict=True)) and c
+    )
+    assert len(after) == len(ids.ANALYST_CHARTS)
+    assert "from=" in dash_duo.driver.current_url and f"from={DAY_FROM}" not in dash_duo.driver.current_url
+    dash_duo.driver.back()
+    _wait_for(lambda: _charts(dash_duo.driver) == before)
+    assert _count(dash_duo) == count_before
+    assert dash_duo.get_logs() == []
+
+
+def test_map_click_cross_filters_the_other_charts(dash_duo, small_city, settings_for):
+    dash_duo.start_server(create_app(settings_for(str(small_city.url))))
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/analyst?from={DAY_FROM}&to={DAY_TO}")
+    before = _wait_for(lambda: (c := _charts(dash_duo.driver)) and all(c) and c)
+    graph = dash_duo.find_element(f"#{ids.analyst_chart('map')} .js-plotly-plot")
+    dash_duo.driver.execute_script(
+        "document.documentElement.style.scrollBehavior = 'auto'; arguments[0].scrollIntoView({block: 'center'})", graph
+    )
+    # Cipondoh's centroid, projected by the map itself to a pixel inside the plot
+    x, y = _wait_for(
+        lambda: dash_duo.driver.execute_script(
+            "const fl = arguments[0]._fullLayout; const sp = fl && fl.map && fl.map._subplot;"
+            "const m = sp && sp.map; if (!m || !m.loaded()) return null;"
+            "const p = m.project([106.695, -6.185]); const box = m.getCanvas().getBoundingClientRect();"
+            "return [p.x + box.left, p.y + box.top];",
+            graph,
+        )
+    )
+    ActionChains(dash_duo.driver).move_to_location(int(x), int(y)).click().perform()  # viewport pixels
+    _wait_for(lambda: "district=36.71.05" in dash_duo.driver.current_url)
+    assert "Cipondoh" in dash_duo.find_element(f"#{ids.ANALYST_CHIPS}").text
+    after = _wait_for(lambda: (c := _charts(dash_duo.driver)) and c[1] != before[1] and c)
+    changed = [name for name, a, b in zip(ids.ANALYST_CHARTS, before, after, strict=True) if a != b]
+    assert set(changed) >= {"over_time", "by_category", "by_channel", "heatmap", "backlog_age"}
+    assert dash_duo.get_logs() == []

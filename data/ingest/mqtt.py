@@ -113,6 +113,7 @@ class SubscriberStats:
     rejected: int = 0
     batches: int = 0
     db_retries: int = 0
+    sessions_lost: int = 0
     connected: bool = False
     started: float = field(default_factory=time.monotonic)
 
@@ -144,12 +145,15 @@ class ObservationSubscriber:
         self.client.on_message = self._on_message
 
     # paho's network thread: only hand messages over
-    def _on_connect(self, client: mqtt.Client, _userdata, _flags, reason_code, _props) -> None:  # noqa: ANN001
+    def _on_connect(self, client: mqtt.Client, _userdata, flags, reason_code, _props) -> None:  # noqa: ANN001
         if reason_code.is_failure:
             log.warning("MQTT connect refused: %s", reason_code)
             return
         self._generation += 1
         self.stats.connected = True
+        if self._generation > 1 and not flags.session_present:
+            self.stats.sessions_lost += 1
+            log.warning("the broker did not keep our session: readings sent while we were away may be missing")
         client.subscribe(self.topic, qos=1)
         log.info("MQTT connected to %s:%s, subscribed to %s", self.address.host, self.address.port, self.topic)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from dash import Dash, Input, Output, State
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,7 +43,8 @@ def place_charts(data: dict | None, params: dict | None) -> tuple:
         return (figs.empty_figure("…", lang),) * 4
     engine, flt = runtime().engine, to_filter(state)
     try:
-        districts = q.by_district(engine, flt)
+        # the map ignores its own place filter, so the chosen kecamatan stay outlined among all thirteen
+        districts = q.by_district(engine, replace(flt, districts=(), subdistricts=()))
         return (
             figs.district_map(districts, district_geojson(), state.districts, lang),
             figs.over_time(q.counts_over_time(engine, flt, state.bucket), state.bucket, lang),

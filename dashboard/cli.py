@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from dashboard.commands import alerts, ingest, mqtt, registry, seed, serve, simulate, tokens, users
 
 COMMANDS = (serve, seed, simulate, users, tokens, alerts, ingest, mqtt, registry)
@@ -31,3 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, PermissionError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:  # a database fault: say what it is and what happened to the data
+        from dashboard.security import describe_database_error
+
+        detail = str(getattr(exc, "orig", exc)).splitlines()[0][:200]
+        print(f"error: {describe_database_error(exc)} ({detail})", file=sys.stderr)
+        return 3

@@ -208,10 +208,11 @@ def describe_database_error(exc: BaseException) -> str:
 
 def database_error(exc: SQLAlchemyError) -> Response:
     """A database fault is a 503 with Retry-After (senders retry; pages keep their figures), never a 500."""
-    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
-    if not (isinstance(exc, OperationalError | InterfaceError) or lost):
-        return unexpected_error(exc)
     message = describe_database_error(exc)
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    storage = message.startswith(("database is read-only", "database disk is full"))  # any driver's error class
+    if not (isinstance(exc, OperationalError | InterfaceError) or lost or storage):
+        return unexpected_error(exc)
     log.warning("%s %s: %s (%s)", request.method, request.path, message, str(exc).splitlines()[0][:200])
     response = error_response(503, message)
     response.headers["Retry-After"] = "5"

@@ -78,7 +78,7 @@ def _log(driver) -> list[dict]:  # noqa: ANN001
     return driver.execute_script("return window.__dashlog || []")
 
 
-def load_page(driver, base_url: str, path: str, quiet_ms: float = 1500, timeout_s: float = 60) -> PageLoad:  # noqa: ANN001
+def load_page(driver, base_url: str, path: str, quiet_ms: float = 400, timeout_s: float = 60) -> PageLoad:  # noqa: ANN001
     """Navigate and wait for the page to fill; errors are failed callbacks and browser console errors."""
     driver.get("about:blank")
     driver.get(base_url.rstrip("/") + path)
@@ -94,14 +94,39 @@ def load_page(driver, base_url: str, path: str, quiet_ms: float = 1500, timeout_
     return load
 
 
-def wait_tick(driver, tick_s: float, quiet_ms: float = 1500) -> list[dict]:  # noqa: ANN001
-    """The callbacks one refresh tick fires (waits for the next interval after the page is full)."""
+def wait_tick(driver, tick_s: float, trigger: str) -> list[dict]:  # noqa: ANN001
+    """The callbacks one refresh tick fires: those `trigger` (an Interval's id) starts, and those chained on
+    their outputs. Faster intervals (a 1 s clock) in the same window are left out."""
     before = len(_log(driver))
-    deadline = time.monotonic() + tick_s + 15
-    while time.monotonic() < deadline and len(_log(driver)) == before:
-        time.sleep(0.1)
-    wait_quiet(driver, quiet_ms, 30, before + 1)
-    return _log(driver)[before:]
+    time.sleep(tick_s + 2)
+    wait_quiet(driver, 400, 30, before + 1)
+    window = _log(driver)[before:]
+    chosen: list[dict] = []
+    outputs = {f"{trigger}.n_intervals"}
+    changed = True
+    while changed:
+        changed = False
+        for request in window:
+            if request in chosen or not request["body"]:
+                continue
+            payload = json.loads(request["body"])
+            if set(payload.get("changedPropIds", [])) & outputs:
+                chosen.append(request)
+                outputs |= _output_keys(payload)
+                changed = True
+    return chosen
+
+
+def _output_keys(payload: dict) -> set[str]:
+    outs = payload.get("outputs")
+    outs = outs if isinstance(outs, list) else [outs]
+    keys = set()
+    for out in outs:
+        if isinstance(out, dict):
+            oid = out.get("id")
+            oid = json.dumps(oid, sort_keys=True, separators=(",", ":")) if isinstance(oid, dict) else oid
+            keys.add(f"{oid}.{out.get('property')}")
+    return keys
 
 
 def _outputs(body: str | None) -> str:

@@ -64,7 +64,8 @@ def targets(results: list[EngineResult], growth: dict[str, Timing]) -> list[str]
         ("Analyst callback p95, worst (HTTP)", 300, lambda r: _p95(_worst(r, "analyst"))),
         ("Leader briefing p95, worst callback (HTTP)", 300, lambda r: _p95(_worst(r, "leader"))),
         ("District page p95, worst callback (HTTP)", 300, lambda r: _p95(_worst(r, "district"))),
-        ("Server RSS peak, all workers (MB)", 600, lambda r: r.rss_peak_mb or None),
+        ("Server private memory peak (USS), master + workers (MB)", 600, lambda r: r.private_peak_mb or None),
+        ("Server RSS peak incl. mapped SQLite pages (MB, for reference)", 600, lambda r: r.rss_peak_mb or None),
     ]
     head = "| Target | Limit | " + " | ".join(r.city.engine_name for r in results) + " |"
     out = [head, "|" + " --- |" * (2 + len(results))]

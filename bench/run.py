@@ -20,6 +20,7 @@ from bench.replay import SqlCapture, in_process, over_http, refresh_batches, rep
 from bench.servers import ROOT, Gunicorn
 from bench.stats import PeakRss, Timing, summarise, time_calls
 from data.store import make_engine, utcnow
+from layouts import ids
 
 PAGES = {"wall": "/wall", "leader": "/leader", "district": "/leader?district=36.71.01", "analyst": "/analyst"}
 
@@ -45,6 +46,7 @@ class EngineResult:
     refresh_http: Timing | None = None
     refresh_server: Timing | None = None
     rss_peak_mb: float = 0.0
+    private_peak_mb: float = 0.0
     ingest: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     tick_bodies: list[str] = field(default_factory=list)
@@ -88,7 +90,7 @@ def record_pages(base_url: str, tick_s: float, loads: int, log) -> tuple[dict, d
             log(f"  {path}: full in {renders[name].cell() if renders[name] else 'n/a'} ({len(bodies[name])} callbacks)")
             if name == "wall":
                 load = browser.load_page(driver, base_url, path)
-                tick = browser.wait_tick(driver, tick_s)
+                tick = browser.wait_tick(driver, tick_s, ids.WALL_TICK)
                 log(f"  /wall tick fired {len(tick)} callbacks")
     finally:
         driver.quit()
@@ -177,7 +179,7 @@ def run_engine(  # noqa: ANN001 - log is print-like
             result.first_render, result.errors = renders, errors
             result.tick_bodies = [r["body"] for r in tick if r["status"] == 200 and r["body"]]
             measure_callbacks(result, bodies, result.tick_bodies, server.url, runs, log)
-        result.rss_peak_mb = rss.peak
+        result.rss_peak_mb, result.private_peak_mb = rss.peak, rss.peak_private
         result.ingest = _guarded(lambda: measure_api(city, server.url, token, log), "api")
     finally:
         server.stop()

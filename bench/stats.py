@@ -57,17 +57,23 @@ def time_calls(fn: Callable[[], object], runs: int, warmup: int = 1, budget_s: f
     return summarise(samples)
 
 
-def rss_mb(pid: int, children: bool = True) -> float:
-    """Resident memory of a process (and, for gunicorn, its workers) in MB."""
+def memory_mb(pid: int, children: bool = True) -> tuple[float, float]:
+    """(RSS, private memory) of a process and, for gunicorn, its workers, in MB.
+
+    RSS counts pages of the SQLite file mapped by `mmap_size` (shared page cache, not the app's heap);
+    private memory (USS) is what the processes themselves hold, and what the 600 MB target is about.
+    """
     proc = psutil.Process(pid)
     procs = [proc, *(proc.children(recursive=True) if children else [])]
-    total = 0
+    rss = uss = 0
     for p in procs:
         try:
-            total += p.memory_info().rss
-        except psutil.NoSuchProcess:
+            info = p.memory_full_info()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    return total / 1e6
+        rss += info.rss
+        uss += info.uss
+    return rss / 1e6, uss / 1e6
 
 
 class PeakRss:
@@ -79,15 +85,18 @@ class PeakRss:
         self.pid = pid
         self.every_s = every_s
         self.peak = 0.0
+        self.peak_private = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                self.peak = max(self.peak, rss_mb(self.pid))
+                rss, private = memory_mb(self.pid)
             except psutil.NoSuchProcess:
                 return
+            self.peak = max(self.peak, rss)
+            self.peak_private = max(self.peak_private, private)
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> PeakRss:

@@ -75,10 +75,16 @@ def _json_arg(name: str, kind: type) -> object:
     return value if isinstance(value, kind) else None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: object) -> object:
-    """Times in WIB without zone suffix (what a spreadsheet user reads), everything else as is."""
+    """Times in WIB without zone suffix (what a spreadsheet user reads); text a spreadsheet would run as a
+    formula (a citizen's '=HYPERLINK(...)' or '@SUM(...)') gets a leading apostrophe, so it stays text."""
     if isinstance(value, datetime):
         return to_wib(value).strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -124,7 +130,9 @@ def write_xlsx(path: str, rows: Iterator[tuple], header: list[str]) -> int:
     """Write rows to an .xlsx at `path` in constant memory; returns the number of data rows written."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(path, {"constant_memory": True, "remove_timezone": True})
+    # Strings are always written as strings: never as formulas or links, whatever a citizen typed.
+    options = {"constant_memory": True, "remove_timezone": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(path, options)
     bold = book.add_format({"bold": True})
     sheet, line, count, part = None, EXCEL_MAX_ROWS, 0, 0
     for row in rows:

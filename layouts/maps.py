@@ -8,7 +8,7 @@ map works in a room with no internet.
 
 from __future__ import annotations
 
-import html as html_escape
+import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +22,7 @@ from layouts.i18n import fmt_age, fmt_number, t
 from layouts.offline_assets import use_local_assets
 
 MEASURES = ("per_10k", "late", "alerts")
+_JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 # A sequential palette that stays ordered for colour-blind viewers and reads on a dark background.
 PALETTE = ("#1d2b53", "#3b4f8c", "#7a5fa6", "#c0649a", "#f08a6c", "#fcd07b")
 STATE_ORDER = ("normal", "warning", "danger", "offline")
@@ -100,15 +101,20 @@ def _district_features(districts: pd.DataFrame, measure: str, lang: str) -> tupl
     return {"type": "FeatureCollection", "features": features}, edges, colours
 
 
+def map_text(value: object) -> str:
+    """Text from a feed made safe for a folium popup or tooltip: HTML-escaped, and with the characters that
+    would end or interpolate the JavaScript template literal folium puts it in (` $ \\) as entities too."""
+    return html.escape(str(value)).translate(_JS_TEMPLATE)
+
+
 def _sensor_popup(row: object, lang: str, spark: Sequence[float] | None) -> str:
-    value = "—" if pd.isna(row.value) else f"{fmt_number(row.value, lang, 1)} {html_escape.escape(str(row.unit))}"
+    value = "—" if pd.isna(row.value) else f"{fmt_number(row.value, lang, 1)} {map_text(row.unit)}"
     age = fmt_age(None if pd.isna(row.age_s) else row.age_s, lang)
     trend = {1: "▲", -1: "▼", 0: "■"}.get(int(row.trend) if not pd.isna(row.trend) else 0, "■")
     src = sparkline_src(spark or [])
     img = f'<br><img src="{src}" style="width:12em;height:3em" alt="">' if src else ""
     return (
-        f"<b>{html_escape.escape(str(row.name))}</b><br>{t(row.state, lang)} · {value} {trend}"
-        f"<br>{t('last_data', lang)}: {age}{img}"
+        f"<b>{map_text(row.name)}</b><br>{t(row.state, lang)} · {value} {trend}<br>{t('last_data', lang)}: {age}{img}"
     )
 
 
@@ -169,7 +175,7 @@ def build_map_html(
     for row in districts.itertuples(index=False):
         folium.Marker(
             [row.centroid_lat, row.centroid_lon],
-            icon=folium.DivIcon(html=f"<div>{html_escape.escape(row.name)}</div>", class_name="district-label"),
+            icon=folium.DivIcon(html=f"<div>{map_text(row.name)}</div>", class_name="district-label"),
         ).add_to(m)
     sparks = sensor_sparks or {}
     for row in sensors.itertuples(index=False) if not sensors.empty else ():
@@ -177,7 +183,7 @@ def build_map_html(
             [row.lat, row.lon],
             icon=folium.DivIcon(html=f'<div class="s s-{row.state}"></div>', class_name="sensor-icon"),
             popup=folium.Popup(_sensor_popup(row, lang, sparks.get(row.id)), max_width=400),
-            tooltip=html_escape.escape(str(row.name)),
+            tooltip=map_text(row.name),
         ).add_to(m)
     focus = districts[districts["code"] == options.focus_district] if options.focus_district else districts
     m.fit_bounds(_bounds(focus if not focus.empty else districts), padding=(12, 12))

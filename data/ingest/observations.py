@@ -161,6 +161,9 @@ def collect_readings(doc: object, into: RawReadings, where: str = "") -> None:
 def _collect_data_array(doc: dict, into: RawReadings, where: str) -> None:
     components = doc.get("components") or []
     ref = _datastream_ref(doc)
+    if not isinstance(components, list) or not isinstance(doc.get("dataArray") or [], list):
+        into.broken.append(Reject(where, "components and dataArray must be JSON arrays", None))
+        return
     if "phenomenonTime" not in components or "result" not in components:
         into.broken.append(Reject(where, "dataArray components must include phenomenonTime and result", None))
         return

@@ -58,7 +58,10 @@ def is_missing(value: object) -> bool:
 
 def _epoch(number: float) -> datetime:
     seconds = number / 1000 if abs(number) >= 1e11 else number  # milliseconds from JavaScript and Java
-    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    try:
+        return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):  # found by tests/unit/test_hostile_properties.py
+        raise BadValueError(f"{number!r} is not a time (epoch seconds or milliseconds out of range)") from None
 
 
 def parse_time(value: object, *, default_tz: tzinfo = WIB, formats: Sequence[str] = ()) -> tuple[datetime, bool]:

@@ -140,6 +140,8 @@ def post_metrics():  # noqa: ANN201 - a Flask view
         return refused
     if isinstance(body, dict):
         body = body.get("metrics") if isinstance(body.get("metrics"), list) else [body]
+    if not isinstance(body, list):  # found by tests/unit/test_hostile_properties.py: a bare number was a 500
+        return _json({"errors": [{"location": "body", "reason": "expected an object or an array of metrics"}]}, 400)
     report = IngestReport(feed="api.metrics", keep=API_KEEP)
     engine = current_app.extensions[RUNTIME_KEY].engine
     ingest_metric_records(engine, ((f"[{i}]", r) for i, r in enumerate(body)), report)

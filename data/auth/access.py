@@ -88,6 +88,8 @@ def output_permission(component_id: object) -> str:
 def callback_permissions(outputs: Iterable[object], inputs: Iterable[Mapping]) -> set[str]:
     """Every permission a callback request needs: one per output id, plus the page it renders, if any."""
     needed = {output_permission(o) for o in outputs}
+    if not needed:
+        needed.add(UNKNOWN_CALLBACK_PERMISSION)  # a request that names no output is not one Dash sends
     for item in inputs:
         if isinstance(item, Mapping) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
             needed.add(path_permission(str(item.get("value") or "/")))
@@ -97,7 +99,7 @@ def callback_permissions(outputs: Iterable[object], inputs: Iterable[Mapping]) -
 
 def parse_output_ids(body: Mapping) -> list[object]:
     """The output component ids of a /_dash-update-component request body (single, multi or pattern)."""
-    outputs = body.get("outputs")
+    outputs = body.get("outputs") if isinstance(body, Mapping) else None
     items: list = []
     if isinstance(outputs, Mapping):
         items = [outputs]
@@ -105,7 +107,7 @@ def parse_output_ids(body: Mapping) -> list[object]:
         for o in outputs:
             items.extend(o if isinstance(o, list) else [o])
     ids: list[object] = [o.get("id") for o in items if isinstance(o, Mapping)]
-    if not ids:
+    if not ids and isinstance(body, Mapping):
         raw = str(body.get("output", ""))
         ids = [_id_of(part.rsplit(".", 1)[0]) for part in raw.strip(".").split("...") if part]
     return ids
@@ -125,6 +127,7 @@ def flat_inputs(body: Mapping) -> list[Mapping]:
     """Inputs and states of a callback request, flattened (pattern-matching inputs come as lists)."""
     flat: list[Mapping] = []
     for key in ("inputs", "state"):
-        for item in body.get(key) or []:
+        items = body.get(key) if isinstance(body, Mapping) else None
+        for item in items if isinstance(items, list) else []:
             flat.extend(x for x in (item if isinstance(item, list) else [item]) if isinstance(x, Mapping))
     return flat

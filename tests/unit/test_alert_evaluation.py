@@ -101,8 +101,14 @@ def test_complaint_spike_is_a_poisson_test_against_the_same_weekday_and_fires_on
 
 def test_complaints_about_to_breach_their_sla_raise_one_alert_per_district(sqlite_engine):
     # kebakaran has a 1-working-day SLA: requested Thursday 14:00 WIB, due Friday 14:00 WIB = 07:00 UTC.
-    store_complaints(sqlite_engine, _complaints("f", [datetime(2026, 11, 19, 7, 0)] * 2, category="kebakaran"))
-    evaluate(sqlite_engine, NOW, CONFIG, sensors=False)  # due in 2 h < 4 h
+    needed = CONFIG.sla_due.min_count
+    store_complaints(
+        sqlite_engine, _complaints("f", [datetime(2026, 11, 19, 7, 0)] * (needed - 1), category="kebakaran")
+    )
+    evaluate(sqlite_engine, NOW, CONFIG, sensors=False)  # due in 2 h < 4 h, but too few to raise the room
+    assert _alerts(sqlite_engine, "sla_due") == []
+    store_complaints(sqlite_engine, _complaints("g", [datetime(2026, 11, 19, 7, 0)], category="kebakaran"))
+    evaluate(sqlite_engine, NOW, CONFIG, sensors=False)
     rows = _alerts(sqlite_engine, "sla_due")
     assert len(rows) == 1 and rows[0].status == "open"
     evaluate(sqlite_engine, NOW + timedelta(hours=3), CONFIG, sensors=False)  # now late: no longer "about to"

@@ -81,6 +81,14 @@ def startup_problems(settings: Settings, engine) -> list[str]:  # noqa: ANN001 -
     return problems
 
 
+def access_mode(settings: Settings, engine) -> str:  # noqa: ANN001 - an Engine
+    """One line for the start-up log: who can get in."""
+    count = users.active_user_count(engine)
+    if count == 0:
+        return f"access: open demo without login (no users; bound to {settings.host} only)"
+    return f"access: login required ({count} active users); wall screens use device tokens"
+
+
 class PrincipalCache:
     """Short-lived answers per process; the last known answer stands while the database is unreachable."""
 

@@ -214,6 +214,8 @@ def guard() -> Response | None:
         if not isinstance(body, dict):
             return _refuse(400, "malformed callback request")
         needed = access.callback_permissions(access.parse_output_ids(body), access.flat_inputs(body))
+        if principal is not None and principal.kind == "person":
+            access.stamp_actor(body, principal.name)  # Dash reads this same parsed body
     if not needed or (principal is not None and all(principal.may(p) for p in needed)):
         return None
     if principal is None and request.method == "GET" and path != "/_dash-update-component":

@@ -208,3 +208,23 @@ def test_refuses_to_start_on_a_network_address_without_users_or_with_a_weak_secr
     assert client.get("/wall").status_code == 303  # users exist: login required
     cookie = login(client, "admin").headers["Set-Cookie"]
     assert "Secure" in cookie  # off loopback the session cookie is HTTPS-only
+
+
+def test_audit_trails_name_the_logged_in_person_not_a_typed_name(secured):
+    _, engine = secured
+    app = create_app(Settings(database_url=str(engine.url)))  # a fresh app, to add a probe before any request
+    seen = {}
+
+    @app.server.before_request
+    def capture():  # runs after the guard: the body Dash will read
+        from flask import request
+
+        if request.path == "/_dash-update-component":
+            seen.update(request.get_json()["state"][0])
+
+    client = app.server.test_client()
+    login(client, "operator1")
+    body = callback_request("ops-feedback")
+    body["state"] = [{"id": "ops-operator", "property": "value", "value": "Pak Palsu"}]
+    client.post("/_dash-update-component", json=body)
+    assert seen["value"] == "operator1"

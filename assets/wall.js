@@ -17,13 +17,19 @@
     }
   };
 
-  /* A new map loads into the hidden frame; when it has loaded it becomes the front one. */
+  /* A new map loads into the hidden frame; when it has loaded it becomes the front one and the old map is
+   * unloaded, so only one map lives in memory between rebuilds. */
   document.addEventListener("load", function (e) {
     var f = e.target;
-    if (!f || f.tagName !== "IFRAME" || !f.classList.contains("map-frame") || !f.getAttribute("srcdoc")) { return; }
+    var src = f && f.tagName === "IFRAME" ? f.getAttribute("src") : null;
+    if (!src || src === "about:blank" || !f.classList.contains("map-frame")) { return; }
     var siblings = f.parentElement ? f.parentElement.querySelectorAll("iframe.map-frame") : [];
     for (var i = 0; i < siblings.length; i++) {
-      if (siblings[i] !== f) { siblings[i].classList.remove("front"); siblings[i].classList.add("back"); }
+      if (siblings[i] !== f) {
+        siblings[i].classList.remove("front");
+        siblings[i].classList.add("back");
+        if (siblings[i].getAttribute("src")) { siblings[i].setAttribute("src", "about:blank"); }
+      }
     }
     f.classList.remove("back");
     f.classList.add("front");

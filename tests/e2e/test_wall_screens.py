@@ -72,10 +72,11 @@ def test_every_screen_fits_without_scrollbars_and_shows_database_figures(dash_du
 def test_new_complaints_appear_at_the_next_refresh_without_a_reload(dash_duo, small_city, settings_for):
     app = create_app(settings_for(str(small_city.url), refresh_seconds=2))
     dash_duo.start_server(app)
-    dash_duo.wait_for_page(f"{dash_duo.server_url}/wall/complaints?lang=en")
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/wall/overview?lang=en")
     before = complaint_kpis(small_city, utcnow()).received_today
     dash_duo.wait_for_text_to_equal(f'{SLOT0} [data-kpi="received_today"] .kpi-number', fmt_number(before, "en"), 30)
     assert dash_duo.find_elements(f'{SLOT0} [data-kpi="received_today"] .stale-banner')  # demo data ended days ago
+    first_map = dash_duo.wait_for_element(f"{SLOT0} iframe.map-frame.front[src]", timeout=30).get_attribute("src")
     dash_duo.driver.execute_script("window.__sameDocument = 'yes'")
     moment = utcnow() - timedelta(seconds=30)
     records = [
@@ -98,7 +99,15 @@ def test_new_complaints_appear_at_the_next_refresh_without_a_reload(dash_duo, sm
     while dash_duo.find_elements(f'{SLOT0} [data-kpi="received_today"] .stale-banner') and time.time() < deadline:
         time.sleep(0.5)
     assert not dash_duo.find_elements(f'{SLOT0} [data-kpi="received_today"] .stale-banner')
-    dash_duo.wait_for_text_to_equal(f"{SLOT0} .stream-item .what", category_label("banjir", "en"), timeout=20)
+    newest = f"return document.querySelector('{SLOT0} .tick.complaint .tick-title').textContent"  # may be off-screen
+    deadline = time.time() + 20
+    while dash_duo.driver.execute_script(newest) != category_label("banjir", "en") and time.time() < deadline:
+        time.sleep(0.5)
+    assert dash_duo.driver.execute_script(newest) == category_label("banjir", "en")
+    # the map changed (three new heat points): the new map loads behind, comes to the front, the old one unloads
+    new_front = f'{SLOT0} iframe.map-frame.front[src*="/maps/wall"]:not([src="{first_map}"])'
+    dash_duo.wait_for_element(new_front, timeout=30)
+    assert dash_duo.find_element(f"{SLOT0} iframe.map-frame.back").get_attribute("src") == "about:blank"
     assert dash_duo.driver.execute_script("return window.__sameDocument") == "yes"
     assert dash_duo.driver.execute_script("return performance.getEntriesByType('navigation').length") == 1
     assert dash_duo.get_logs() == []

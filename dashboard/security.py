@@ -35,7 +35,15 @@ GUARD_JS = r"""(function () {
     return new Intl.DateTimeFormat("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"})
       .format(d) + " WIB";
   }
-  function show(reason) {
+  var reasons = {
+    db_unavailable: ["basis data tidak terjangkau, mencoba lagi", "database unreachable, retrying"],
+    db_readonly: ["basis data hanya-baca", "database is read-only"],
+    db_full: ["disk basis data penuh", "database disk is full"],
+    db_busy: ["basis data sibuk, mencoba lagi", "database busy, retrying"],
+    other: ["server tidak terjangkau, mencoba lagi", "server unreachable, retrying"]
+  };
+  function show(code) {
+    var reason = (reasons[code] || reasons.other)[en ? 1 : 0];
     failing = true;
     document.documentElement.classList.add("data-stale");
     if (!bar) {
@@ -46,8 +54,7 @@ GUARD_JS = r"""(function () {
         "background:#b45309;color:#fff;font:600 clamp(16px,1.3vw,44px)/1.3 system-ui,sans-serif;text-align:center";
       document.body.appendChild(bar);
     }
-    bar.textContent = (en ? "STALE: figures as of " : "DATA BASI: angka per ") + wib(lastGood) + " \u00b7 " +
-      (reason || (en ? "server unreachable, retrying" : "server tidak terjangkau, mencoba lagi"));
+    bar.textContent = (en ? "STALE: figures as of " : "DATA BASI: angka per ") + wib(lastGood) + " \u00b7 " + reason;
   }
   function clear() {
     lastGood = new Date();
@@ -65,7 +72,7 @@ GUARD_JS = r"""(function () {
       if (r.status === 401) {
         location.assign("/login?next=" + encodeURIComponent(location.pathname + location.search));
       } else if (r.status >= 500) {
-        r.clone().json().then(function (b) { show(b && b.error); }, function () { show(); });
+        r.clone().json().then(function (b) { show(b && b.code); }, function () { show(); });
       } else if (r.ok) {
         clear();
       }
@@ -194,16 +201,29 @@ def http_error(exc: HTTPException) -> Response:
     return error_response(exc.code or 500, exc.description or exc.name)
 
 
-def describe_database_error(exc: BaseException) -> str:
-    """A sentence an operator can act on, from a driver's error."""
+DATABASE_FAULTS = {
+    "db_readonly": "database is read-only: nothing was written",
+    "db_full": "database disk is full: nothing was written",
+    "db_busy": "database is busy (locked): try again",
+    "db_unavailable": "database unavailable: nothing was written, try again",
+}
+
+
+def database_fault_code(exc: BaseException) -> str:
+    """Which database fault a driver's error is (the page script words it in the room's language)."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return "database is read-only: nothing was written"
+        return "db_readonly"
     if "disk" in text and "full" in text or "no space" in text:
-        return "database disk is full: nothing was written"
+        return "db_full"
     if "locked" in text:
-        return "database is busy (locked): try again"
-    return "database unavailable: nothing was written, try again"
+        return "db_busy"
+    return "db_unavailable"
+
+
+def describe_database_error(exc: BaseException) -> str:
+    """A sentence an operator can act on, from a driver's error."""
+    return DATABASE_FAULTS[database_fault_code(exc)]
 
 
 def database_error(exc: SQLAlchemyError) -> Response:
@@ -214,7 +234,7 @@ def database_error(exc: SQLAlchemyError) -> Response:
     if not (isinstance(exc, OperationalError | InterfaceError) or lost or storage):
         return unexpected_error(exc)
     log.warning("%s %s: %s (%s)", request.method, request.path, message, str(exc).splitlines()[0][:200])
-    response = error_response(503, message)
+    response = error_response(503, message, code=database_fault_code(exc))
     response.headers["Retry-After"] = "5"
     return response
 

@@ -221,6 +221,8 @@ class ObservationHourly(Base):
     """Hourly rollup of observations per sensor, maintained at ingest, for trends over long windows."""
 
     __tablename__ = "observations_hourly"
+    # "every sensor's last hour before a moment" (leader's score history) bounds hour alone: revision p002
+    __table_args__ = (Index("ix_observations_hourly_hour", "hour"),)
 
     sensor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import ColumnElement, Engine, TableClause, and_, case, func, select, union_all
 from sqlalchemy.engine import Connection
 
 from data.models import COMPLAINT_STATUSES, Complaint, District
@@ -31,6 +32,14 @@ class ComplaintKpis:
     closed_within_sla_pct: float | None
     median_close_h: float | None
     p90_close_h: float | None
+
+
+def any_of_indexed(*conditions: Callable[[TableClause], ColumnElement[bool]]) -> ColumnElement[bool]:
+    """`complaints.id IN (ids matching each condition, UNION ALL)`: an OR whose terms each have an index,
+    written so both engines drive from those indexes. Beside a `requested_at` range, a plain OR made SQLite
+    walk the whole requested_at index (0.3-1 s at 1M complaints); this form takes ~50 ms (bench/)."""
+    table = Complaint.__table__.alias("c_any")
+    return Complaint.id.in_(union_all(*(select(table.c.id).where(cond(table)) for cond in conditions)))
 
 
 def _count(conn: Connection, *where: object) -> int:

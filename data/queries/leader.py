@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from data.cityscore import city_score, load_measures, score_measures
 from data.models import Complaint, District, ObservationHourly, Sensor
 from data.queries import sensors, services
-from data.queries.complaints import CLOSE_WINDOW_DAYS, ComplaintKpis
+from data.queries.complaints import CLOSE_WINDOW_DAYS, OPEN_STATUSES, ComplaintKpis, any_of_indexed
 from data.queries.filters import ComplaintFilter
 from data.queries.snapshot import measure_actuals
 from data.timebuckets import hours_between, wib_midnight_utc, wib_today
@@ -31,7 +31,9 @@ def open_at(at: datetime) -> object:
     """Received by `at` and not closed by then (a closed complaint without a close time counts as closed)."""
     return and_(
         Complaint.requested_at <= at,
-        or_(Complaint.closed_at > at, and_(Complaint.closed_at.is_(None), Complaint.status != "closed")),
+        any_of_indexed(
+            lambda c: c.c.closed_at > at, lambda c: and_(c.c.closed_at.is_(None), c.c.status.in_(OPEN_STATUSES))
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, and_, case, func, inspect, or_, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
 from data.models import Complaint, District, Observation, Sensor, ServiceMetric
-from data.queries.complaints import CLOSE_WINDOW_DAYS, _count, _quantiles
+from data.queries.complaints import CLOSE_WINDOW_DAYS, OPEN_STATUSES, _count, _quantiles, any_of_indexed
 from data.queries.filters import ComplaintFilter
 from data.queries.sensors import OFFLINE_AFTER_INTERVALS
 from data.queries.snapshot import _population, city_snapshot
@@ -33,7 +33,9 @@ def open_at(moment: datetime) -> object:
     """Complaints open at `moment`: received by then and not closed by then (history, not today's status)."""
     return and_(
         Complaint.requested_at <= moment,
-        or_(Complaint.closed_at.is_(None), Complaint.closed_at > moment, Complaint.status != "closed"),
+        any_of_indexed(
+            lambda c: c.c.closed_at.is_(None), lambda c: c.c.closed_at > moment, lambda c: c.c.status.in_(OPEN_STATUSES)
+        ),
     )
 
 

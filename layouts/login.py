@@ -9,6 +9,23 @@ from layouts.i18n import lang_of, t
 LOGIN_ERRORS = ("bad_credentials", "blocked")
 
 
+def _field(name: str, kind: str, autocomplete: str, max_length: int, lang: str) -> tuple[html.Label, dcc.Input]:
+    """A labelled input posted as `name` with the form (no callback reads it)."""
+    return (
+        html.Label(t(name, lang), htmlFor=f"login-{name}", className="form-label"),
+        dcc.Input(
+            id=f"login-{name}",
+            name=name,
+            type=kind,
+            autoComplete=autocomplete,
+            required=True,
+            maxLength=max_length,
+            autoFocus=name == "username",
+            className="form-control form-control-lg mb-3",
+        ),
+    )
+
+
 def layout(
     next: str | None = None, error: str | None = None, lang: str | None = None, out: str | None = None, **_: object
 ) -> html.Div:  # noqa: A002, E501 - `next` is the query parameter's name
@@ -19,7 +36,6 @@ def layout(
         notices.append(html.Div(t(f"login_error_{error}", lang), className="alert alert-danger", id="login-error"))
     elif out:
         notices.append(html.Div(t("logged_out", lang), className="alert alert-info", id="login-out"))
-    field = "form-control form-control-lg"
     return html.Main(
         html.Div(
             [
@@ -29,27 +45,8 @@ def layout(
                 *notices,
                 html.Form(
                     [
-                        html.Label(t("username", lang), htmlFor="login-username", className="form-label"),
-                        dcc.Input(
-                            id="login-username",
-                            name="username",
-                            type="text",
-                            autoComplete="username",
-                            required=True,
-                            maxLength=64,
-                            autoFocus=True,
-                            className=field + " mb-3",
-                        ),
-                        html.Label(t("password", lang), htmlFor="login-password", className="form-label"),
-                        dcc.Input(
-                            id="login-password",
-                            name="password",
-                            type="password",
-                            autoComplete="current-password",
-                            required=True,
-                            maxLength=256,
-                            className=field + " mb-4",
-                        ),
+                        *_field("username", "text", "username", 64, lang),
+                        *_field("password", "password", "current-password", 256, lang),
                         dcc.Input(id="login-next", name="next", type="hidden", value=str(next or "")[:500]),
                         dcc.Input(id="login-lang", name="lang", type="hidden", value=lang),
                         html.Button(

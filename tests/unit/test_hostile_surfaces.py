@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import threading
 import time
 import zipfile
@@ -22,7 +21,7 @@ from sqlalchemy import select
 from dashboard import cli
 from dashboard.app import create_app
 from data.models import Complaint, Sensor
-from tests.conftest import IN_CI
+from tests.integration.test_faults import chromium
 
 pytestmark = pytest.mark.e2e
 TOKEN = "hostile-test-ingest-token-0123456789"
@@ -87,21 +86,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _browser():  # noqa: ANN202
-    if not shutil.which("chromedriver"):
-        if IN_CI:
-            pytest.fail("chromedriver is not installed")
-        pytest.skip("chromedriver is not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-
-    options = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--window-size=1920,1080", "--disable-background-networking"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(options=options)
-
-
 PWNED = """
 const seen = [window.__pwned];
 for (const f of document.querySelectorAll('iframe')) {
@@ -126,7 +110,7 @@ def test_pages_show_hostile_text_as_text_and_never_run_it(hostile_app):
     server = create_server(hostile_app.server, host="127.0.0.1", port=0, threads=6)
     port = server.socket.getsockname()[1]
     threading.Thread(target=server.run, daemon=True).start()
-    driver = _browser()
+    driver = chromium()
     shown = []
     try:
         for page in ("/wall", "/wall/map", "/wall/complaints", "/ops", "/analyst?start=2026-11-20&end=2026-11-30"):

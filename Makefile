@@ -16,6 +16,11 @@ test-deps:
 		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
+	@# The fault tests start private PostgreSQL and Mosquitto instances (initdb/pg_ctl, mosquitto).
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v mosquitto >/dev/null; then \
+		echo "installing PostgreSQL and Mosquitto programs for the fault tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql mosquitto >/dev/null; \
+	fi
 
 test: test-deps
 	$(PYTHON) -m pytest

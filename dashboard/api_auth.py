@@ -14,7 +14,7 @@ from flask import current_app, g, request
 from callbacks.context import RUNTIME_KEY
 from data.auth.tokens import KINDS, scope_allows, verify_token
 
-SCOPES = ("complaints", "observations", "metrics")
+SCOPES = ("complaints", "observations", "metrics", "open311")  # open311: read the Open311 API without a login
 
 
 def bearer_token() -> str | None:
@@ -24,7 +24,8 @@ def bearer_token() -> str | None:
 
 
 def check_ingest_token(scope: str) -> bool:
-    """True when this request's bearer token may write to `scope` (a feed: complaints, observations, metrics).
+    """True when this request's bearer token may use `scope`: write a feed (complaints, observations, metrics)
+    or read the Open311 API (open311), for city systems that have no person to log in.
 
     A database error while checking propagates (the app answers 503, so the sender retries) rather than
     turning into a refusal the sender would not retry.

@@ -111,3 +111,23 @@ def test_ingest_tokens_from_the_database_are_scoped_and_revocable(app, small_cit
     tokens.revoke_token(small_city, obs_info.id, "admin")
     assert post(obs_token).status_code == 401
     assert post("shared-legacy-token-0123456789abcdef").status_code == 201  # INGEST_TOKEN still accepted
+
+
+def test_other_city_systems_read_open311_with_a_token_scoped_to_it_once_logins_exist(app, small_city):
+    from data.auth import users
+
+    users.add_user(small_city, "kepala", "a-long-enough-passphrase-123", "leader", actor="test")
+    client = app.server.test_client()
+    reader, reader_info = tokens.create_token(small_city, "ingest", "Satu Data Tangerang", ["open311"], "admin")
+    writer, _ = tokens.create_token(small_city, "ingest", "river gateway", ["observations"], "admin")
+
+    def get(token: str | None):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return client.get("/open311/v2/services.json", headers=headers)
+
+    assert get(None).status_code == 401
+    assert get(writer).status_code == 401  # a feed's writer may not read
+    answer = get(reader)
+    assert answer.status_code == 200 and isinstance(answer.get_json(), list)
+    tokens.revoke_token(small_city, reader_info.id, "admin")
+    assert get(reader).status_code == 401

@@ -57,10 +57,12 @@ def parse_playlist(spec: str | None, default_district: str | None = None) -> tup
     return items, errors
 
 
-def _slot_frame(slot: int | str, item: PlaylistItem, lang: str, kiosk: bool, active: bool) -> html.Div:
+def _slot_frame(
+    slot: int | str, item: PlaylistItem, lang: str, kiosk: bool, active: bool, measure: str = "per_10k"
+) -> html.Div:
     """One slot: its params store and the screen built for it (hidden unless active)."""
     screen = get_screen(item.screen)
-    ctx = ScreenContext(slot=slot, district=item.district, lang=lang, kiosk=kiosk)
+    ctx = ScreenContext(slot=slot, district=item.district, lang=lang, kiosk=kiosk, measure=measure)
     params = {"screen": item.screen, "district": item.district, "lang": lang, "dwell": item.dwell_s, "slot": slot,
               "kiosk": kiosk}  # fmt: skip
     return html.Div(
@@ -142,6 +144,7 @@ def layout(
     lang: str | None = None,
     kiosk: str | None = None,
     screen: str | None = None,
+    measure: str | None = None,
     **_: object,
 ) -> html.Div:
     """`/wall` and `/wall/<screen>`: one screen in one slot; an unknown screen says which ones exist."""
@@ -151,11 +154,17 @@ def layout(
     district = district or None
     params = {"district": district, "lang": lang, "kiosk": is_kiosk, "screen": name}
     if name == "playlist":
-        return playlist_layout(district=district, lang=lang, kiosk=kiosk, **_)
+        return playlist_layout(district=district, lang=lang, kiosk=kiosk, measure=measure, **_)
     if get_screen(name) is None:
         return _page([_error([f"/wall/{name}"], lang, "unknown_screen")], lang, is_kiosk, DEFAULT_SCREEN, params)
     item = PlaylistItem(name, 0, district)
-    return _page([_slot_frame(0, item, lang, is_kiosk, active=True)], lang, is_kiosk, name, params)
+    slot = _slot_frame(0, item, lang, is_kiosk, active=True, measure=_measure(measure))
+    return _page([slot], lang, is_kiosk, name, params)
+
+
+def _measure(value: object) -> str:
+    """The map measure from `?measure=`; open complaints per 10,000 residents unless one of the others."""
+    return value if value in ("per_10k", "late", "alerts") else "per_10k"  # type: ignore[return-value]
 
 
 def screen_layout(screen: str | None = None, **params: object) -> html.Div:
@@ -164,7 +173,7 @@ def screen_layout(screen: str | None = None, **params: object) -> html.Div:
 
 def playlist_layout(
     screens: str | None = None, district: str | None = None, lang: str | None = None, kiosk: str | None = None,
-    **_: object,
+    measure: str | None = None, **_: object,
 ) -> html.Div:  # fmt: skip
     """`/wall/playlist?screens=map:60,kpi:20`: every slot rendered up front, rotated by assets/wall.js."""
     lang = lang_of(lang)
@@ -175,7 +184,7 @@ def playlist_layout(
         messages = errors + [t("playlist_help", lang)]
         return _page([_error(messages, lang, "bad_playlist")], lang, is_kiosk, "playlist", params)
     params["position"] = {"current": 0, "next": 1 % len(items), "takeover": False}
-    slots = [_slot_frame(i, item, lang, is_kiosk, active=i == 0) for i, item in enumerate(items)]
+    slots = [_slot_frame(i, item, lang, is_kiosk, i == 0, _measure(measure)) for i, item in enumerate(items)]
     takeover = _slot_frame("takeover", PlaylistItem("map", 0, None), lang, is_kiosk, active=False)
     takeover.className += " wall-takeover"
     takeover.children.insert(0, html.Div(t("takeover", lang), id=slot_id("wall-takeover-title", "takeover"),

@@ -51,12 +51,12 @@ def rank_panel(ctx: ScreenContext) -> html.Section:
     return panel(None, [html.Div(id=slot_id("wall-rank", ctx), className="rank-grid")], "rank-panel")
 
 
-def map_panel(ctx: ScreenContext, measure: str = "per_10k") -> html.Section:
+def map_panel(ctx: ScreenContext) -> html.Section:
     """Two stacked frames: a new map loads into the hidden one and is swapped in when loaded (no flicker)."""
     return panel(
         None,
         [
-            dcc.Store(id=slot_id("wall-map-state", ctx), data={"measure": measure, "key": None, "n": 0}),
+            dcc.Store(id=slot_id("wall-map-state", ctx), data={"measure": ctx.measure, "key": None, "n": 0}),
             html.Iframe(id=slot_id("wall-map-a", ctx), className="map-frame front", title="map"),
             html.Iframe(id=slot_id("wall-map-b", ctx), className="map-frame back", title="map"),
         ],

@@ -44,6 +44,7 @@ class ScreenContext:
     lang: str
     kiosk: bool = False
     tile_url: str = "none"
+    measure: str = "per_10k"  # the map's choropleth: per_10k, late (SLA breaches) or alerts
 
 
 @dataclass(frozen=True)

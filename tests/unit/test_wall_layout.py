@@ -100,3 +100,9 @@ def test_screen_builders_make_slot_scoped_ids():
     for name, screen in screens().items():
         if name in ("overview", "map", "kpi", "complaints", "sensors"):
             assert "'slot': 3" in str(screen.build(ctx))
+
+
+def test_map_measure_comes_from_the_query_string_and_falls_back_safely():
+    assert "'measure': 'late'" in str(layout(screen="map", measure="late"))
+    assert "'measure': 'per_10k'" in str(layout(screen="map", measure="drop table"))
+    assert "'measure': 'alerts'" in str(playlist_layout(screens="map:30,kpi:10", measure="alerts"))

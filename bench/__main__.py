@@ -49,7 +49,15 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for name in engines:
         city = ensure_city("1m", name, args.pg_url, log, args.rebuild)
-        results.append(run_engine(city, args.runs, args.port, args.workers, args.browser_loads, log, not args.no_peer))
+        try:
+            results.append(
+                run_engine(city, args.runs, args.port, args.workers, args.browser_loads, log, not args.no_peer)
+            )
+        except Exception as exc:  # noqa: BLE001 - one engine failing must not lose the other's table
+            log(f"[{name}] failed: {type(exc).__name__}: {exc}")
+            continue
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write(args.out, results, {}, args.runs)  # a partial table after each engine
     series = {}
     tick = next((r.tick_bodies for r in results if r.tick_bodies), [])
     if sizes and tick:

@@ -82,16 +82,21 @@ def over_http(session: requests.Session, base_url: str, body: str) -> Callable[[
 
 def refresh_batches(
     base_url: str, bodies: list[str], runs: int, before_each: Callable[[], None] | None = None
-) -> tuple[Timing, list[Timing]]:
-    """Fire a tick's callbacks together, as the browser does; time the batch and each callback."""
+) -> tuple[Timing, list[Timing], list[str]]:
+    """Fire a tick's callbacks together, as the browser does; time the batch and each callback (and list
+    the failures, which the report shows rather than the run stopping)."""
     sessions = [requests.Session() for _ in bodies]
     calls = [over_http(s, base_url, b) for s, b in zip(sessions, bodies, strict=True)]
     batch: list[float] = []
     each: list[list[float]] = [[] for _ in bodies]
+    failures: list[str] = []
 
     def timed(i: int) -> float:
         start = time.perf_counter()
-        calls[i]()
+        try:
+            calls[i]()
+        except (RuntimeError, requests.RequestException) as exc:
+            failures.append(str(exc)[:200])
         return (time.perf_counter() - start) * 1000
 
     with ThreadPoolExecutor(max_workers=max(1, len(bodies))) as pool:
@@ -105,4 +110,4 @@ def refresh_batches(
             batch.append((time.perf_counter() - start) * 1000)
             for i, ms in enumerate(results):
                 each[i].append(ms)
-    return summarise(batch), [summarise(e) for e in each]
+    return summarise(batch), [summarise(e) for e in each], failures

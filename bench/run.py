@@ -151,7 +151,8 @@ def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_
             live_write(engine)
             time.sleep(1.1)  # past the cache's version check: every refresh sees new data
 
-        result.refresh_http, _ = refresh_batches(base_url, tick, max(10, runs // 2), before)
+        result.refresh_http, _, failures = refresh_batches(base_url, tick, max(10, runs // 2), before)
+        result.errors.extend(f"wall refresh over HTTP: {f}" for f in sorted(set(failures)))
         engine.dispose()
     log(f"  {len(result.callbacks)} callbacks measured")
 

@@ -182,6 +182,8 @@ def text_array(raw: Sequence[object]) -> np.ndarray:
     """A column as a numpy string array (stripped; None, NaN and 'null' become ''), for C-speed checks."""
     try:
         arr = np.array(raw, dtype=np.dtypes.StringDType())
+        if arr.ndim != 1:  # cells that are themselves lists would make a 2-D array
+            raise ValueError("nested cells")
     except (TypeError, ValueError):
         arr = np.array(["" if is_missing(v) else str(v) for v in raw], dtype=np.dtypes.StringDType())
     arr = np.strings.strip(arr)

@@ -137,3 +137,13 @@ def test_shipped_mappings_load_and_broken_mappings_say_why(tmp_path):
         parse_mapping({"columns": {"source_id": "a", "requested_at": "b"}, "statuses": {"x": "done"}}, "m")
     with pytest.raises(FileUnreadableError, match="must map"):
         parse_mapping({"columns": {"source_id": "a"}}, "m")
+
+
+def test_times_that_are_lists_are_rejected_with_a_reason_not_a_crash():
+    """A JSON body whose observed_at cells are arrays (found by the property tests) is refused row by row."""
+    from datetime import datetime
+
+    from data.ingest.values import parse_times
+
+    _, _, reasons = parse_times([["2026-11-20T05:00:00Z", "x"], ["a", "b"]], datetime(2026, 11, 23))
+    assert all("is not an ISO 8601 time" in r for r in reasons)

@@ -82,7 +82,11 @@ def production(services, pg_engine, pg_schema_url, tmp_path):
 
 
 def test_every_worker_serves_the_postgres_store_under_concurrent_load(production):
-    workers = psutil.Process(production["pid"]).children()
+    master = psutil.Process(production["pid"])
+    deadline = time.monotonic() + 30  # the first worker answers health while the others are still forking
+    while len(master.children()) < WORKERS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    workers = master.children()
     assert len(workers) == WORKERS
 
     def health(_i: int) -> dict:

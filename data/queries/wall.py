@@ -16,7 +16,14 @@ from sqlalchemy import Engine, and_, case, func, inspect, or_, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
 from data.models import Complaint, District, Observation, Sensor, ServiceMetric
-from data.queries.complaints import CLOSE_WINDOW_DAYS, OPEN_STATUSES, _count, _quantiles, any_of_indexed
+from data.queries.complaints import (
+    CLOSE_WINDOW_DAYS,
+    OPEN_STATUSES,
+    _count,
+    _quantiles,
+    any_of_indexed,
+    open_by_district,
+)
 from data.queries.filters import ComplaintFilter
 from data.queries.sensors import OFFLINE_AFTER_INTERVALS
 from data.queries.snapshot import _population, city_snapshot
@@ -218,34 +225,10 @@ def takeover(engine: Engine, now: datetime) -> dict | None:
 
 def district_map_measures(engine: Engine, now: datetime) -> pd.DataFrame:
     """Per kecamatan: open complaints, per 10,000 residents, SLA breaches (open past due) and live alerts."""
-    still_open = and_(Complaint.status != "closed", Complaint.requested_at <= now)
-    counts = (
-        select(
-            Complaint.district_code.label("code"),
-            func.count().label("open"),
-            func.sum(case((Complaint.due_at < now, 1), else_=0)).label("late"),
-        )
-        .where(still_open)
-        .group_by(Complaint.district_code)
-        .subquery()
-    )
-    stmt = (
-        select(
-            District.code,
-            District.name,
-            District.population,
-            District.centroid_lat,
-            District.centroid_lon,
-            District.geometry,
-            func.coalesce(counts.c.open, 0).label("open"),
-            func.coalesce(counts.c.late, 0).label("late"),
-        )
-        .join(counts, counts.c.code == District.code, isouter=True)
-        .order_by(District.code)
-    )
+    shapes = select(District.code, District.centroid_lat, District.centroid_lon, District.geometry)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
-    frame["per_10k"] = (frame["open"] * 10_000 / frame["population"]).round(2)
+        places = pd.DataFrame(conn.execute(shapes).mappings().all())
+    frame = open_by_district(engine, now).merge(places, on="code", how="left")
     alerts = _alerts_by_district(engine, now)
     frame["alerts"] = frame["code"].map(alerts).fillna(0).astype(int)
     return frame

@@ -70,9 +70,10 @@ def in_process(client, body: str) -> Callable[[], int]:  # noqa: ANN001 - a Flas
 
 def over_http(session: requests.Session, base_url: str, body: str) -> Callable[[], int]:
     url = base_url.rstrip("/") + DISPATCH
+    payload = body.encode("utf-8")  # a str body would go out as Latin-1 and break on "µg/m³" or "—"
 
     def call() -> int:
-        response = session.post(url, data=body, headers={"Content-Type": "application/json"}, timeout=120)
+        response = session.post(url, data=payload, headers={"Content-Type": "application/json"}, timeout=120)
         if response.status_code not in (200, 204):
             raise RuntimeError(f"callback failed with HTTP {response.status_code}: {response.text[:300]}")
         return len(response.content)

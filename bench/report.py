@@ -29,7 +29,7 @@ def machine() -> str:
 
 def _commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    return out.stdout.strip() or "?"
+    return out.stdout.strip() or os.environ.get("BENCH_COMMIT", "?")  # BENCH_COMMIT: runs from an export
 
 
 def _p95(t: Timing | None) -> float | None:

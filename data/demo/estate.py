@@ -215,7 +215,9 @@ def demo_estate(end: datetime, history_days: int, seed: int = 42) -> list[Estate
     month = timedelta(days=30.44)
     for spec in catalog.SERVICES:
         registered = end - timedelta(days=float(rng.uniform(900, 3300)))
-        connected = end - timedelta(days=float(rng.uniform(history_days + 3, 730)))
+        # joined before the metrics begin, however long the history asked for (--days 730 and more)
+        connected = end - timedelta(days=float(rng.uniform(history_days + 3, max(730.0, history_days + 60.0))))
+        registered = min(registered, connected - timedelta(days=30))
         kind = EG if spec.dimension == GOV and spec.category not in ("pengaduan", "portal warga") else PS
         apps.append(
             EstateApp(

@@ -152,3 +152,17 @@ def test_export_then_import_round_trips_the_registry(small_city):
     assert n == 172
     report = import_inventory(small_city, io.StringIO(out.getvalue()))
     assert (report.inserted, report.updated, report.unchanged) == (0, 0, 172)
+
+
+def test_the_estate_builds_for_two_years_of_history_and_more():
+    """`seed --days 730` (the benchmark city) once failed here; every app joins before its metrics begin."""
+    from datetime import datetime, timedelta
+
+    from data.demo.estate import demo_estate
+
+    end = datetime(2026, 11, 20)
+    for days in (730, 1000):
+        apps = demo_estate(end, days)
+        connected = [a for a in apps if a.connected_at is not None]
+        assert connected and all(a.connected_at <= end - timedelta(days=days) for a in connected)
+        assert all(a.registered_at <= a.connected_at for a in connected)

@@ -17,6 +17,7 @@ from data.alerts.lifecycle import Condition
 from data.alerts.models import Alert
 from data.alerts.rules import is_offline, rate_severity, threshold_severity
 from data.models import Observation, Sensor, SensorLatest
+from data.queries.sensors import REGISTRY_COLUMNS
 from data.timebuckets import to_wib
 
 
@@ -28,18 +29,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _sensors(conn: Connection, sensor_ids: Iterable[str] | None) -> list:
-    stmt = select(
-        Sensor.id,
-        Sensor.name,
-        Sensor.kind,
-        Sensor.unit,
-        Sensor.lat,
-        Sensor.lon,
-        Sensor.district_code,
-        Sensor.warning_threshold,
-        Sensor.danger_threshold,
-        Sensor.expected_interval_s,
-    ).where(Sensor.active.is_(True))
+    stmt = select(*REGISTRY_COLUMNS).where(Sensor.active.is_(True))
     if sensor_ids is not None:
         stmt = stmt.where(Sensor.id.in_(sorted(set(sensor_ids))))
     return list(conn.execute(stmt))

@@ -12,22 +12,26 @@ from data.models import ObservationHourly, Sensor, SensorLatest
 
 OFFLINE_AFTER_INTERVALS = 3
 STATES = ("normal", "warning", "danger", "offline")
+# What every reader of the registry needs to place a sensor and judge its readings.
+REGISTRY_COLUMNS = (
+    Sensor.id,
+    Sensor.name,
+    Sensor.kind,
+    Sensor.unit,
+    Sensor.lat,
+    Sensor.lon,
+    Sensor.district_code,
+    Sensor.warning_threshold,
+    Sensor.danger_threshold,
+    Sensor.expected_interval_s,
+)
 
 
 def sensor_states(engine: Engine, now: datetime, district: str | None = None, kind: str | None = None) -> pd.DataFrame:
     """One row per active sensor: latest value, its age, and state (normal, warning, danger, offline)."""
     stmt = (
         select(
-            Sensor.id,
-            Sensor.name,
-            Sensor.kind,
-            Sensor.unit,
-            Sensor.lat,
-            Sensor.lon,
-            Sensor.district_code,
-            Sensor.warning_threshold,
-            Sensor.danger_threshold,
-            Sensor.expected_interval_s,
+            *REGISTRY_COLUMNS,
             Sensor.snapshot_url,
             Sensor.stream_url,
             SensorLatest.value,

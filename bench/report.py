@@ -56,7 +56,7 @@ def _worst(r: EngineResult, page: str, kind: str | None = None) -> Timing | None
     return max(found, key=lambda t: t.p95) if found else None
 
 
-def targets(results: list[EngineResult], growth: dict[str, Timing]) -> list[str]:
+def targets(results: list[EngineResult], growth: dict[str, dict[str, Timing]]) -> list[str]:
     rows = [
         ("Wall refresh p95 (tick callbacks together, HTTP, new data each time)", 150, lambda r: _p95(r.refresh_http)),
         ("Map rebuild p95 (HTTP)", 500, lambda r: _p95(_pick(r, "wall", ("map",)))),
@@ -86,8 +86,8 @@ def targets(results: list[EngineResult], growth: dict[str, Timing]) -> list[str]
         cells = [f"{v:,.0f} ({_verdict(v, limit, False)})" if isinstance(v, float) else "n/a" for v in values]
         out.append(f"| {label} | >= {limit:,} | " + " | ".join(cells) + " |")
     if "10k" in growth and "1m" in growth:
-        ratio = growth["1m"].p95 / growth["10k"].p95
-        out.append(f"| Refresh at 1M / at 10k complaints (SQLite, p95) | <= 2.0x | {ratio:.2f}x "
+        ratio = growth["1m"]["live"].p95 / growth["10k"]["live"].p95
+        out.append(f"| Refresh at 1M / at 10k complaints (SQLite, p95, after new data) | <= 2.0x | {ratio:.2f}x "
                    f"({'met' if ratio <= 2 else 'missed'}) |" + " |" * (len(results) - 1))  # fmt: skip
     return out
 
@@ -138,7 +138,7 @@ def figures_table(r: EngineResult) -> list[str]:
     return out
 
 
-def write(path, results: list[EngineResult], growth: dict[str, Timing], runs: int) -> str:  # noqa: ANN001
+def write(path, results: list[EngineResult], growth: dict[str, dict[str, Timing]], runs: int) -> str:  # noqa: ANN001
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results",
@@ -160,8 +160,10 @@ def write(path, results: list[EngineResult], growth: dict[str, Timing], runs: in
     lines += ["", "## Targets (1M complaints, 10M observations)", "", *targets(results, growth)]
     for r in results:
         lines += ["", f"## {r.city.engine_name}: pages in headless Chromium", ""]
-        lines += ["| Page | First full render p50 / p95 |", "| --- | --- |"]
-        lines += [f"| {k} | {v.cell() if v else 'n/a'} |" for k, v in r.first_render.items()]
+        lines += ["| Page | First full render p50 / p95 | First navigation after the server started |"]
+        lines += ["| --- | --- | --- |"]
+        lines += [f"| {k} | {v.cell() if v else 'n/a'} | {fmt_ms(r.first_render_cold.get(k))} |"
+                  for k, v in r.first_render.items()]  # fmt: skip
         lines += ["", f"## {r.city.engine_name}: callbacks", "", *callbacks_table(r)]
         if r.refresh_server:
             lines += ["", f"Wall refresh, all tick callbacks one after another in process: {r.refresh_server.cell()}."]
@@ -172,8 +174,13 @@ def write(path, results: list[EngineResult], growth: dict[str, Timing], runs: in
             lines += ["", f"## {r.city.engine_name}: errors seen", "", *[f"- {e}" for e in r.errors[:30]]]
     if growth:
         lines += ["", "## Growth: wall refresh (SQLite, in process) against history", ""]
-        lines += ["| Complaints | Refresh p50 / p95 |", "| --- | --- |"]
-        lines += [f"| {k} | {v.cell()} |" for k, v in growth.items()]
+        lines += [
+            "A reading and a complaint are written before each refresh ('after new data', what a screen",
+            "meets every tick); 'cold' empties the cache first (the first screen after a restart).",
+            "",
+        ]
+        lines += ["| Complaints | After new data p50 / p95 | Cold p50 / p95 |", "| --- | --- | --- |"]
+        lines += [f"| {k} | {v['live'].cell()} | {v['cold'].cell()} |" for k, v in growth.items()]
     text = "\n".join(lines) + "\n"
     path.write_text(text)
     return text

@@ -39,11 +39,20 @@ def summarise(samples_ms: list[float]) -> Timing:
     return Timing(float(np.percentile(arr, 50)), float(np.percentile(arr, 95)), len(arr))
 
 
-def time_calls(fn: Callable[[], object], runs: int, warmup: int = 1, budget_s: float = 45.0) -> Timing:
+def time_calls(
+    fn: Callable[[], object],
+    runs: int,
+    warmup: int = 1,
+    budget_s: float = 45.0,
+    before: Callable[[], object] | None = None,
+) -> Timing:
     """Call `fn` `warmup` times unmeasured, then `runs` times measured (fewer, at least 3, when one call
-    is so slow that `runs` would exceed `budget_s`: a 50 s callback is reported, not waited on all day)."""
+    is so slow that `runs` would exceed `budget_s`: a 50 s callback is reported, not waited on all day).
+    `before`, when given, runs ahead of every call, untimed (new data arriving between two refreshes)."""
     slowest = 0.0
     for _ in range(warmup):
+        if before:
+            before()
         start = time.perf_counter()
         fn()
         slowest = max(slowest, time.perf_counter() - start)
@@ -51,6 +60,8 @@ def time_calls(fn: Callable[[], object], runs: int, warmup: int = 1, budget_s: f
         runs = max(3, min(runs, int(budget_s / slowest)))
     samples = []
     for _ in range(runs):
+        if before:
+            before()
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)

@@ -223,16 +223,19 @@ def cache_for(extras: dict[str, object], engine: Engine, *, ttl_s: float, redis_
     return cache
 
 
-def cached(name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable) -> T:
+def cached(
+    name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable, ttl_s: float | None = None
+) -> T:
     """Inside a callback: the running app's cached value for `name` and `args`, computed when missing.
 
     Example: `cached("snapshot", ("complaints", "observations"), lambda: city_snapshot(...), district)`.
+    It is also the `memo` that composite figures of `data/` take (`data.memo.Memo`).
     """
     from callbacks.context import runtime
 
     rt = runtime()
     cache = cache_for(rt.extras, rt.engine, ttl_s=float(rt.settings.refresh_seconds), redis_url=rt.settings.redis_url)
-    return cache.get_or_compute(name, domains, compute, *args)
+    return cache.get_or_compute(name, domains, compute, *args, ttl_s=ttl_s)
 
 
 __all__ = ["VersionedCache", "cache_for", "cached"]

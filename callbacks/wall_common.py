@@ -1,7 +1,14 @@
-"""What every wall screen's callbacks share: which slots to refresh and the slot's own params."""
+"""What every wall screen's callbacks share: which slots to refresh, the slot's own params, and the
+figures several panels draw (read once per data version, whichever panel asks first)."""
 
 from __future__ import annotations
 
+import pandas as pd
+
+from callbacks.cache import cached
+from callbacks.context import now, runtime
+from data.queries.sensors import sensor_states
+from data.queries.wall import district_map_measures
 from layouts.i18n import lang_of
 
 
@@ -24,3 +31,18 @@ def slot_lang(params: dict | None) -> str:
 
 def slot_district(params: dict | None) -> str | None:
     return (params or {}).get("district") or None
+
+
+def district_figures() -> pd.DataFrame:
+    """Open, late, per 10,000 residents and live alerts per kecamatan (no outlines): the map's change
+    check, its page and the district bars of every screen share one query per data version."""
+    engine, moment = runtime().engine, now()
+    return cached("district_figures", ("complaints", "alerts"),
+                  lambda: district_map_measures(engine, moment, shapes=False))  # fmt: skip
+
+
+def sensor_figures(district: str | None = None) -> pd.DataFrame:
+    """Every active sensor's state, under the key the KPI board's snapshot uses too (`data.memo`)."""
+    engine, moment = runtime().engine, now()
+    return cached("sensor_states", ("observations", "sensors"),
+                  lambda: sensor_states(engine, moment, district=district), district)  # fmt: skip

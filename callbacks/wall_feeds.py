@@ -12,11 +12,10 @@ from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import now, runtime
-from callbacks.wall_common import should_refresh, slot_district, slot_lang
+from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
 from data.queries.complaints import recent_complaints
 from data.queries.filters import ComplaintFilter
-from data.queries.sensors import sensor_states
-from data.queries.wall import district_map_measures, district_names, ticker_alerts
+from data.queries.wall import district_names, ticker_alerts
 from layouts import ids
 from layouts.components import streams
 from layouts.wall_screens import slot_id, slot_params_id
@@ -51,19 +50,16 @@ def stream(params: dict) -> list:
 
 
 def district_bars(params: dict) -> list:
-    rt = runtime()
-    return streams.district_bars(district_map_measures(rt.engine, now()), slot_lang(params))
+    return streams.district_bars(district_figures(), slot_lang(params))
 
 
 def sensor_kinds(params: dict) -> list:
-    rt = runtime()
-    return [streams.sensor_kind_table(sensor_states(rt.engine, now(), slot_district(params)), slot_lang(params))]
+    return [streams.sensor_kind_table(sensor_figures(slot_district(params)), slot_lang(params))]
 
 
 def sensor_attention(params: dict) -> list:
-    rt = runtime()
-    states = sensor_states(rt.engine, now(), slot_district(params))
-    return streams.attention_items(states, district_names(rt.engine), slot_lang(params))
+    states = sensor_figures(slot_district(params))
+    return streams.attention_items(states, district_names(runtime().engine), slot_lang(params))
 
 
 def _live_callback(build: Callable[[dict], list]) -> Callable:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dash import MATCH, Dash, Input, Output, Patch, State, html
 from dash.exceptions import PreventUpdate
 
+from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
 from data.feeds import feed_health
+from data.queries.kpi_board import kpi_board
 from data.queries.snapshot import city_snapshot
-from data.queries.wall import kpi_board
 from layouts import ids
 from layouts.components.kpi_board import board_tiles, rankings, stale_ages
 from layouts.wall_screens import slot_id, slot_params_id
@@ -23,7 +24,7 @@ def render_tiles(
         raise PreventUpdate
     rt = runtime()
     lang = slot_lang(params)
-    board = kpi_board(rt.engine, now(), rt.settings.targets_path, slot_district(params))
+    board = kpi_board(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=cached)
     scores = {m.measure.key: m.score for m in board.measures}
     stale = stale_ages(feed_health(rt.engine), lang)
     tiles = board_tiles(keys, board.now, board.day_ago, board.week_ago, board.series, scores, stale, lang)
@@ -44,7 +45,7 @@ def render_rankings(tick: int | None, params: dict, position: dict | None) -> ht
     if tick and not should_refresh((params or {}).get("slot"), position):
         raise PreventUpdate
     rt = runtime()
-    snap = city_snapshot(rt.engine, now(), rt.settings.targets_path, slot_district(params))
+    snap = city_snapshot(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=cached)
     return rankings(snap.measures, slot_lang(params))
 
 

@@ -20,10 +20,12 @@ from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from flask import Response, request
 
+from callbacks.cache import cached
 from callbacks.context import now, runtime
-from callbacks.wall_common import should_refresh, slot_district, slot_lang
-from data.queries.sensors import hourly_trend, sensor_states
-from data.queries.wall import district_map_measures, district_names, map_data_version, recent_complaint_points
+from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
+from data.memo import SETTLED_TTL_S
+from data.queries.sensors import hourly_trend
+from data.queries.wall import district_names, district_shapes, map_data_version, recent_complaint_points
 from layouts import ids
 from layouts.i18n import lang_of
 from layouts.maps import MEASURES, MapOptions, build_map_html
@@ -44,13 +46,21 @@ def content_signature(districts, sensors, points, bucket: int) -> str:  # noqa: 
     return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
 
 
+def map_figures(district: str | None) -> tuple:
+    """What the map draws: district values, sensor states, recent complaint points (shared, cached)."""
+    engine, moment = runtime().engine, now()
+    points = cached("map_points", ("complaints",),
+                    lambda: recent_complaint_points(engine, moment, district=district), district)  # fmt: skip
+    return district_figures(), sensor_figures(), points
+
+
 def map_frame_page(district: str | None, measure: str, lang: str, interactive: bool) -> str:
     """The map's whole HTML page for the slot's district, built from the current figures."""
     rt = runtime()
     moment = now()
-    districts = district_map_measures(rt.engine, moment)
-    sensors = sensor_states(rt.engine, moment)
-    points = recent_complaint_points(rt.engine, moment, district=district)
+    districts, sensors, points = map_figures(district)
+    shapes = cached("district_shapes", (), lambda: district_shapes(rt.engine), ttl_s=SETTLED_TTL_S)
+    districts = districts.merge(shapes, on="code", how="left")
     ids_ = sensors["id"].tolist() if not sensors.empty else []
     trends = hourly_trend(rt.engine, ids_, moment - timedelta(hours=24), moment + timedelta(hours=1))
     sparks = {sid: group["mean"].round(2).tolist() for sid, group in trends.groupby("sensor_id")}
@@ -110,9 +120,7 @@ def render_map(tick: int | None, params: dict, state: dict, position: dict | Non
     key = repr((map_data_version(rt.engine), measure, district, lang, bucket))
     if state and state.get("key") == key:
         raise PreventUpdate
-    districts = district_map_measures(rt.engine, moment)
-    sensors = sensor_states(rt.engine, moment)
-    points = recent_complaint_points(rt.engine, moment, district=district)
+    districts, sensors, points = map_figures(district)
     signature = content_signature(districts, sensors, points, bucket)
     new_state = {**(state or {}), "key": key}
     if state and state.get("signature") == signature:

@@ -120,7 +120,8 @@ def _hours_between_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
 @compiles(hours_between, "postgresql")
 def _hours_between_pg(element, compiler, **kw) -> str:  # noqa: ANN001
     start, end = _args(compiler, element, **kw)
-    return f"(EXTRACT(epoch FROM ({end} - {start})) / 3600.0)"
+    # double precision, not EXTRACT's numeric: sorts several times faster and reaches Python as a float
+    return f"(CAST(EXTRACT(epoch FROM ({end} - {start})) AS DOUBLE PRECISION) / 3600.0)"
 
 
 def to_wib(moment: datetime) -> datetime:

@@ -21,6 +21,7 @@ from data.alerts.lifecycle import Condition
 from data.alerts.models import Alert
 from data.alerts.rules import spike_severity
 from data.demo.catalog import CATEGORY_BY_CODE
+from data.frames import frame_of
 from data.geography import districts
 from data.models import Complaint
 from data.timebuckets import wib_day, wib_midnight_utc, wib_today
@@ -64,7 +65,7 @@ def same_weekday_counts(conn: Connection, now: datetime, weeks: int) -> pd.DataF
         .where(or_(*windows), Complaint.district_code.is_not(None))
         .group_by(day, Complaint.district_code, Complaint.category)
     )
-    frame = pd.DataFrame(conn.execute(stmt).mappings().all(), columns=["day", "district_code", "category", "n"])
+    frame = frame_of(conn.execute(stmt), ["day", "district_code", "category", "n"])
     frame.attrs["weeks"] = len(windows) - 1
     frame.attrs["today"] = wib_today(now).isoformat()
     return frame

@@ -17,6 +17,7 @@ from data.cityscore import MeasureScore, load_measures, ranked, score_measures
 from data.dimensions import DimensionScore, city_dimensions, dimension_scores
 from data.estate.coverage import coverage_by_month
 from data.estate.registry import CoverageSummary, coverage_summary
+from data.frames import frame_of
 from data.models import Complaint, ObservationHourly, Sensor, Service, ServiceMetric
 from data.queries.complaints import ComplaintKpis, counts_by
 from data.queries.filters import ComplaintFilter
@@ -119,7 +120,7 @@ def sensors_over_threshold(engine: Engine, start: datetime, end: datetime) -> pd
     )
     cols = ["id", "name", "kind", "unit", "district_code", "peak", "warning_threshold", "danger_threshold"]
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=cols)
+        frame = frame_of(conn.execute(stmt), cols)
     frame["level"] = ["danger" if d is not None and p >= d else "warning"
                       for p, d in zip(frame["peak"], frame["danger_threshold"], strict=True)]  # fmt: skip
     frame["ratio"] = frame["peak"] / frame["warning_threshold"]
@@ -142,7 +143,7 @@ def _opened_between(
         .order_by(severity_rank, model.opened_at.desc())
     )
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=list(columns))
+        return frame_of(conn.execute(stmt), list(columns))
 
 
 def daily_briefing(engine: Engine, now: datetime, targets_path: Path) -> DailyBriefing:
@@ -191,7 +192,7 @@ def service_period(engine: Engine, start: datetime, end: datetime, by_week: bool
     )
     cols = ["code", "dimension"] + (["week"] if by_week else []) + ["availability_pct", "transactions", "satisfaction"]
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=cols)
+        return frame_of(conn.execute(stmt), cols)
 
 
 def complaints_weekly(engine: Engine, start: datetime, end: datetime) -> pd.DataFrame:
@@ -213,8 +214,8 @@ def complaints_weekly(engine: Engine, start: datetime, end: datetime) -> pd.Data
         .group_by(rweek)
     )
     with engine.connect() as conn:
-        c = pd.DataFrame(conn.execute(closed).all(), columns=["week", "closed", "within"])
-        r = pd.DataFrame(conn.execute(received).all(), columns=["week", "received"])
+        c = frame_of(conn.execute(closed), ["week", "closed", "within"])
+        r = frame_of(conn.execute(received), ["week", "received"])
     frame = r.merge(c, on="week", how="outer").fillna(0).sort_values("week").reset_index(drop=True)
     frame["within_sla_pct"] = (100.0 * frame["within"] / frame["closed"].where(frame["closed"] > 0)).round(1)
     return frame[["week", "received", "closed", "within_sla_pct"]]

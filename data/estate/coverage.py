@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, delete, select
 
 from data.estate.registry import coverage_summary
+from data.frames import frame_of
 from data.models import ServiceCoverageMonth
 from data.store import upsert_statement, utcnow
 
@@ -67,7 +68,7 @@ def coverage_by_month(engine: Engine, now: datetime, months: int = 24) -> pd.Dat
         .limit(max(0, months - 1))
     )
     with engine.connect() as conn:
-        past = pd.DataFrame(conn.execute(stmt).all(), columns=COLUMNS)
+        past = frame_of(conn.execute(stmt), COLUMNS)
     s = coverage_summary(engine)
     live = pd.DataFrame([{"month": current, "total": s.total, "connected": s.connected, "partial": s.partial}])
     frame = pd.concat([past.iloc[::-1], live], ignore_index=True) if not past.empty else live

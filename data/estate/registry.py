@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
+from data.frames import frame_of
 from data.models import INTEGRATION_STATES, SMART_CITY_DIMENSIONS, Service
 from data.queries.services import latest_service_health
 
@@ -57,7 +58,7 @@ def coverage_summary(engine: Engine) -> CoverageSummary:
 def _grouped(engine: Engine, column: object, name: str) -> pd.DataFrame:
     stmt = select(column.label(name), *_state_sums()).group_by(column).order_by(column)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=[name, "total", *INTEGRATION_STATES])
+        frame = frame_of(conn.execute(stmt), [name, "total", *INTEGRATION_STATES])
     for col in ("total", *INTEGRATION_STATES):
         frame[col] = frame[col].fillna(0).astype(int)
     frame["connected_pct"] = (100.0 * frame["connected"] / frame["total"].clip(lower=1)).round(1)
@@ -93,7 +94,7 @@ def connected_service_health(engine: Engine, now: datetime) -> pd.DataFrame:
         .order_by(Service.name)
     )
     with engine.connect() as conn:
-        connected = pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name", "agency", "dimension"])
+        connected = frame_of(conn.execute(stmt), ["code", "name", "agency", "dimension"])
     figures = latest_service_health(engine, now)
     metric_cols = ["period_start", "availability_pct", "p95_response_ms", "transactions", "satisfaction"]
     figures = figures[["code", *metric_cols]] if not figures.empty else pd.DataFrame(columns=["code", *metric_cols])

@@ -15,9 +15,11 @@ from sqlalchemy import Engine, Integer, and_, case, cast, func, literal, or_, se
 from sqlalchemy.engine import Connection
 
 from data.cityscore import city_score, load_measures, score_measures
+from data.frames import frame_of
 from data.models import Complaint, District, ObservationHourly, Sensor
 from data.queries import sensors, services
-from data.queries.complaints import CLOSE_WINDOW_DAYS, OPEN_STATUSES, ComplaintKpis, any_of_indexed
+from data.queries.closures import CLOSE_WINDOW_DAYS
+from data.queries.complaints import OPEN_STATUSES, ComplaintKpis, any_of_indexed
 from data.queries.filters import ComplaintFilter
 from data.queries.snapshot import measure_actuals
 from data.timebuckets import hours_between, wib_midnight_utc, wib_today
@@ -225,7 +227,7 @@ def sensor_states_at(engine: Engine, at: datetime, district: str | None = None) 
     if district:
         stmt = stmt.where(Sensor.district_code == district)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+        frame = frame_of(conn.execute(stmt))
     if frame.empty:
         return frame
     ends = pd.to_datetime(frame["hour"]) + pd.Timedelta(hours=1)
@@ -286,9 +288,7 @@ def sla_gaps(engine: Engine, now: datetime, days: int = 30, min_closed: int = 5)
         .having(func.count() >= min_closed)
     )
     with engine.connect() as conn:
-        frame = pd.DataFrame(
-            conn.execute(stmt).all(), columns=["district_code", "district", "category", "closed", "within"]
-        )
+        frame = frame_of(conn.execute(stmt), ["district_code", "district", "category", "closed", "within"])
     frame["sla_pct"] = 100.0 * frame["within"] / frame["closed"]
     return frame.sort_values(["sla_pct", "closed"], ascending=[True, False]).reset_index(drop=True)
 
@@ -313,9 +313,9 @@ def late_complaints(engine: Engine, now: datetime, flt: ComplaintFilter, limit: 
         .limit(limit)
     )
     with engine.connect() as conn:
-        return pd.DataFrame(
-            conn.execute(stmt).mappings().all(),
-            columns=[
+        return frame_of(
+            conn.execute(stmt),
+            [
                 "id",
                 "category",
                 "status",

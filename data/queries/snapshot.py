@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
+from data.memo import Memo, no_memo
 from data.models import District
 from data.queries import complaints, sensors, services
 from data.queries.complaints import ComplaintKpis
@@ -41,12 +42,17 @@ def _population(engine: Engine, district: str | None) -> int:
         return int(conn.execute(stmt).scalar() or 0)
 
 
-def city_snapshot(engine: Engine, now: datetime, targets_path: Path, district: str | None = None) -> CitySnapshot:
-    """Complaint KPIs, sensor states, service health and the City Score for the city or one kecamatan."""
+def city_snapshot(
+    engine: Engine, now: datetime, targets_path: Path, district: str | None = None, memo: Memo = no_memo
+) -> CitySnapshot:
+    """Complaint KPIs, sensor states, service health and the City Score for the city or one kecamatan.
+
+    Each part is remembered by the data it reads: a new reading recomputes sensor states only."""
     flt = ComplaintFilter.for_district(district)
-    kpis = complaints.complaint_kpis(engine, now, flt)
-    states = sensors.sensor_states(engine, now, district=district)
-    health = services.latest_service_health(engine, now)
+    kpis = memo("complaint_kpis", ("complaints",), lambda: complaints.complaint_kpis(engine, now, flt, memo), district)
+    states = memo("sensor_states", ("observations", "sensors"),
+                  lambda: sensors.sensor_states(engine, now, district=district), district)  # fmt: skip
+    health = memo("service_health", ("services",), lambda: services.latest_service_health(engine, now))
     population = _population(engine, district)
     actuals = measure_actuals(kpis, states, health, population)
     scores = score_measures(load_measures(targets_path), actuals)

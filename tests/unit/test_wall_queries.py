@@ -2,18 +2,21 @@
 
 from datetime import timedelta
 
+import pandas as pd
 from sqlalchemy import text
 
+from callbacks.cache import VersionedCache
 from dashboard.settings import Settings
+from data.ingest.sink import store_complaints, store_observations
 from data.queries.complaints import complaint_kpis
-from data.queries.wall import (
+from data.queries.kpi_board import (
+    comparison_moment,
     complaint_figures_at,
     daily_series,
-    district_map_measures,
     kpi_board,
-    recent_complaint_points,
     sensors_online_at,
 )
+from data.queries.wall import district_map_measures, recent_complaint_points
 from data.timebuckets import wib_midnight_utc, wib_today
 from tests.conftest import DEMO_END
 
@@ -62,7 +65,8 @@ def test_kpi_board_compares_with_a_day_and_a_week_earlier(small_city):
     board = kpi_board(small_city, DEMO_END, Settings().targets_path)
     assert board.now["open_backlog"] == complaint_kpis(small_city, DEMO_END).open_backlog
     assert (
-        board.day_ago["open_backlog"] == complaint_figures_at(small_city, DEMO_END - timedelta(days=1))["open_backlog"]
+        board.day_ago["open_backlog"]
+        == complaint_figures_at(small_city, comparison_moment(DEMO_END, timedelta(days=1)))["open_backlog"]
     )
     assert board.score is not None and 0 < board.score <= 2
     assert board.week_ago["city_score"] is not None
@@ -101,3 +105,59 @@ def test_heat_points_are_the_last_72_hours_with_coordinates(small_city):
 def test_sensors_online_share_drops_when_readings_stop(small_city):
     assert sensors_online_at(small_city, DEMO_END) > 50
     assert sensors_online_at(small_city, DEMO_END + timedelta(days=2)) == 0
+
+
+def _counting_memo(cache, computed: list[str]):
+    def memo(name, domains, compute, *args, ttl_s=None):
+        def counted():
+            computed.append(name)
+            return compute()
+
+        return cache.get_or_compute(name, domains, counted, *args, ttl_s=ttl_s)
+
+    return memo
+
+
+def test_a_remembered_board_shows_what_a_computed_one_shows(small_city):
+    memo = _counting_memo(VersionedCache(small_city, ttl_s=600, version_check_s=0), [])
+    targets = Settings().targets_path
+    remembered = kpi_board(small_city, DEMO_END, targets, memo=memo)
+    again = kpi_board(small_city, DEMO_END, targets, memo=memo)
+    computed = kpi_board(small_city, DEMO_END, targets)
+    for board in (remembered, again):
+        assert board.now == computed.now
+        assert board.day_ago == computed.day_ago and board.week_ago == computed.week_ago
+        pd.testing.assert_frame_equal(board.series, computed.series)
+        assert board.score == computed.score
+
+
+def test_new_data_recomputes_only_the_parts_that_read_it(small_city):
+    computed: list[str] = []
+    memo = _counting_memo(VersionedCache(small_city, ttl_s=600, version_check_s=0), computed)
+    targets = Settings().targets_path
+    kpi_board(small_city, DEMO_END, targets, memo=memo)
+    assert {"complaint_kpis", "sensor_states", "kpi_past", "kpi_days_past", "kpi_days_today"} <= set(computed)
+
+    computed.clear()
+    with small_city.connect() as conn:
+        sensor = conn.exec_driver_sql("SELECT id FROM sensors ORDER BY id LIMIT 1").scalar()
+    store_observations(small_city, [(sensor, DEMO_END - timedelta(seconds=1), 1.0)])
+    kpi_board(small_city, DEMO_END, targets, memo=memo)
+    assert "sensor_states" in computed
+    assert set(computed) <= {"sensor_states", "kpi_alerts_now"}  # a reading may open or close an alert
+
+    computed.clear()
+    store_complaints(
+        small_city,
+        [{"source": "t", "source_id": "new", "category": "banjir", "status": "open", "requested_at": DEMO_END}],
+    )
+    board = kpi_board(small_city, DEMO_END, targets, memo=memo)
+    assert {"complaint_kpis", "kpi_days_today"} <= set(computed)
+    assert not {"sensor_states", "kpi_past", "kpi_days_past", "kpi_open_at"} & set(computed)
+    assert board.now["received_today"] == complaint_kpis(small_city, DEMO_END).received_today
+
+
+def test_comparison_moments_sit_on_a_ten_minute_grid():
+    moment = comparison_moment(DEMO_END.replace(minute=37, second=12, microsecond=5), timedelta(days=1))
+    assert (moment.minute, moment.second, moment.microsecond) == (30, 0, 0)
+    assert DEMO_END - timedelta(days=1, minutes=10) < moment <= DEMO_END - timedelta(days=1) + timedelta(minutes=10)

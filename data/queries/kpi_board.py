@@ -250,7 +250,7 @@ def kpi_board(
     """The wall's KPI tiles for the city or one kecamatan, with their comparisons and sparklines."""
     snap = city_snapshot(engine, now, targets_path, district, memo)
     series = daily_series(engine, now, district, memo=memo)
-    population = _population(engine, district)
+    population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
     series["city_score"] = daily_city_score(series, targets_path, population)
     measures = load_measures(targets_path)
     current = {m.measure.key: m.actual for m in snap.measures}

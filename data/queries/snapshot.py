@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
-from data.memo import Memo, no_memo
+from data.memo import SETTLED_TTL_S, Memo, no_memo
 from data.models import District
 from data.queries import complaints, sensors, services
 from data.queries.complaints import ComplaintKpis
@@ -53,7 +53,7 @@ def city_snapshot(
     states = memo("sensor_states", ("observations", "sensors"),
                   lambda: sensors.sensor_states(engine, now, district=district), district)  # fmt: skip
     health = memo("service_health", ("services",), lambda: services.latest_service_health(engine, now))
-    population = _population(engine, district)
+    population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
     actuals = measure_actuals(kpis, states, health, population)
     scores = score_measures(load_measures(targets_path), actuals)
     return CitySnapshot(now, district, kpis, states, health, scores, city_score(scores))

@@ -149,3 +149,10 @@ def output_name(body: str) -> str:
         oid = oid.get("type", json.dumps(oid)) if isinstance(oid, dict) else oid
         names.append(f"{oid}.{out.get('property')}")
     return ", ".join(dict.fromkeys(names)) or str(payload.get("output"))[:80]
+
+
+def reads(body: str, component_id: str) -> bool:
+    """Whether a recorded callback request has `component_id` among its inputs (what fires it)."""
+    inputs = json.loads(body).get("inputs") or []
+    flat = [i for group in inputs for i in (group if isinstance(group, list) else [group])]
+    return any(isinstance(i, dict) and i.get("id") == component_id for i in flat)

@@ -62,6 +62,11 @@ def targets(results: list[EngineResult], growth: dict[str, dict[str, Timing]]) -
         ("Map rebuild p95 (HTTP)", 500, lambda r: _p95(_pick(r, "wall", ("map",)))),
         ("Wall first full render p95 (Chromium)", 2000, lambda r: _p95(r.first_render.get("wall"))),
         ("Analyst callback p95, worst (HTTP)", 300, lambda r: _p95(_worst(r, "analyst"))),
+        (
+            "Analyst filter change p95 (every chart and the grid together, HTTP)",
+            300,
+            lambda r: _p95(r.analyst_change_http),
+        ),
         ("Leader briefing p95, worst callback (HTTP)", 300, lambda r: _p95(_worst(r, "leader"))),
         ("District page p95, worst callback (HTTP)", 300, lambda r: _p95(_worst(r, "district"))),
         ("Server private memory peak (USS), master + workers (MB)", 600, lambda r: r.private_peak_mb or None),

@@ -49,6 +49,7 @@ class EngineResult:
     callbacks: list[CallbackResult] = field(default_factory=list)
     refresh_http: Timing | None = None
     refresh_server: Timing | None = None
+    analyst_change_http: Timing | None = None
     rss_peak_mb: float = 0.0
     private_peak_mb: float = 0.0
     ingest: dict = field(default_factory=dict)
@@ -178,6 +179,10 @@ def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_
         result.refresh_http, _, failures = refresh_batches(base_url, tick, max(10, runs // 2), before)
         result.errors.extend(f"wall refresh over HTTP: {f}" for f in sorted(set(failures)))
         engine.dispose()
+    change = [b for b in bodies.get("analyst", []) if browser.reads(b, ids.ANALYST_FILTER)]
+    if change:  # what an analyst waits for: every chart and the grid of one filter change, fired together
+        result.analyst_change_http, _, failures = refresh_batches(base_url, change, max(10, runs // 2))
+        result.errors.extend(f"analyst filter change over HTTP: {f}" for f in sorted(set(failures)))
     log(f"  {len(result.callbacks)} callbacks measured")
 
 

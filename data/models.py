@@ -131,6 +131,7 @@ class Complaint(Base):
         Index("ix_complaints_closed", "closed_at"),
         Index("ix_complaints_closed_cover", "closed_at", "requested_at", "due_at"),  # revision p001_perf_indexes
         Index("ix_complaints_status_due", "status", "due_at"),
+        Index("ix_complaints_agency_requested", "agency", "requested_at"),  # revision p003_agency_index
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -221,8 +222,17 @@ class ObservationHourly(Base):
     """Hourly rollup of observations per sensor, maintained at ingest, for trends over long windows."""
 
     __tablename__ = "observations_hourly"
-    # "every sensor's last hour before a moment" (leader's score history) bounds hour alone: revision p002
-    __table_args__ = (Index("ix_observations_hourly_hour", "hour"),)
+    # "every sensor's last hour before a moment" (leader's score history) bounds hour alone: revision p002;
+    # each sensor's range read from the index alone (values INCLUDEd on PostgreSQL, trailing keys on SQLite)
+    __table_args__ = (
+        Index("ix_observations_hourly_hour", "hour"),
+        Index(
+            "ix_observations_hourly_cover",
+            "sensor_id",
+            "hour",
+            postgresql_include=["n", "total", "min_value", "max_value"],
+        ),  # revision p004_hourly_cover_index
+    )
 
     sensor_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)

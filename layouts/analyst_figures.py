@@ -55,12 +55,15 @@ def _colours(codes: Sequence[str], selected: Sequence[str]) -> list[str]:
     return [SELECTED if c in selected else UNSELECTED for c in codes]
 
 
-def district_map(frame: pd.DataFrame, geojson: dict, selected: Sequence[str], lang: str) -> go.Figure:
-    """Kecamatan shaded by complaints per 10,000 residents (MapLibre, no tiles needed); selected outlined."""
+def district_map(frame: pd.DataFrame, geojson: dict, selected: Sequence[str], lang: str) -> dict:
+    """Kecamatan shaded by complaints per 10,000 residents (MapLibre, no tiles needed); selected outlined.
+
+    Returned as the figure's dict with the boundaries attached last: inside a go.Figure the 56 kB GeoJSON
+    was validated, deep-copied and walked again on every call.
+    """
     line_width = [4 if c in selected else 1 for c in frame["code"]]
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=geojson,
             locations=frame["code"].to_numpy(),
             z=frame["per_10k"].to_numpy(dtype=float),
             featureidkey="id",
@@ -74,7 +77,9 @@ def district_map(frame: pd.DataFrame, geojson: dict, selected: Sequence[str], la
         )
     )
     fig.update_layout(map={"style": "white-bg", "center": {"lat": -6.19, "lon": 106.64}, "zoom": 10.8})
-    return base_layout(fig, lang, 360)
+    out = base_layout(fig, lang, 360).to_plotly_json()
+    out["data"][0]["geojson"] = geojson
+    return out
 
 
 def over_time(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
@@ -83,10 +88,11 @@ def over_time(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
         return empty_figure("—", lang)
     fig = go.Figure()
     totals = frame.groupby("category")["n"].sum().sort_values(ascending=False)
+    parts = dict(list(frame.assign(period=pd.to_datetime(frame["period"])).groupby("category", sort=False)))
     for i, code in enumerate(totals.index):
-        part = frame[frame["category"] == code]
+        part = parts[code]
         fig.add_bar(
-            x=pd.to_datetime(part["period"]).to_numpy(),
+            x=part["period"].to_numpy(),
             y=part["n"].to_numpy(),
             name=category_label(code, lang),
             marker_color=PALETTE[i % len(PALETTE)],

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, Select, case, func, select
 
+from data.frames import frame_of
 from data.models import Complaint, District, ObservationHourly, Sensor
 from data.queries.analyst_filter import AnalystFilter
-from data.queries.complaints import counts_by, counts_over_time
+from data.queries.complaints import OPEN_STATUSES, counts_by, counts_over_time
 from data.timebuckets import hours_between, wib_day, wib_hour, wib_week, wib_weekday
 
 # (label, lower bound in hours inclusive, upper bound exclusive): the buckets of time to close and backlog age
@@ -35,11 +36,20 @@ __all__ = [
 
 
 def _bucket(expr: object, buckets: tuple) -> object:
-    whens = []
-    for label, low, high in buckets:
-        cond = expr >= low if high is None else (expr >= low) & (expr < high)
-        whens.append((cond, label))
-    return case(*whens, else_=buckets[0][0])
+    """The label of the bucket `expr` falls in; below the first bound or NULL counts as the first bucket.
+
+    Each WHEN tests only its upper bound (the earlier ones failed), so the expression, a date difference
+    the database recomputes at every mention, is evaluated at most once per bucket instead of twice.
+    """
+    whens = [(expr < high, label) for label, _, high in buckets if high is not None]
+    last_label, last_low, _ = buckets[-1]
+    return case(*whens, (expr >= last_low, last_label), else_=buckets[0][0])
+
+
+def _frame(engine: Engine, stmt: Select, columns: list[str]) -> pd.DataFrame:
+    """A query's rows as a frame with these column names."""
+    with engine.connect() as conn:
+        return frame_of(conn.execute(stmt), columns)
 
 
 def by_district(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
@@ -55,8 +65,7 @@ def by_district(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
         .join(counts, counts.c.code == District.code, isouter=True)
         .order_by(District.code)
     )
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["code", "name", "population", "n"])
+    frame = _frame(engine, stmt, ["code", "name", "population", "n"])
     frame["per_10k"] = frame["n"] * 10_000 / frame["population"]
     return frame
 
@@ -76,9 +85,7 @@ def close_by_agency(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
         .where(Complaint.closed_at.is_not(None), *flt.clauses())
         .group_by(agency, bucket)
     )
-    with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["agency", "bucket", "n", "within"])
-    return frame
+    return _frame(engine, stmt, ["agency", "bucket", "n", "within"])
 
 
 def sla_by_agency(buckets: pd.DataFrame) -> pd.DataFrame:
@@ -94,8 +101,7 @@ def hour_weekday(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
     """Complaints received per WIB weekday (0 = Monday) and hour."""
     wd, hr = wib_weekday(Complaint.requested_at).label("weekday"), wib_hour(Complaint.requested_at).label("hour")
     stmt = select(wd, hr, func.count().label("n")).where(*flt.clauses()).group_by(wd, hr)
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["weekday", "hour", "n"])
+    return _frame(engine, stmt, ["weekday", "hour", "n"])
 
 
 def backlog_age(engine: Engine, flt: AnalystFilter, now: datetime) -> pd.DataFrame:
@@ -105,11 +111,11 @@ def backlog_age(engine: Engine, flt: AnalystFilter, now: datetime) -> pd.DataFra
     late = case((Complaint.due_at < now, 1), else_=0).label("late")
     stmt = (
         select(bucket, late, func.count().label("n"))
-        .where(Complaint.status != "closed", Complaint.requested_at <= now, *flt.clauses())
+        # the open statuses listed, not `!= 'closed'`, so the (status, requested_at) index seeks them
+        .where(Complaint.status.in_(OPEN_STATUSES), Complaint.requested_at <= now, *flt.clauses())
         .group_by(bucket, late)
     )
-    with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=["bucket", "late", "n"])
+    return _frame(engine, stmt, ["bucket", "late", "n"])
 
 
 def sensor_vs_complaints(
@@ -126,10 +132,12 @@ def sensor_vs_complaints(
     period = bucket_fn(ObservationHourly.hour).label("period")
     # rainfall: mm per hour summed over the period, averaged over gauges; others: mean of hourly means,
     # with river level as the period's peak (what floods streets is the peak, not the mean)
+    hourly_mean = ObservationHourly.total / ObservationHourly.n
     value = case(
-        (Sensor.kind == "rainfall", func.sum(ObservationHourly.total / ObservationHourly.n)),
+        (Sensor.kind == "rainfall", func.sum(hourly_mean)),
         (Sensor.kind == "water_level", func.max(ObservationHourly.max_value)),
-        else_=func.avg(ObservationHourly.total / ObservationHourly.n),
+        # the mean as sum / count: the database shares the one running sum instead of keeping a second
+        else_=func.sum(hourly_mean) / func.count(hourly_mean),
     )
     per_sensor = (
         select(Sensor.kind, Sensor.id, period, value.label("value"))
@@ -151,7 +159,6 @@ def sensor_vs_complaints(
     )
     categories = flt.categories or DEFAULT_SENSOR_CATEGORIES
     scoped = AnalystFilter(**{**flt.__dict__, "categories": categories})
-    with engine.connect() as conn:
-        readings = pd.DataFrame(conn.execute(sensors_stmt).all(), columns=["period", "kind", "value"])
+    readings = _frame(engine, sensors_stmt, ["period", "kind", "value"])
     reports = counts_over_time(engine, scoped, by).groupby("period", as_index=False)["n"].sum()
     return readings, reports, categories

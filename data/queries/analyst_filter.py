@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, Engine, select
+from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
 from data.demo.catalog import CATEGORIES
 from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, SENSOR_KINDS, Complaint, District, Subdistrict
@@ -50,6 +50,18 @@ class KnownValues:
     kinds: tuple[str, ...] = SENSOR_KINDS
 
 
+def distinct_values(conn: Connection, column: ColumnElement) -> list:
+    """The distinct non-NULL values of an indexed column, each found by one index seek past the last one.
+
+    A loose index scan: with a few dozen values among a million rows, `SELECT DISTINCT` reads every row
+    (or every index entry); this reads one index entry per value, on SQLite and PostgreSQL alike.
+    """
+    seen = select(func.min(column).label("value")).cte("seen", recursive=True)
+    after = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
+    seen = seen.union_all(select(after).where(seen.c.value.is_not(None)))
+    return list(conn.execute(select(seen.c.value).where(seen.c.value.is_not(None))).scalars())
+
+
 def known_values(engine: Engine) -> KnownValues:
     """Places from the store; categories and agencies from the catalog plus whatever the data holds."""
     with engine.connect() as conn:
@@ -57,8 +69,8 @@ def known_values(engine: Engine) -> KnownValues:
         subs = conn.execute(
             select(Subdistrict.code, Subdistrict.name, Subdistrict.district_code).order_by(Subdistrict.name)
         ).all()
-        cats = [r[0] for r in conn.execute(select(Complaint.category).distinct()) if r[0]]
-        agencies = [r[0] for r in conn.execute(select(Complaint.agency).distinct()) if r[0]]
+        cats = [c for c in distinct_values(conn, Complaint.category) if c]
+        agencies = [a for a in distinct_values(conn, Complaint.agency) if a]
     catalog = [c.code for c in CATEGORIES]
     return KnownValues(
         districts=districts,

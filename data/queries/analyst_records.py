@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal, or_, select
 
+from data.frames import frame_of
 from data.models import Complaint, ComplaintStatusChange, District, Subdistrict
 from data.queries.filters import ComplaintFilter
 
@@ -51,10 +52,12 @@ def _columns(now: datetime) -> dict[str, ColumnElement]:
     }
 
 
+COLUMN_NAMES = tuple(_columns(datetime(2000, 1, 1)))
+
+
 def record_columns(include_personal: bool = False) -> list[str]:
     """The columns shown, in order; personal ones only when allowed."""
-    cols = list(_columns(datetime(2000, 1, 1)))
-    return cols if include_personal else [c for c in cols if c not in PERSONAL_COLUMNS]
+    return [c for c in COLUMN_NAMES if include_personal or c not in PERSONAL_COLUMNS]
 
 
 def _like_escape(value: str) -> str:
@@ -183,7 +186,8 @@ def record_page(
     stmt = _base(_select(now, include_personal), flt, filter_model, now, include_personal)
     stmt = stmt.order_by(*_order(sort_model, now, include_personal)).offset(start_row).limit(limit)
     with engine.connect() as conn:
-        return pd.DataFrame(conn.execute(stmt).all(), columns=record_columns(include_personal))
+        # plain tuples: pandas probes a SQLAlchemy Row attribute by attribute
+        return frame_of(conn.execute(stmt), record_columns(include_personal))
 
 
 def iter_records(

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, String, select, type_coerce
 
+from data.frames import frame_of
 from data.models import ObservationHourly, Sensor, SensorLatest
 
 OFFLINE_AFTER_INTERVALS = 3
@@ -47,7 +48,7 @@ def sensor_states(engine: Engine, now: datetime, district: str | None = None, ki
     if kind:
         stmt = stmt.where(Sensor.kind == kind)
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).mappings().all())
+        frame = frame_of(conn.execute(stmt))
     if frame.empty:
         return frame
     frame["observed_at"] = pd.to_datetime(frame["observed_at"])
@@ -75,7 +76,9 @@ def hourly_trend(engine: Engine, sensor_ids: list[str], start: datetime, end: da
     stmt = (
         select(
             ObservationHourly.sensor_id,
-            ObservationHourly.hour,
+            # SQLite stores the hour as ISO text: read it as text and parse the column in one vectorised call
+            # below, not one Python datetime per row (tens of thousands of rows for a week of every sensor)
+            type_coerce(ObservationHourly.hour, String).label("hour"),
             (ObservationHourly.total / ObservationHourly.n).label("mean"),
             ObservationHourly.min_value.label("min"),
             ObservationHourly.max_value.label("max"),
@@ -88,7 +91,7 @@ def hourly_trend(engine: Engine, sensor_ids: list[str], start: datetime, end: da
         .order_by(ObservationHourly.sensor_id, ObservationHourly.hour)
     )
     with engine.connect() as conn:
-        frame = pd.DataFrame(conn.execute(stmt).all(), columns=["sensor_id", "hour", "mean", "min", "max"])
+        frame = frame_of(conn.execute(stmt), ["sensor_id", "hour", "mean", "min", "max"])
     frame["hour"] = pd.to_datetime(frame["hour"])
     return frame
 

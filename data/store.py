@@ -31,7 +31,10 @@ def _tune_sqlite(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA cache_size=-65536")
-    cur.execute("PRAGMA temp_store=MEMORY")
+    # Sorts and GROUP BYs over a million rows spill to temporary files (the OS caches them) instead of each
+    # worker's private memory: an analyst's two-year filter peaked at 640 MB per process in memory, 250 MB
+    # on file, at the same speed (bench/).
+    cur.execute("PRAGMA temp_store=FILE")
     cur.execute("PRAGMA mmap_size=1073741824")
     cur.close()
 

@@ -27,7 +27,7 @@ from data.store import data_versions
 T = TypeVar("T")
 LOG = logging.getLogger(__name__)
 EXTRAS_KEY = "versioned_cache"
-DEFAULT_MAX_ENTRIES = 512
+DEFAULT_MAX_ENTRIES = 4096  # the leader's score points alone are 14 a place and an hour
 REDIS_RETRY_S = 30.0
 
 

@@ -33,8 +33,8 @@ from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
 
 LOG = logging.getLogger(__name__)
 DOMAINS = ("complaints", "observations", "service_metrics", "alerts")
-HISTORY_KEY = "leader_score_history"
 HISTORY_DAYS = 14
+HISTORY_TTL_S = (HISTORY_DAYS + 1) * 86400.0  # a point is asked for once a day, at its hour, for 14 days
 
 
 def slug(name: str) -> str:
@@ -43,21 +43,22 @@ def slug(name: str) -> str:
 
 
 def _history(moment: datetime, district: str | None = None, agency: str | None = None) -> pd.DataFrame:
-    """The score at this hour on each of the last 14 days; past points are kept per hour, so a refresh is cheap."""
+    """The score at this hour on each of the last 14 days. Past points never change, so each is computed
+    once for the whole room (shared through the cache, ~0.4 s each at 1M complaints), not once per worker."""
     rt = runtime()
-    store: dict = rt.extras.setdefault(HISTORY_KEY, {})
-    if len(store) > 4000:
-        store.clear()
     hour = moment.replace(minute=0, second=0, microsecond=0)
     rows = []
     for back in range(HISTORY_DAYS, 0, -1):
         at = hour - timedelta(days=back)
-        key = (district, agency, at)
-        if key not in store:
-            point = score_at(rt.engine, at, rt.settings.targets_path, district, agency)
-            store[key] = (point["score"], point["kpis"].open_backlog)
-        rows.append((at, *store[key]))
+        score, backlog = cached("leader_score_at", (), lambda at=at: _score_point(rt, at, district, agency),
+                                district, agency, at, ttl_s=HISTORY_TTL_S)  # fmt: skip
+        rows.append((at, score, backlog))
     return pd.DataFrame(rows, columns=["at", "score", "open"])
+
+
+def _score_point(rt, at: datetime, district: str | None, agency: str | None) -> tuple:  # noqa: ANN001 - Runtime
+    point = score_at(rt.engine, at, rt.settings.targets_path, district, agency)
+    return point["score"], point["kpis"].open_backlog
 
 
 def _lang_href(path: str, lang: str) -> str:

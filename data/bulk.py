@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import Engine, Table
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
@@ -46,59 +47,75 @@ def copy_rows(
     With `conflict_ignore`, rows whose key already exists are skipped (SQLite INSERT OR IGNORE;
     PostgreSQL COPY into a temporary table, then INSERT ... ON CONFLICT DO NOTHING).
     """
+    with driver_transaction(engine) as raw:
+        return _copy(raw, engine.dialect.name, table, columns, rows, conflict_ignore, chunk)
+
+
+def copy_rows_in(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]], *, conflict_ignore: bool
+) -> int:
+    """`copy_rows` inside the caller's transaction, so what else it writes commits (or not) with the rows."""
+    with _as_sqlalchemy_errors(conn.dialect):
+        return _copy(conn.connection, conn.dialect.name, table, columns, rows, conflict_ignore, 100_000)
+
+
+def _copy(raw, dialect_name: str, table: Table, columns, rows, conflict_ignore: bool, chunk: int) -> int:  # noqa: ANN001, PLR0913
     cols = ", ".join(columns)
     sent = 0
     inserted = 0
-    with driver_transaction(engine) as raw:
-        cur = raw.cursor()
-        if engine.dialect.name == "sqlite":
-            verb = "INSERT OR IGNORE" if conflict_ignore else "INSERT"
-            sql = f"{verb} INTO {table.name} ({cols}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
-            batch: list[tuple] = []
-            for row in rows:
-                batch.append(tuple(_sqlite_value(v) for v in row))
-                if len(batch) >= chunk:
-                    cur.executemany(sql, batch)
-                    inserted += cur.rowcount
-                    batch = []
-            if batch:
+    cur = raw.cursor()
+    if dialect_name == "sqlite":
+        verb = "INSERT OR IGNORE" if conflict_ignore else "INSERT"
+        sql = f"{verb} INTO {table.name} ({cols}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(tuple(_sqlite_value(v) for v in row))
+            if len(batch) >= chunk:
                 cur.executemany(sql, batch)
                 inserted += cur.rowcount
-        else:
-            target = table.name
-            if conflict_ignore:
-                target = f"tmp_{table.name}"
-                cur.execute(f"CREATE TEMP TABLE {target} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
-            with cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row([_pg_value(v) for v in row])
-                    sent += 1
-            inserted = sent
-            if conflict_ignore:
-                cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
-                inserted = cur.rowcount
+                batch = []
+        if batch:
+            cur.executemany(sql, batch)
+            inserted += cur.rowcount
+        return inserted
+    target = table.name
+    if conflict_ignore:
+        target = f"tmp_{table.name}"
+        cur.execute(f"CREATE TEMP TABLE {target} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+    with cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([_pg_value(v) for v in row])
+            sent += 1
+    inserted = sent
+    if conflict_ignore:
+        cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
+        inserted = cur.rowcount
     return inserted
+
+
+@contextmanager
+def _as_sqlalchemy_errors(dialect: Dialect) -> Iterator[None]:
+    """The driver's errors (a server gone, a read-only file, a full disk) come out as SQLAlchemy's, so the
+    API's 503, the MQTT subscriber's retry and the CLI's message handle them like any other database error."""
+    dbapi_error = dialect.loaded_dbapi.Error
+    try:
+        yield
+    except dbapi_error as exc:
+        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=dialect) from exc
 
 
 @contextmanager
 def driver_transaction(engine: Engine) -> Iterator[object]:
     """The driver's own connection in one transaction: committed at the end, rolled back on any error.
 
-    The driver's errors (a server gone, a read-only file, a full disk) come out as SQLAlchemy's, so the
-    API's 503, the MQTT subscriber's retry and the CLI's message handle them like any other database error;
-    nothing of the batch is committed.
+    Errors come out as SQLAlchemy's (`_as_sqlalchemy_errors`); nothing of the batch is committed.
     """
-    dbapi_error = engine.dialect.loaded_dbapi.Error
-    try:
+    with _as_sqlalchemy_errors(engine.dialect):
         raw = engine.raw_connection()
-    except dbapi_error as exc:
-        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
     try:
-        yield raw
-        raw.commit()
-    except dbapi_error as exc:
-        _rollback(raw)
-        raise DBAPIError.instance(None, None, exc, dbapi_error, dialect=engine.dialect) from exc
+        with _as_sqlalchemy_errors(engine.dialect):
+            yield raw
+            raw.commit()
     except BaseException:
         _rollback(raw)
         raise

@@ -12,9 +12,10 @@ database outage ends in redelivery, never in loss (a redelivered reading is igno
 from __future__ import annotations
 
 import logging
-import queue
+import threading
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlparse
@@ -27,6 +28,7 @@ from paho.mqtt.properties import Properties
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from data.alerts.evaluate import after_ingest
 from data.ingest.observations import CachedRegistry, RawReadings, collect_readings, validate_readings
 from data.ingest.report import Reject, record_ingest_errors
 from data.ingest.sink import store_observations
@@ -35,7 +37,10 @@ log = logging.getLogger(__name__)
 TOPIC_FILTER = "city/sensors/+/observations"
 FEED = "mqtt"
 SESSION_EXPIRY_S = 7 * 86_400  # the broker keeps our queue for a week of downtime
-RECEIVE_MAXIMUM = 10_000  # unacknowledged messages the broker may send before waiting for our batch
+RECEIVE_MAXIMUM = 65_535  # unacknowledged messages the broker may send (the protocol maximum): a burst
+# waits with us, unacknowledged, rather than in the broker's queue, which drops past max_queued_messages
+ALERT_EVERY_S = 5.0  # alert rules run at most this often, over every sensor stored in between (the wall
+# refreshes every 10 s; under a burst each run would otherwise cost more than storing the readings)
 
 
 def topic_for(sensor_id: str) -> str:
@@ -137,7 +142,11 @@ class ObservationSubscriber:
         self.registry = CachedRegistry(engine)
         self.stats = SubscriberStats()
         self.address = parse_mqtt_url(mqtt_url)
-        self._inbox: queue.Queue[tuple[int, mqtt.MQTTMessage]] = queue.Queue()
+        # paho's thread appends, the storing thread pops: deque operations are atomic, with no lock per message
+        self._inbox: deque[tuple[int, mqtt.MQTTMessage]] = deque()
+        self._batch_ready = threading.Event()
+        self._alerts_due: set[str] = set()  # sensors stored since the alert rules last ran
+        self._alerts_at = 0.0
         self._generation = 0  # bumped per connection: acks for an older connection's messages are skipped
         self.client = _client(self.address, client_id, manual_ack=True)
         self.client.on_connect = self._on_connect
@@ -162,7 +171,9 @@ class ObservationSubscriber:
         log.warning("MQTT disconnected (%s); reconnecting with backoff", reason_code)
 
     def _on_message(self, _client, _userdata, message: mqtt.MQTTMessage) -> None:  # noqa: ANN001
-        self._inbox.put((self._generation, message))
+        self._inbox.append((self._generation, message))
+        if len(self._inbox) >= self.batch_size:
+            self._batch_ready.set()
 
     def start(self) -> None:
         props = Properties(PacketTypes.CONNECT)
@@ -192,20 +203,20 @@ class ObservationSubscriber:
             self.stop()
 
     def _take(self, wait: bool) -> list[tuple[int, mqtt.MQTTMessage]]:
-        batch: list[tuple[int, mqtt.MQTTMessage]] = []
+        """Up to `batch_size` messages: as soon as that many are queued, else what came within `max_wait_s`."""
         deadline = time.monotonic() + (self.max_wait_s if wait else 0)
-        while len(batch) < self.batch_size:
-            timeout = deadline - time.monotonic()
-            try:
-                batch.append(self._inbox.get(timeout=timeout) if timeout > 0 else self._inbox.get_nowait())
-            except queue.Empty:
-                break
-        return batch
+        while len(self._inbox) < self.batch_size and (left := deadline - time.monotonic()) > 0:
+            self._batch_ready.clear()
+            if len(self._inbox) < self.batch_size:
+                self._batch_ready.wait(left)
+        inbox = self._inbox
+        return [inbox.popleft() for _ in range(min(len(inbox), self.batch_size))]
 
     def process_batch(self, stop: Callable[[], bool] = lambda: False, wait: bool = True) -> int:
         """Store one batch from the queue and acknowledge it; returns how many messages it held."""
         batch = self._take(wait)
         if not batch:
+            self._evaluate_alerts((), force=not wait)  # what a throttled run left due, once traffic pauses
             return 0
         raw = RawReadings()
         for _gen, message in batch:
@@ -218,7 +229,7 @@ class ObservationSubscriber:
                 registry = self.registry.get({str(r) for r in raw.refs})
                 good, rejects, _zoneless = validate_readings(raw, registry)
                 if len(good):
-                    result = store_observations(self.engine, good)
+                    result = store_observations(self.engine, good, evaluate_alerts=False)
                     self.stats.stored += result.inserted
                     self.stats.duplicates += result.unchanged
                 record_ingest_errors(self.engine, FEED, rejects)
@@ -235,7 +246,17 @@ class ObservationSubscriber:
         for gen, message in batch:
             if gen == self._generation and message.qos > 0:
                 self.client.ack(message.mid, message.qos)
+        self._evaluate_alerts(good.sensor_ids)
         return len(batch)
+
+    def _evaluate_alerts(self, sensor_ids: Iterable[str], force: bool = False) -> None:
+        """Run the alert rules over the sensors stored since they last ran, at most once per ALERT_EVERY_S,
+        and for what is still due once traffic pauses (`force`)."""
+        self._alerts_due.update(sensor_ids)
+        if self._alerts_due and (force or time.monotonic() - self._alerts_at >= ALERT_EVERY_S):
+            after_ingest(self.engine, sensor_ids=self._alerts_due)  # never raises
+            self._alerts_due = set()
+            self._alerts_at = time.monotonic()
 
     @staticmethod
     def _collect(message: mqtt.MQTTMessage, raw: RawReadings) -> None:
@@ -265,5 +286,5 @@ class ObservationSubscriber:
         state = "connected" if s.connected else "disconnected"
         return (
             f"mqtt {state}: received {s.received:,}, stored {s.stored:,}, duplicates {s.duplicates:,}, "
-            f"rejected {s.rejected:,} ({rate:,.0f}/s); queue {self._inbox.qsize():,}"
+            f"rejected {s.rejected:,} ({rate:,.0f}/s); queue {len(self._inbox):,}"
         )

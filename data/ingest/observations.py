@@ -10,15 +10,19 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from data.alerts.evaluate import after_ingest
 from data.ingest.readers import Broken, FileUnreadableError, Progress, header_key, iter_csv_chunks, json_records
 from data.ingest.report import IngestReport, Reject
 from data.ingest.sink import ObservationBatch, store_observations
@@ -33,6 +37,7 @@ CSV_COLUMNS = {
 }
 NAV_LINK = re.compile(r"Datastreams\(\s*'?\"?([^)'\"]+)'?\"?\s*\)")
 REGISTRY_TTL_S = 30.0
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,14 +55,18 @@ class SensorRegistry:
         return cls({r.id: r.kind for r in rows}, {str(r.datastream_id): r.id for r in rows if r.datastream_id})
 
     def resolve(self, refs: np.ndarray, via_datastream: np.ndarray) -> np.ndarray:
-        """Our sensor id for each reference (None where unknown)."""
-        refs_s = pd.Series(refs, dtype=object)
-        direct = refs_s.map({k: k for k in self.kinds})
+        """Our sensor id for each reference (None where unknown); each distinct reference is looked up once."""
+        codes, uniques = pd.factorize(refs)
+        out = _per_code(codes, [u if u in self.kinds else None for u in uniques], None)
         if via_datastream.any():
-            streamed = refs_s.map(self.by_datastream)
-            direct = direct.where(~via_datastream | streamed.isna(), streamed)
-        out = direct.to_numpy(dtype=object)
-        return np.where(pd.isna(out), None, out)
+            streamed = _per_code(codes, [self.by_datastream.get(u) for u in uniques], None)
+            out = np.where(via_datastream & pd.notna(streamed), streamed, out)
+        return out
+
+
+def _per_code(codes: np.ndarray, per_unique: list, missing: object) -> np.ndarray:
+    """Spread one value per distinct item (`pd.factorize`'s uniques) back over the rows; -1 gets `missing`."""
+    return np.array([*per_unique, missing], dtype=float if isinstance(missing, float) else object)[codes]
 
 
 class CachedRegistry:
@@ -76,11 +85,24 @@ class CachedRegistry:
         return reg
 
 
+class LineLocations(Sequence[str]):
+    """'line N' for each CSV row, made only for the rows that are rejected (most never are)."""
+
+    def __init__(self, lines: list[int]) -> None:
+        self.lines = lines
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, i):  # noqa: ANN001, ANN204 - Sequence protocol
+        return f"line {self.lines[i]}"
+
+
 @dataclass
 class RawReadings:
     """Readings as sent, before validation: one entry per record, in arrival order."""
 
-    locations: list[str] = field(default_factory=list)
+    locations: list[str] | LineLocations = field(default_factory=list)
     refs: list[object] = field(default_factory=list)
     via_datastream: list[bool] = field(default_factory=list)
     times: list[object] = field(default_factory=list)
@@ -190,10 +212,11 @@ def validate_readings(raw: RawReadings, registry: SensorRegistry, now: datetime 
     sensor_ids = registry.resolve(refs, np.array(raw.via_datastream, dtype=bool))
     times, zoneless, time_reasons = parse_times(raw.times, now)
     values, value_reasons = parse_numbers(raw.values)
-    kinds = pd.Series(sensor_ids, dtype=object).map(registry.kinds)
-    low = kinds.map({k: lo for k, (lo, _hi) in PHYSICAL_RANGE.items()}).fillna(-np.inf).to_numpy(float)
-    high = kinds.map({k: hi for k, (_lo, hi) in PHYSICAL_RANGE.items()}).fillna(np.inf).to_numpy(float)
-    kinds = kinds.to_numpy()
+    codes, uniques = pd.factorize(sensor_ids)
+    unique_kinds = [registry.kinds.get(u) for u in uniques]
+    kinds = _per_code(codes, unique_kinds, None)
+    low = _per_code(codes, [PHYSICAL_RANGE.get(k, (-np.inf, np.inf))[0] for k in unique_kinds], -np.inf)
+    high = _per_code(codes, [PHYSICAL_RANGE.get(k, (-np.inf, np.inf))[1] for k in unique_kinds], np.inf)
     out_of_range = np.isfinite(values) & ((values < low) | (values > high))
     reasons = np.where(pd.isna(time_reasons), None, time_reasons)
     reasons = np.where(pd.isna(reasons) & ~pd.isna(value_reasons), value_reasons, reasons)
@@ -212,17 +235,23 @@ def validate_readings(raw: RawReadings, registry: SensorRegistry, now: datetime 
 
 
 def ingest_readings(
-    engine: Engine, raw: RawReadings, registry: SensorRegistry, report: IngestReport
+    engine: Engine, raw: RawReadings, registry: SensorRegistry, report: IngestReport, *, evaluate_alerts: bool = True
 ) -> ObservationBatch:
     """Validate and store one batch of readings, counting into `report`; returns what was stored."""
+    return _store_checked(engine, raw, validate_readings(raw, registry), report, evaluate_alerts)
+
+
+def _store_checked(
+    engine: Engine, raw: RawReadings, checked: tuple, report: IngestReport, evaluate_alerts: bool
+) -> ObservationBatch:
     report.read += len(raw)
-    batch, rejects, zoneless = validate_readings(raw, registry)
+    batch, rejects, zoneless = checked
     for r in rejects:
         report.reject(r.location, r.reason, r.record)
     if zoneless:
         report.notes["times without a zone, read as WIB (UTC+7)"] += zoneless
     if len(batch):
-        result = store_observations(engine, batch)
+        result = store_observations(engine, batch, evaluate_alerts=evaluate_alerts)
         report.add_store(result.inserted, 0, result.unchanged)
     return batch
 
@@ -249,15 +278,14 @@ def _csv_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Ite
         rows = chunk.rows
         if min(map(len, rows)) < width:
             rows = [r if len(r) >= width else r + [""] * (width - len(r)) for r in rows]
-        raw = RawReadings(
-            locations=[f"line {n}" for n in chunk.lines],
-            refs=[r[si] for r in rows],
+        yield RawReadings(
+            locations=LineLocations(chunk.lines),
+            refs=list(map(itemgetter(si), rows)),
             via_datastream=[False] * len(rows),
-            times=[r[ti] for r in rows],
-            values=[r[vi] for r in rows],
+            times=list(map(itemgetter(ti), rows)),
+            values=list(map(itemgetter(vi), rows)),
             records=rows,
         )
-        yield raw
 
 
 def _json_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[RawReadings]:
@@ -278,8 +306,25 @@ def ingest_observations_file(
     engine: Engine, path: Path, fmt: str, report: IngestReport, progress: Progress | None = None,
     chunk_rows: int = 100_000,
 ) -> None:  # fmt: skip
-    """Load a CSV or SensorThings JSON file of readings in batches, each its own transaction."""
+    """Load a CSV or SensorThings JSON file of readings in batches, each its own transaction; the alert
+    rules run once, over every sensor the file touched, when it is loaded."""
     registry = SensorRegistry.load(engine)
     chunks = _csv_readings if fmt == "csv" else _json_readings
-    for raw in chunks(Path(path), chunk_rows, progress):
-        ingest_readings(engine, raw, registry, report)
+    checked = ((raw, validate_readings(raw, registry)) for raw in chunks(Path(path), chunk_rows, progress))
+    touched: set[str] = set()
+    for raw, result in read_ahead(checked):
+        touched.update(_store_checked(engine, raw, result, report, evaluate_alerts=False).sensor_ids)
+    after_ingest(engine, sensor_ids=touched)  # never raises
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, the next one made in a thread while the caller works on this one.
+
+    Parsing and validating the next chunk then overlaps storing this one: SQLite and psycopg let go of
+    the GIL while the database works. An error making an item is raised here, in the caller's order.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="read-ahead") as pool:
+        pending = pool.submit(next, items, None)
+        while (item := pending.result()) is not None:
+            pending = pool.submit(next, items, None)
+            yield item

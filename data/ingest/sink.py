@@ -13,14 +13,14 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select, tuple_
+from sqlalchemy.engine import Connection
 
 from data import geography, sla
 from data.alerts.evaluate import after_ingest
-from data.bulk import copy_rows, driver_transaction
+from data.bulk import copy_rows_in
 from data.feeds import COMPLAINTS_FEED, mark_feed, sensor_feed
 from data.models import Complaint, ComplaintStatusChange, Observation, Sensor
-from data.rollups import _refresh_latest as refresh_latest  # noqa: PLC2701 - the rollups' own helper
-from data.rollups import update_observation_rollups
+from data.rollups import HourlyAggregate, update_observation_rollups
 from data.store import bump_data_version
 
 # Fields a later record may change on an existing complaint.
@@ -96,70 +96,58 @@ class ObservationBatch(Sequence):
             text.view(np.uint32).reshape(-1, width)[:, 10] = ord(" ")  # the 'T' becomes a space, in place
         return text.tolist()
 
+    def hourly_aggregates(self) -> list[HourlyAggregate]:
+        """The readings summed up per (sensor, UTC hour), as the hourly rollup holds them."""
+        frame = pd.DataFrame({"sensor_id": self.sensor_ids, "hour": self.observed_at.astype("datetime64[h]")})
+        agg = frame.assign(value=self.values).groupby(["sensor_id", "hour"], sort=False)["value"]
+        agg = agg.agg(["size", "sum", "min", "max"])
+        hours = agg.index.get_level_values("hour").to_numpy("datetime64[us]").tolist()
+        columns = (agg[c].tolist() for c in ("size", "sum", "min", "max"))
+        return list(map(HourlyAggregate, agg.index.get_level_values("sensor_id").tolist(), hours, *columns))
 
-def store_observations(engine: Engine, rows: Sequence[tuple[str, datetime, float]]) -> StoreResult:
+
+def store_observations(
+    engine: Engine, rows: Sequence[tuple[str, datetime, float]], *, evaluate_alerts: bool = True
+) -> StoreResult:
     """Insert readings (sensor_id, observed_at naive UTC, value); a reading already stored is left as is.
 
-    When every reading is new (a bulk load, a live feed), the hourly rollup is added to in the same
-    transaction as the readings. When some were already stored, the touched hours are recomputed from
-    the raw rows instead, which is also what repairs the rollups when an interrupted load is run again.
+    The readings, the hourly rollup, each sensor's latest value and the feed marks are written in one
+    transaction: a crash keeps all of it or none. An hour where some readings were stored before (a file
+    sent twice, an interrupted load run again, a redelivered MQTT message) is recomputed from the raw rows
+    rather than added to. A file load passes `evaluate_alerts=False` and runs the alert rules once at its
+    end (`after_ingest`) rather than after each of its batches.
     """
     batch = ObservationBatch.from_rows(rows)
     if not len(batch):
         return StoreResult()
-    inserted, rolled_up = _insert_readings(engine, batch)
-    frame = pd.DataFrame({"sensor_id": batch.sensor_ids, "at": batch.observed_at})
-    span = frame.groupby("sensor_id", sort=True)["at"].agg(["min", "max"])
+    per_sensor = pd.DataFrame({"sensor_id": batch.sensor_ids, "at": batch.observed_at}).groupby("sensor_id")["at"]
+    per_sensor = per_sensor.agg(["max", "size"])
+    sensor_ids = per_sensor.index.tolist()
     with engine.begin() as conn:
-        kinds = dict(conn.execute(select(Sensor.id, Sensor.kind).where(Sensor.id.in_(span.index.tolist()))).all())
-        if rolled_up:
-            refresh_latest(conn, span.index.tolist())
-        else:
-            touched = [(sid, lo.to_pydatetime()) for sid, lo in span["min"].items()]
-            touched += [(sid, hi.to_pydatetime()) for sid, hi in span["max"].items()]
-            update_observation_rollups(conn, touched)
-        frame["kind"] = frame["sensor_id"].map(kinds).fillna("unknown")
-        per_kind = frame.groupby("kind")["at"].agg(["max", "size"])
+        inserted = _insert_readings(conn, batch)
+        update_observation_rollups(conn, batch.hourly_aggregates(), all_new=inserted == len(batch))
+        kinds = dict(conn.execute(select(Sensor.id, Sensor.kind).where(Sensor.id.in_(sensor_ids))).all())
+        per_kind = per_sensor.groupby(per_sensor.index.map(kinds).fillna("unknown")).agg({"max": "max", "size": "sum"})
         for kind, row in per_kind.iterrows():
             mark_feed(conn, sensor_feed(str(kind)), row["max"].to_pydatetime(), int(row["size"]))
         bump_data_version(conn, "observations")
-    after_ingest(engine, sensor_ids=span.index.tolist())  # alert rules; never raises
+    if evaluate_alerts:
+        after_ingest(engine, sensor_ids=sensor_ids)  # alert rules; never raises
     return StoreResult(inserted=inserted, unchanged=len(batch) - inserted)
 
 
-HOURLY_ADD_SQLITE = (
-    "INSERT INTO observations_hourly (sensor_id, hour, n, total, min_value, max_value) VALUES (?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (sensor_id, hour) DO UPDATE SET n = n + excluded.n, total = total + excluded.total, "
-    "min_value = min(min_value, excluded.min_value), max_value = max(max_value, excluded.max_value)"
-)
-
-
-def _hourly_rows(batch: ObservationBatch) -> list[tuple]:
-    hours = ObservationBatch(batch.sensor_ids, batch.observed_at.astype("datetime64[h]"), batch.values)
-    frame = pd.DataFrame({"sensor_id": hours.sensor_ids, "hour": hours.time_text(), "value": hours.values})
-    agg = frame.groupby(["sensor_id", "hour"], sort=False)["value"].agg(["size", "sum", "min", "max"])
-    return [(sid, hour, int(n), float(t), float(lo), float(hi)) for (sid, hour), n, t, lo, hi in agg.itertuples()]
-
-
-def _insert_readings(engine: Engine, batch: ObservationBatch) -> tuple[int, bool]:
-    """INSERT OR IGNORE the readings in one transaction: (how many were new, whether hours were added to).
+def _insert_readings(conn: Connection, batch: ObservationBatch) -> int:
+    """INSERT OR IGNORE the readings in the caller's transaction; returns how many were new.
 
     On SQLite the driver takes the column lists as they are (no per-value conversion, ~3x faster than
-    `copy_rows`) and, when every reading was new, the hourly rollup is added to before the commit;
-    PostgreSQL goes through `copy_rows`' COPY and the rollups are recomputed after.
+    `copy_rows`); PostgreSQL goes through COPY into a temporary table and ON CONFLICT DO NOTHING.
     """
     rows = zip(batch.sensor_ids.tolist(), batch.time_text(), batch.values.tolist(), strict=True)
-    columns = ["sensor_id", "observed_at", "value"]
-    if engine.dialect.name != "sqlite":
-        return copy_rows(engine, Observation.__table__, columns, rows, conflict_ignore=True), False
-    with driver_transaction(engine) as raw:  # a full disk or read-only file: SQLAlchemy's error, nothing kept
-        cur = raw.cursor()
-        cur.executemany("INSERT OR IGNORE INTO observations (sensor_id, observed_at, value) VALUES (?, ?, ?)", rows)
-        inserted = cur.rowcount
-        all_new = inserted == len(batch)
-        if all_new:
-            cur.executemany(HOURLY_ADD_SQLITE, _hourly_rows(batch))
-    return inserted, all_new
+    if conn.dialect.name != "sqlite":
+        columns = ["sensor_id", "observed_at", "value"]
+        return copy_rows_in(conn, Observation.__table__, columns, rows, conflict_ignore=True)
+    sql = "INSERT OR IGNORE INTO observations (sensor_id, observed_at, value) VALUES (?, ?, ?)"
+    return conn.exec_driver_sql(sql, list(rows)).rowcount
 
 
 def _prepare(record: dict) -> dict:

@@ -192,20 +192,25 @@ def text_array(raw: Sequence[object]) -> np.ndarray:
 
 
 def _zoned(text: np.ndarray) -> np.ndarray:
-    """Which times end in a zone: Z, +07:00, +0700 or +07 after a clock time."""
+    """Which times end in a zone: Z, +07:00, +0700 or +07 after a clock time.
 
-    def at(i: int, j: int | None) -> np.ndarray:
-        return np.strings.slice(text, i, j)
-
-    def sign(i: int) -> np.ndarray:
-        c = at(i, i + 1)
-        return (c == "+") | (c == "-")
+    The last six characters are read as a matrix of code points, so each test is one integer comparison
+    over the column (string slicing per test cost more than the rest of the validation).
+    """
+    tail = np.strings.slice(text, -6, None).astype("U6")
+    codes = tail.view(np.uint32).reshape(len(tail), 6)
+    length = np.strings.str_len(tail)
+    rows = np.arange(len(tail))
+    # at[k]: the k-th character from the end (0 where the text is shorter)
+    at = {k: np.where(length >= k, codes[rows, np.maximum(length - k, 0)], 0) for k in range(1, 7)}
+    digit = {k: (c >= ord("0")) & (c <= ord("9")) for k, c in at.items()}
+    sign = {k: (c == ord("+")) | (c == ord("-")) for k, c in at.items()}
 
     has_clock = np.strings.find(text, ":") >= 0
-    z = np.strings.endswith(text, "Z") | np.strings.endswith(text, "z")
-    long_offset = sign(-6) & (at(-3, -2) == ":") & np.strings.isdigit(at(-2, None))
-    short4 = sign(-5) & np.strings.isdigit(at(-4, None))
-    short2 = sign(-3) & np.strings.isdigit(at(-2, None))
+    z = (at[1] == ord("Z")) | (at[1] == ord("z"))
+    long_offset = sign[6] & (at[3] == ord(":")) & digit[2] & digit[1]
+    short4 = sign[5] & digit[4] & digit[3] & digit[2] & digit[1]
+    short2 = sign[3] & digit[2] & digit[1]
     return has_clock & (z | long_offset | short4 | short2)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from callbacks.context import RUNTIME_KEY
+from callbacks.warm import warm_wall_figures
 from dashboard.app import create_app
 
 app = create_app()
@@ -18,5 +19,7 @@ app.server.extensions[RUNTIME_KEY].dispose()
 
 
 def after_fork() -> None:
-    """Drop any pooled connection inherited from the master (called by gunicorn's post_fork hook)."""
+    """Drop any pooled connection inherited from the master, then warm this worker's wall figures
+    (called by gunicorn's post_fork hook)."""
     server.extensions[RUNTIME_KEY].engine.dispose(close=False)
+    warm_wall_figures(server)

@@ -22,6 +22,7 @@ def configure(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from waitress import serve
 
+    from callbacks.warm import warm_wall_figures
     from dashboard.app import create_app
     from dashboard.auth import access_mode
     from data.demo.live import run_forever
@@ -48,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
         every = settings.alert_eval_seconds
         threading.Thread(target=run_evaluator, args=(engine, every), daemon=True, name="alerts").start()
+    warm_wall_figures(app.server)
     print(f"serving on http://{settings.host}:{settings.port}/wall", flush=True)
     try:
         serve(app.server, host=settings.host, port=settings.port, threads=args.threads, ident="city-ops")

@@ -24,12 +24,18 @@ API_BATCHES = 10
 MQTT_MESSAGES = 20_000
 
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
 def _readings(engine, n: int, offset_s: int) -> pd.DataFrame:  # noqa: ANN001
-    """n new readings spread over every sensor, on whole seconds the demo city never uses."""
+    """n new readings spread over every sensor, at times the demo city (whole seconds) never uses.
+
+    Each call takes its own microsecond within the second, so its readings coincide neither with an earlier
+    run's (same 7-second grid, hours ago) nor with another measure's: every measure stores new data."""
     with engine.connect() as conn:
         sensors = [r[0] for r in conn.exec_driver_sql("SELECT id FROM sensors ORDER BY id")]
     per = -(-n // len(sensors))
-    base = utcnow().replace(microsecond=0) - timedelta(hours=6)
+    base = utcnow().replace(microsecond=time.time_ns() // 1_000 % 999_999 + 1) - timedelta(hours=6)
     seconds = np.arange(per) * 7 + offset_s
     frame = pd.DataFrame(
         {
@@ -51,7 +57,7 @@ def _csv(city: City, log) -> dict:  # noqa: ANN001
     frame = _readings(engine, CSV_ROWS, offset_s=int(time.time()) % 5 + 1)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "readings.csv"
-        frame.assign(observed_at=frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")).to_csv(path, index=False)
+        frame.assign(observed_at=frame["observed_at"].dt.strftime(TIME_FORMAT)).to_csv(path, index=False)
         report = IngestReport(feed="bench-csv")
         start = time.perf_counter()
         ingest_observations_file(engine, path, "csv", report)
@@ -86,7 +92,7 @@ def measure_api(city: City, base_url: str, token: str, log) -> dict:  # noqa: AN
     engine = city.engine()
     frame = _readings(engine, API_BATCH * API_BATCHES, offset_s=5)
     engine.dispose()
-    frame["observed_at"] = frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    frame["observed_at"] = frame["observed_at"].dt.strftime(TIME_FORMAT)
     records = frame.to_dict("records")
     session = requests.Session()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
@@ -124,7 +130,7 @@ def measure_mqtt(city: City, mqtt_url: str, log) -> dict:  # noqa: ANN001
     worker.start()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "readings.csv"
-        frame.assign(observed_at=frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%S")).to_csv(path, index=False)
+        frame.assign(observed_at=frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f")).to_csv(path, index=False)
         publisher = subprocess.Popen(
             [sys.executable, "-m", "bench.mqtt_publisher", mqtt_url, str(path)],
             stdin=subprocess.PIPE,

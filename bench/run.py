@@ -50,6 +50,7 @@ class EngineResult:
     refresh_http: Timing | None = None
     refresh_server: Timing | None = None
     analyst_change_http: Timing | None = None
+    map_page_http: Timing | None = None
     rss_peak_mb: float = 0.0
     private_peak_mb: float = 0.0
     ingest: dict = field(default_factory=dict)
@@ -131,6 +132,25 @@ def live_write(engine) -> None:  # noqa: ANN001
     store_complaints(engine, [complaint])
 
 
+def map_page(base_url: str, before, runs: int) -> Timing:  # noqa: ANN001
+    """The wall map's page (GET /maps/wall: the folium map built from the current figures), new data each time."""
+    session = requests.Session()
+
+    def get() -> None:
+        response = session.get(f"{base_url}/maps/wall?lang=id&measure=per_10k", timeout=120)
+        response.raise_for_status()
+
+    return time_calls(get, runs, before=before)
+
+
+def _guarded_timing(step, result: EngineResult) -> Timing | None:  # noqa: ANN001
+    try:
+        return step()
+    except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+        result.errors.append(f"{exc}"[:300])
+        return None
+
+
 def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_url: str, runs: int, log) -> None:  # noqa: ANN001
     """Each recorded callback in process (cache cleared each time: the cost when data just changed),
     with the SQL it ran replayed bare, then over HTTP."""
@@ -178,6 +198,7 @@ def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_
 
         result.refresh_http, _, failures = refresh_batches(base_url, tick, max(10, runs // 2), before)
         result.errors.extend(f"wall refresh over HTTP: {f}" for f in sorted(set(failures)))
+        result.map_page_http = _guarded_timing(lambda: map_page(base_url, before, max(10, runs // 2)), result)
         engine.dispose()
     change = [b for b in bodies.get("analyst", []) if browser.reads(b, ids.ANALYST_FILTER)]
     if change:  # what an analyst waits for: every chart and the grid of one filter change, fired together

@@ -15,8 +15,10 @@ from callbacks.cache import cached
 from callbacks.context import now, runtime
 from data.alerts.queries import active_alerts
 from data.cityscore import load_measures, ranked
+from data.memo import SETTLED_TTL_S
 from data.queries.complaints import counts_by, open_by_district
 from data.queries.filters import ComplaintFilter
+from data.queries.kpi_board import comparison_moment
 from data.queries.leader import (
     agency_ranking,
     district_populations,
@@ -54,6 +56,13 @@ def _history(moment: datetime, district: str | None = None, agency: str | None =
                                 district, agency, at, ttl_s=HISTORY_TTL_S)  # fmt: skip
         rows.append((at, score, backlog))
     return pd.DataFrame(rows, columns=["at", "score", "open"])
+
+
+def _score_back(moment: datetime, back: timedelta, district: str | None, agency: str | None) -> dict:
+    """The score `back` before now, on the wall's 10-minute comparison grid: computed once per grid step."""
+    rt, at = runtime(), comparison_moment(moment, back)
+    return cached("leader_score_back", (), lambda: score_at(rt.engine, at, rt.settings.targets_path, district, agency),
+                  district, agency, at, ttl_s=SETTLED_TTL_S)  # fmt: skip
 
 
 def _score_point(rt, at: datetime, district: str | None, agency: str | None) -> tuple:  # noqa: ANN001 - Runtime
@@ -123,7 +132,7 @@ def render_city(lang: str) -> object:
     agencies = cached("leader_agencies", DOMAINS, lambda: agency_ranking(engine, moment, targets))
     names = dict(zip(districts["code"], districts["name"], strict=True))
     alerts = _alert_rows(moment, names)
-    gaps = sla_gaps(engine, moment)
+    gaps = cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
     worst = gaps.iloc[0] if not gaps.empty else None
     figures = BriefingFigures(
         open_now=snap.complaints.open_backlog,
@@ -198,12 +207,14 @@ def render_detail(kind: str, code: str, lang: str) -> object:
     if district:  # the live sensor states, as the briefing shows them
         snap = cached("leader_snapshot", DOMAINS, lambda: city_snapshot(engine, moment, targets, district), district)
         current = {"at": moment, "score": snap.score, "kpis": snap.complaints, "measures": snap.measures}
-    points = [current] + [score_at(engine, moment - timedelta(days=d), targets, district, agency) for d in (7, 30)]
+    points = [current] + [_score_back(moment, timedelta(days=d), district, agency) for d in (7, 30)]
     history = _history(moment, district, agency)
     score_card, open_week, score_week = _score_block(current["score"], history, lang)
-    month = counts_by(engine, ComplaintFilter(start=moment - timedelta(days=30), end=moment, **_scope(flt)), "category")
+    month_filter = ComplaintFilter(start=moment - timedelta(days=30), end=moment, **_scope(flt))
+    month = cached("leader_month_categories", ("complaints",), lambda: counts_by(engine, month_filter, "category"),
+                   district, agency)  # fmt: skip
     categories = [(category_label(r.category, lang), int(r.n)) for r in month.head(6).itertuples()]
-    gaps = sla_gaps(engine, moment)
+    gaps = cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
     gaps = gaps[gaps["district_code"] == district] if district else gaps.iloc[0:0]
     figures = BriefingFigures(
         open_now=current["kpis"].open_backlog,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
 
 from data.alerts.config import load_config
 from data.alerts.console import incident_card
@@ -52,3 +55,40 @@ def test_duplicate_groups_chain_nearby_reports_in_time_only():
     assert groups[1] == groups[2] == 1
     assert groups[3] == 3 and groups[4] == 4
     assert 2_000 < distance_m(-6.18, 106.63, -6.20, 106.63) < 2_400
+
+
+def _groups_pairwise(points, radius_m, window_h):
+    """The grouping as first written: every time-ordered pair within the window, haversine in Python."""
+    parent = {p[0]: p[0] for p in points}
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    ordered = sorted(points, key=lambda p: p[3])
+    for i, (a, alat, alon, aat) in enumerate(ordered):
+        for b, blat, blon, bat in ordered[i + 1 :]:
+            if (bat - aat).total_seconds() > window_h * 3600:
+                break
+            if distance_m(alat, alon, blat, blon) <= radius_m:
+                ra, rb = root(a), root(b)
+                parent[max(ra, rb)] = min(ra, rb)
+    return {p[0]: root(p[0]) for p in points}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vectorised_duplicate_groups_equal_the_pairwise_definition(seed):
+    rng = np.random.default_rng(seed)
+    n = 700  # more than one block of rows
+    start = datetime(2026, 11, 20, 6, 0)
+    points = [
+        (int(i), -6.18 + float(rng.normal(0, 0.004)), 106.63 + float(rng.normal(0, 0.004)),
+         start + timedelta(minutes=float(rng.uniform(0, 600))))
+        for i in rng.permutation(5000)[:n]
+    ]  # fmt: skip
+    points += [(9001, points[0][1], points[0][2], points[0][3]), (9002, 0.0, 0.0, start)]  # a twin, a stray
+    expected = _groups_pairwise(points, 150.0, 2.0)
+    assert duplicate_groups(points, 150.0, 2.0) == expected
+    assert expected[9001] == expected[points[0][0]] and expected[9002] == 9002
+    assert 1 < len(set(expected.values())) < len(points)  # some grouping, not all or nothing

@@ -32,6 +32,7 @@ from layouts.maps import MEASURES, MapOptions, build_map_html
 from layouts.wall_screens import slot_id, slot_params_id
 
 RENEW_EVERY_S = 300
+MAP_DOMAINS = ("complaints", "observations", "alerts", "sensors")
 MAP_FRAME_PATH = "/maps/wall"  # under /maps/, which needs the wall permission (data/auth/access.py)
 
 
@@ -82,7 +83,10 @@ def map_frame() -> Response:
     if district and district not in district_names(runtime().engine):
         return Response(f"unknown district {district!r}", status=404, mimetype="text/plain")
     measure = args.get("measure") if args.get("measure") in MEASURES else "per_10k"
-    page = map_frame_page(district, measure, lang_of(args.get("lang")), args.get("kiosk") != "1")
+    lang, interactive = lang_of(args.get("lang")), args.get("kiosk") != "1"
+    # ~2 s of folium at 500 sensors: built once per data change for every screen showing this map
+    page = cached("map_page", MAP_DOMAINS, lambda: map_frame_page(district, measure, lang, interactive),
+                  district, measure, lang, interactive)  # fmt: skip
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = frame_csp(page)
     return response

@@ -7,7 +7,7 @@ import pandas as pd
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
-from data.queries.sensors import sensor_states
+from data.queries.snapshot import remembered_sensor_states
 from data.queries.wall import district_map_measures
 from layouts.i18n import lang_of
 
@@ -42,7 +42,5 @@ def district_figures() -> pd.DataFrame:
 
 
 def sensor_figures(district: str | None = None) -> pd.DataFrame:
-    """Every active sensor's state, under the key the KPI board's snapshot uses too (`data.memo`)."""
-    engine, moment = runtime().engine, now()
-    return cached("sensor_states", ("observations", "sensors"),
-                  lambda: sensor_states(engine, moment, district=district), district)  # fmt: skip
+    """Every active sensor's state, shared with the KPI board's snapshot (one cache entry per data version)."""
+    return remembered_sensor_states(runtime().engine, now(), district, memo=cached)

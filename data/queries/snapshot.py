@@ -42,6 +42,14 @@ def _population(engine: Engine, district: str | None) -> int:
         return int(conn.execute(stmt).scalar() or 0)
 
 
+def remembered_sensor_states(
+    engine: Engine, now: datetime, district: str | None = None, memo: Memo = no_memo
+) -> pd.DataFrame:
+    """Every active sensor's state, under the one key the KPI board, the map and the sensor lists share."""
+    return memo("sensor_states", ("observations", "sensors"),
+                lambda: sensors.sensor_states(engine, now, district=district), district)  # fmt: skip
+
+
 def city_snapshot(
     engine: Engine, now: datetime, targets_path: Path, district: str | None = None, memo: Memo = no_memo
 ) -> CitySnapshot:
@@ -50,8 +58,7 @@ def city_snapshot(
     Each part is remembered by the data it reads: a new reading recomputes sensor states only."""
     flt = ComplaintFilter.for_district(district)
     kpis = memo("complaint_kpis", ("complaints",), lambda: complaints.complaint_kpis(engine, now, flt, memo), district)
-    states = memo("sensor_states", ("observations", "sensors"),
-                  lambda: sensors.sensor_states(engine, now, district=district), district)  # fmt: skip
+    states = remembered_sensor_states(engine, now, district, memo)
     health = memo("service_health", ("services",), lambda: services.latest_service_health(engine, now))
     population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
     actuals = measure_actuals(kpis, states, health, population)

@@ -14,7 +14,7 @@ from flask import Flask
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
-from callbacks.wall_common import district_figures, sensor_figures
+from callbacks.wall_common import district_figures
 from data.queries.kpi_board import kpi_board
 
 LOG = logging.getLogger(__name__)
@@ -27,9 +27,8 @@ def warm_wall_figures(server: Flask) -> threading.Thread:
         try:
             with server.app_context():
                 rt = runtime()
-                kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)
+                kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)  # sensor states too
                 district_figures()
-                sensor_figures()
         except Exception as exc:  # noqa: BLE001 - warming is an optimisation; the screens compute what is missing
             LOG.warning("could not warm the wall's figures: %s: %s", type(exc).__name__, exc)
 

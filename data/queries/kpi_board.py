@@ -24,7 +24,7 @@ from data.queries.closures import closing_performance
 from data.queries.complaints import OPEN_STATUSES, _count, _quantiles, any_of_indexed
 from data.queries.filters import ComplaintFilter
 from data.queries.sensors import OFFLINE_AFTER_INTERVALS
-from data.queries.snapshot import _population, city_snapshot
+from data.queries.snapshot import city_snapshot
 from data.queries.wall import has_alerts
 from data.timebuckets import hours_between, wib_day, wib_midnight_utc, wib_today
 
@@ -250,7 +250,7 @@ def kpi_board(
     """The wall's KPI tiles for the city or one kecamatan, with their comparisons and sparklines."""
     snap = city_snapshot(engine, now, targets_path, district, memo)
     series = daily_series(engine, now, district, memo=memo)
-    population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
+    population = snap.population
     series["city_score"] = daily_city_score(series, targets_path, population)
     measures = load_measures(targets_path)
     current = {m.measure.key: m.actual for m in snap.measures}

@@ -26,6 +26,7 @@ class CitySnapshot:
     service_health: pd.DataFrame
     measures: list[MeasureScore]
     score: float | None
+    population: int
 
     @property
     def sensors_online_pct(self) -> float | None:
@@ -63,7 +64,7 @@ def city_snapshot(
     population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
     actuals = measure_actuals(kpis, states, health, population)
     scores = score_measures(load_measures(targets_path), actuals)
-    return CitySnapshot(now, district, kpis, states, health, scores, city_score(scores))
+    return CitySnapshot(now, district, kpis, states, health, scores, city_score(scores), population)
 
 
 def measure_actuals(

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Dash, Input, Output, State
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.cache import cached
@@ -47,27 +48,22 @@ def slug(name: str) -> str:
 def _history(moment: datetime, district: str | None = None, agency: str | None = None) -> pd.DataFrame:
     """The score at this hour on each of the last 14 days. Past points never change, so each is computed
     once for the whole room (shared through the cache, ~0.4 s each at 1M complaints), not once per worker."""
-    rt = runtime()
     hour = moment.replace(minute=0, second=0, microsecond=0)
-    rows = []
-    for back in range(HISTORY_DAYS, 0, -1):
-        at = hour - timedelta(days=back)
-        score, backlog = cached("leader_score_at", (), lambda at=at: _score_point(rt, at, district, agency),
-                                district, agency, at, ttl_s=HISTORY_TTL_S)  # fmt: skip
-        rows.append((at, score, backlog))
+    points = [_score_at(hour - timedelta(days=back), district, agency, HISTORY_TTL_S)
+              for back in range(HISTORY_DAYS, 0, -1)]  # fmt: skip
+    rows = [(p["at"], p["score"], p["kpis"].open_backlog) for p in points]
     return pd.DataFrame(rows, columns=["at", "score", "open"])
 
 
-def _score_back(moment: datetime, back: timedelta, district: str | None, agency: str | None) -> dict:
-    """The score `back` before now, on the wall's 10-minute comparison grid: computed once per grid step."""
-    rt, at = runtime(), comparison_moment(moment, back)
-    return cached("leader_score_back", (), lambda: score_at(rt.engine, at, rt.settings.targets_path, district, agency),
-                  district, agency, at, ttl_s=SETTLED_TTL_S)  # fmt: skip
+def _score_at(at: datetime, district: str | None, agency: str | None, ttl_s: float) -> dict:
+    """The City Score and its figures at a past moment, computed once for the room and kept `ttl_s`."""
+    rt = runtime()
+    return cached("leader_score_at", (), lambda: score_at(rt.engine, at, rt.settings.targets_path, district, agency),
+                  district, agency, at, ttl_s=ttl_s)  # fmt: skip
 
 
-def _score_point(rt, at: datetime, district: str | None, agency: str | None) -> tuple:  # noqa: ANN001 - Runtime
-    point = score_at(rt.engine, at, rt.settings.targets_path, district, agency)
-    return point["score"], point["kpis"].open_backlog
+def _sla_gaps(engine: Engine, moment: datetime) -> pd.DataFrame:
+    return cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
 
 
 def _lang_href(path: str, lang: str) -> str:
@@ -132,7 +128,7 @@ def render_city(lang: str) -> object:
     agencies = cached("leader_agencies", DOMAINS, lambda: agency_ranking(engine, moment, targets))
     names = dict(zip(districts["code"], districts["name"], strict=True))
     alerts = _alert_rows(moment, names)
-    gaps = cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
+    gaps = _sla_gaps(engine, moment)
     worst = gaps.iloc[0] if not gaps.empty else None
     figures = BriefingFigures(
         open_now=snap.complaints.open_backlog,
@@ -207,14 +203,16 @@ def render_detail(kind: str, code: str, lang: str) -> object:
     if district:  # the live sensor states, as the briefing shows them
         snap = cached("leader_snapshot", DOMAINS, lambda: city_snapshot(engine, moment, targets, district), district)
         current = {"at": moment, "score": snap.score, "kpis": snap.complaints, "measures": snap.measures}
-    points = [current] + [_score_back(moment, timedelta(days=d), district, agency) for d in (7, 30)]
+    # the 7- and 30-day comparisons sit on the wall's 10-minute grid: computed once per grid step
+    back = [comparison_moment(moment, timedelta(days=d)) for d in (7, 30)]
+    points = [current] + [_score_at(at, district, agency, SETTLED_TTL_S) for at in back]
     history = _history(moment, district, agency)
     score_card, open_week, score_week = _score_block(current["score"], history, lang)
     month_filter = ComplaintFilter(start=moment - timedelta(days=30), end=moment, **_scope(flt))
     month = cached("leader_month_categories", ("complaints",), lambda: counts_by(engine, month_filter, "category"),
                    district, agency)  # fmt: skip
     categories = [(category_label(r.category, lang), int(r.n)) for r in month.head(6).itertuples()]
-    gaps = cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
+    gaps = _sla_gaps(engine, moment)
     gaps = gaps[gaps["district_code"] == district] if district else gaps.iloc[0:0]
     figures = BriefingFigures(
         open_now=current["kpis"].open_backlog,

@@ -143,14 +143,6 @@ def map_page(base_url: str, before, runs: int) -> Timing:  # noqa: ANN001
     return time_calls(get, runs, before=before)
 
 
-def _guarded_timing(step, result: EngineResult) -> Timing | None:  # noqa: ANN001
-    try:
-        return step()
-    except Exception as exc:  # noqa: BLE001 - reported, the run goes on
-        result.errors.append(f"{exc}"[:300])
-        return None
-
-
 def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_url: str, runs: int, log) -> None:  # noqa: ANN001
     """Each recorded callback in process (cache cleared each time: the cost when data just changed),
     with the SQL it ran replayed bare, then over HTTP."""
@@ -198,7 +190,10 @@ def measure_callbacks(result: EngineResult, bodies: dict, tick: list[str], base_
 
         result.refresh_http, _, failures = refresh_batches(base_url, tick, max(10, runs // 2), before)
         result.errors.extend(f"wall refresh over HTTP: {f}" for f in sorted(set(failures)))
-        result.map_page_http = _guarded_timing(lambda: map_page(base_url, before, max(10, runs // 2)), result)
+        try:
+            result.map_page_http = map_page(base_url, before, max(10, runs // 2))
+        except requests.RequestException as exc:  # reported, the run goes on
+            result.errors.append(f"wall map page over HTTP: {exc}"[:300])
         engine.dispose()
     change = [b for b in bodies.get("analyst", []) if browser.reads(b, ids.ANALYST_FILTER)]
     if change:  # what an analyst waits for: every chart and the grid of one filter change, fired together

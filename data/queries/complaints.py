@@ -89,9 +89,8 @@ def _quantiles(
     """Exact quantiles (the value at ordered offset round(q * (n - 1))) of `expr` over the filtered rows.
 
     SQLite: one indexed scan returning a float column (a third of a count plus an ORDER BY/OFFSET per
-    quantile: 33 ms against 110 ms for a 30-day window of a 1M-complaint city). PostgreSQL, when the
-    caller already counted the rows (`n`): the server sorts once and returns only the rows at those
-    offsets, instead of sending 40,000 numerics to be turned into Python objects (~200 ms -> ~50 ms).
+    quantile). PostgreSQL, when the caller already counted the rows (`n`): the server sorts once and
+    returns only the rows at those offsets (the open backlog's ~7,000 ages at 1M complaints: 33 -> 9 ms).
     """
     if n is not None and conn.dialect.name == "postgresql":
         picked = _picked_in_database(conn, expr, where, qs, n)

@@ -77,4 +77,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     security.init_app(app, settings)
     auth.init_app(app, runtime)  # refuses unsafe starts; login/admin pages; checks every request
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
+    _run_first_request_setup(app)
     return app
+
+
+def _run_first_request_setup(app: Dash) -> None:
+    """Dash finishes its set-up (the pages router's callbacks, the callback map) in before_request hooks on
+    the first request, and those hooks are not thread-safe: two first requests at once, as a gunicorn
+    worker gets from a wall of screens, crash one ("dictionary changed size during iteration"). One request
+    here, before any server thread exists, does that work once."""
+    with app.server.test_client() as client:
+        client.get("/api/health")

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import folium
 import pandas as pd
+from branca.element import MacroElement
 from folium import plugins
+from folium.template import Template
 
 from layouts.components.tiles import sparkline_src
 from layouts.i18n import fmt_age, fmt_number, t
@@ -118,6 +120,52 @@ def _sensor_popup(row: object, lang: str, spark: Sequence[float] | None) -> str:
     )
 
 
+def _sensor_features(sensors: pd.DataFrame, lang: str, sparks: dict[str, list[float]]) -> dict:
+    """Sensors as GeoJSON points carrying their state and their escaped popup and tooltip HTML."""
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(row.lon), float(row.lat)]},
+            "properties": {
+                "state": row.state if row.state in STATE_ORDER else "offline",
+                "popup": _sensor_popup(row, lang, sparks.get(row.id)),
+                "tip": map_text(row.name),
+            },
+        }
+        for row in sensors.itertuples(index=False)
+        if not (pd.isna(row.lat) or pd.isna(row.lon))
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+class SensorLayer(MacroElement):
+    """Every sensor in one GeoJSON layer whose markers the browser draws: one folium Marker per sensor costs
+    ~4 ms of template rendering (2 s for 500 sensors on every data change); this layer costs one JSON dump.
+    The marker's shape and colour come from its state class; popup and tooltip are HTML escaped in Python."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        L.geoJson({{ this.data|tojson }}, {
+            pointToLayer: function (feature, latlng) {
+                var html = '<div class="s s-' + feature.properties.state + '"></div>';
+                return L.marker(latlng, {icon: L.divIcon({className: "sensor-icon", html: html})});
+            },
+            onEachFeature: function (feature, layer) {
+                layer.bindPopup(feature.properties.popup, {maxWidth: 400});
+                layer.bindTooltip(feature.properties.tip);
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict) -> None:
+        super().__init__()
+        self._name = "SensorLayer"
+        self.data = data
+
+
 def _legend(measure: str, edges: list[float], colours: list[str], lang: str, has_heat: bool) -> str:
     decimals = 1 if measure == "per_10k" else 0
     rows = [f"<b>{t('map_' + measure, lang)}</b>"]
@@ -177,14 +225,8 @@ def build_map_html(
             [row.centroid_lat, row.centroid_lon],
             icon=folium.DivIcon(html=f"<div>{map_text(row.name)}</div>", class_name="district-label"),
         ).add_to(m)
-    sparks = sensor_sparks or {}
-    for row in sensors.itertuples(index=False) if not sensors.empty else ():
-        folium.Marker(
-            [row.lat, row.lon],
-            icon=folium.DivIcon(html=f'<div class="s s-{row.state}"></div>', class_name="sensor-icon"),
-            popup=folium.Popup(_sensor_popup(row, lang, sparks.get(row.id)), max_width=400),
-            tooltip=map_text(row.name),
-        ).add_to(m)
+    if not sensors.empty:
+        SensorLayer(_sensor_features(sensors, lang, sensor_sparks or {})).add_to(m)
     focus = districts[districts["code"] == options.focus_district] if options.focus_district else districts
     m.fit_bounds(_bounds(focus if not focus.empty else districts), padding=(12, 12))
     root = m.get_root()

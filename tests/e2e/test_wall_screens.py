@@ -9,6 +9,7 @@ import pytest
 from dashboard.app import create_app
 from data.ingest.sink import store_complaints
 from data.queries.complaints import complaint_kpis
+from data.queries.sensors import sensor_states
 from data.store import utcnow
 from layouts.i18n import category_label, fmt_number
 from tests.e2e.conftest import foreign_requests, resize
@@ -76,7 +77,14 @@ def test_new_complaints_appear_at_the_next_refresh_without_a_reload(dash_duo, sm
     before = complaint_kpis(small_city, utcnow()).received_today
     dash_duo.wait_for_text_to_equal(f'{SLOT0} [data-kpi="received_today"] .kpi-number', fmt_number(before, "en"), 30)
     assert dash_duo.find_elements(f'{SLOT0} [data-kpi="received_today"] .stale-banner')  # demo data ended days ago
-    first_map = dash_duo.wait_for_element(f"{SLOT0} iframe.map-frame.front[src]", timeout=30).get_attribute("src")
+    front = dash_duo.wait_for_element(f"{SLOT0} iframe.map-frame.front[src]", timeout=30)
+    first_map = front.get_attribute("src")
+    dash_duo.driver.switch_to.frame(front)  # the browser draws one marker per sensor, shaped by its state
+    drawn = dash_duo.driver.execute_script(
+        "return Array.from(document.querySelectorAll('.sensor-icon .s'), e => e.className.split('s-')[1]).sort()"
+    )
+    dash_duo.driver.switch_to.default_content()
+    assert drawn == sorted(sensor_states(small_city, utcnow())["state"])
     dash_duo.driver.execute_script("window.__sameDocument = 'yes'")
     moment = utcnow() - timedelta(seconds=30)
     records = [

@@ -74,7 +74,7 @@ def production(services, pg_engine, pg_schema_url, tmp_path):
                     break
             except requests.RequestException:
                 time.sleep(0.3)
-        yield {"url": url, "pid": proc.pid, "token": token, "engine": pg_engine}
+        yield {"url": url, "pid": proc.pid, "token": token, "engine": pg_engine, "log": tmp_path / "gunicorn.log"}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -91,7 +91,7 @@ def test_every_worker_serves_the_postgres_store_under_concurrent_load(production
 
     def health(_i: int) -> dict:
         response = requests.get(f"{production['url']}/api/health", timeout=30)
-        assert response.status_code == 200
+        assert response.status_code == 200, (response.text[:500], production["log"].read_text()[-4000:])
         return response.json()["database"]
 
     with ThreadPoolExecutor(max_workers=12) as pool:

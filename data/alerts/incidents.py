@@ -133,7 +133,12 @@ def _add_members(conn: Connection, incident_id: int, members: list[dict], now: d
             )
         )
     }
-    rows = [{"incident_id": incident_id, "added_at": now, **{f: m.get(f) for f in MEMBER_FIELDS}} for m in members]
+    unique: dict[tuple, dict] = {}  # an alert or report can be gathered twice (two rules, two passes): once
+    for m in members:
+        unique.setdefault((m["member_type"], m["member_ref"]), m)
+    rows = [
+        {"incident_id": incident_id, "added_at": now, **{f: m.get(f) for f in MEMBER_FIELDS}} for m in unique.values()
+    ]
     new = [r for r in rows if (r["member_type"], r["member_ref"]) not in stored]
     if new:
         conn.execute(IncidentMember.__table__.insert(), new)

@@ -92,3 +92,35 @@ def test_vectorised_duplicate_groups_equal_the_pairwise_definition(seed):
     assert duplicate_groups(points, 150.0, 2.0) == expected
     assert expected[9001] == expected[points[0][0]] and expected[9002] == 9002
     assert 1 < len(set(expected.values())) < len(points)  # some grouping, not all or nothing
+
+
+def test_a_sensor_with_two_live_alerts_joins_the_incident_once(small_city):
+    from sqlalchemy import func, insert, select, update
+
+    from data.alerts.models import Alert, Incident, IncidentMember
+    from data.models import Sensor
+
+    with small_city.begin() as conn:
+        incident = conn.execute(select(Incident.id, Incident.lat, Incident.lon)).first()
+        members = conn.execute(select(IncidentMember.member_ref).where(IncidentMember.member_type == "sensor"))
+        joined_before = {r[0] for r in members}
+        gauge = conn.execute(  # a rain gauge not yet joined, moved into the incident's catchment
+            select(Sensor.id).where(Sensor.kind == "rainfall", Sensor.id.not_in(joined_before)).limit(1)
+        ).scalar()
+        conn.execute(update(Sensor).where(Sensor.id == gauge).values(lat=incident.lat + 0.01, lon=incident.lon))
+        for n, kind in enumerate(("threshold", "rate")):
+            conn.execute(
+                insert(Alert).values(
+                    rule="heavy_rain", kind=kind, severity="warning", status="open", title=f"rain {n}",
+                    sensor_id=gauge, lat=incident.lat + 0.01, lon=incident.lon, opened_at=DEMO_END,
+                    last_seen_at=DEMO_END,
+                )
+            )  # fmt: skip
+    evaluate(small_city, DEMO_END + timedelta(minutes=1), load_config())
+    with small_city.connect() as conn:
+        joined = conn.execute(
+            select(func.count()).where(IncidentMember.member_type == "sensor", IncidentMember.member_ref == gauge)
+        ).scalar()
+        alerts = conn.execute(select(Alert.incident_id).where(Alert.sensor_id == gauge, Alert.rule == "heavy_rain"))
+        assert {r[0] for r in alerts} == {incident.id}
+    assert joined == 1

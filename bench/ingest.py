@@ -109,61 +109,132 @@ def measure_api(city: City, base_url: str, token: str, log) -> dict:  # noqa: AN
     return {"api_rows_per_s": rate}
 
 
-def measure_mqtt(city: City, mqtt_url: str, log) -> dict:  # noqa: ANN001
-    """Messages published to Mosquitto (QoS 1) until the subscriber has stored them all: end to end.
+class _Publisher:
+    """`bench.mqtt_publisher` in its own process, loaded with `frame` and waiting for `go()`."""
 
-    The publisher runs in its own process (`bench.mqtt_publisher`), as gateways do; the subscriber runs
-    here as `python -m dashboard mqtt` runs it, so the figure is the subscriber's, not the GIL's.
-    """
-    import subprocess
-    import sys
-    import threading
-    import uuid
+    def __init__(self, mqtt_url: str, frame: pd.DataFrame, folder: Path) -> None:
+        import subprocess
+        import sys
 
-    from data.ingest.mqtt import ObservationSubscriber
-
-    engine = city.engine()
-    frame = _readings(engine, MQTT_MESSAGES, offset_s=6)
-    subscriber = ObservationSubscriber(engine, mqtt_url, client_id=f"bench-{uuid.uuid4().hex[:8]}", batch_size=2_000)
-    stop = threading.Event()
-    worker = threading.Thread(target=subscriber.run, args=(stop.is_set,), daemon=True)
-    worker.start()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "readings.csv"
+        path = folder / "readings.csv"
         frame.assign(observed_at=frame["observed_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f")).to_csv(path, index=False)
-        publisher = subprocess.Popen(
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.mqtt_publisher", mqtt_url, str(path)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             cwd=Path(__file__).resolve().parents[1],
         )
-        if publisher.stdout.readline().strip() != "ready":
-            publisher.kill()
+        if self.process.stdout.readline().strip() != "ready":
+            self.process.kill()
             raise RuntimeError("the MQTT publisher process did not start")
+
+    def go(self) -> float:
+        self.process.stdin.write("go\n")
+        self.process.stdin.flush()
+        return time.monotonic()
+
+    def finish(self) -> str:
+        return self.process.communicate(timeout=130)[0].strip()
+
+
+def _until_stored(start: float, total: int, handled) -> tuple[int, float]:  # noqa: ANN001 - a callable
+    """Poll `handled()` until `total` readings are stored or none came for 15 s (a broker that dropped
+    some); returns how many and the seconds up to the last one."""
+    done, last_progress = 0, time.monotonic()
+    while done < total and time.monotonic() - last_progress < 15:
+        time.sleep(0.02)
+        now_done = handled()
+        if now_done > done:
+            done, last_progress = now_done, time.monotonic()
+    return done, last_progress - start
+
+
+def measure_mqtt(city: City, mqtt_url: str, log) -> dict:  # noqa: ANN001
+    """Messages published to Mosquitto (QoS 1) until the subscriber has stored them all: end to end.
+
+    The publisher runs in its own process (`bench.mqtt_publisher`), as gateways do; the subscriber runs
+    here as `python -m dashboard mqtt` runs it, so the figure is the subscriber's, not the GIL's.
+    """
+    import threading
+    import uuid
+
+    from data.ingest.mqtt import ObservationSubscriber, end_session
+
+    engine = city.engine()
+    frame = _readings(engine, MQTT_MESSAGES, offset_s=6)
+    client_id = f"bench-{uuid.uuid4().hex[:8]}"
+    subscriber = ObservationSubscriber(engine, mqtt_url, client_id=client_id, batch_size=2_000)
+    stop = threading.Event()
+    worker = threading.Thread(target=subscriber.run, args=(stop.is_set,), daemon=True)
+    worker.start()
+    with tempfile.TemporaryDirectory() as tmp:
+        publisher = _Publisher(mqtt_url, frame, Path(tmp))
         deadline = time.monotonic() + 10
         while not subscriber.stats.connected and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(0.5)  # subscription acknowledged
-        start = time.monotonic()
-        publisher.stdin.write("go\n")
-        publisher.stdin.flush()
-        handled, last_progress = 0, time.monotonic()
-        while handled < MQTT_MESSAGES and time.monotonic() - last_progress < 15:  # a broker that dropped some
-            time.sleep(0.02)
-            now_handled = subscriber.stats.stored + subscriber.stats.duplicates + subscriber.stats.rejected
-            if now_handled > handled:
-                handled, last_progress = now_handled, time.monotonic()
-        seconds = last_progress - start  # up to the last message stored, whether or not all arrived
-        published = publisher.communicate(timeout=130)[0].strip()
+        start = publisher.go()
+        stats = subscriber.stats
+        done, seconds = _until_stored(start, MQTT_MESSAGES, lambda: stats.stored + stats.duplicates + stats.rejected)
+        published = publisher.finish()
     stop.set()
     worker.join(timeout=10)
+    end_session(mqtt_url, client_id)
     engine.dispose()
-    done = subscriber.stats.stored + subscriber.stats.duplicates
     rate = done / seconds
     log(f"  ingest MQTT: {done:,}/{MQTT_MESSAGES:,} messages stored in {seconds:.1f} s = {rate:,.0f} msg/s")
     log(f"    publisher process: {published}")
     return {"mqtt_msgs_per_s": rate, "mqtt_stored": done}
+
+
+def measure_mqtt_consumers(city: City, mqtt_url: str, log, consumers: int = 2) -> dict:  # noqa: ANN001
+    """The same load into `python -m dashboard mqtt --consumers N`: N processes sharing the subscription."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from sqlalchemy import func, select
+
+    from data.ingest.mqtt import end_session
+    from data.models import FeedStatus
+
+    engine = city.engine()
+    frame = _readings(engine, MQTT_MESSAGES, offset_s=4)
+
+    def records() -> int:  # every sensor feed's running count of readings handled
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.coalesce(func.sum(FeedStatus.records_total), 0))).scalar())
+
+    client_id = f"bench-shared-{uuid.uuid4().hex[:8]}"
+    command = [sys.executable, "-m", "dashboard", "mqtt", "--consumers", str(consumers), "--client-id", client_id,
+               "--group", client_id, "--database-url", city.url]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = Path(tmp) / "consumers.log"
+        with open(log_path, "w") as out:
+            process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1], stdout=out,
+                                       stderr=subprocess.STDOUT, env={**os.environ, "MQTT_URL": mqtt_url})  # fmt: skip
+            try:
+                deadline = time.monotonic() + 60
+                while log_path.read_text().count("MQTT connected") < consumers and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                time.sleep(0.5)  # subscriptions acknowledged
+                publisher = _Publisher(mqtt_url, frame, Path(tmp))
+                before = records()
+                start = publisher.go()
+                done, seconds = _until_stored(start, MQTT_MESSAGES, lambda: records() - before)
+                published = publisher.finish()
+            finally:
+                process.terminate()
+                process.wait(60)
+    for i in range(consumers):
+        end_session(mqtt_url, f"{client_id}-{i}")
+    engine.dispose()
+    rate = done / seconds
+    log(f"  ingest MQTT, {consumers} consumers: {done:,}/{MQTT_MESSAGES:,} in {seconds:.1f} s = {rate:,.0f} msg/s")
+    log(f"    publisher process: {published}")
+    return {f"mqtt_{consumers}_consumers_msgs_per_s": rate}
 
 
 def measure_ingest(city: City, log) -> dict:  # noqa: ANN001

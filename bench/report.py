@@ -80,7 +80,8 @@ def targets(results: list[EngineResult], growth: dict[str, dict[str, Timing]]) -
     for label, key, limit in (
         ("Ingest CSV, validated (rows/s)", "csv_rows_per_s", 100_000),
         ("Ingest API, batches of 5,000 (readings/s)", "api_rows_per_s", 20_000),
-        ("Ingest MQTT end to end (messages/s)", "mqtt_msgs_per_s", 5_000),
+        ("Ingest MQTT end to end, one consumer (messages/s)", "mqtt_msgs_per_s", 5_000),
+        ("Ingest MQTT end to end, `--consumers 2` (messages/s)", "mqtt_2_consumers_msgs_per_s", 5_000),
     ):
         values = [r.ingest.get(key) for r in results]
         cells = [f"{v:,.0f} ({_verdict(v, limit, False)})" if isinstance(v, float) else "n/a" for v in values]

@@ -15,7 +15,7 @@ import requests
 
 from bench import browser, figures
 from bench.city import City
-from bench.ingest import measure_api, measure_ingest, measure_mqtt
+from bench.ingest import measure_api, measure_ingest, measure_mqtt, measure_mqtt_consumers
 from bench.replay import SqlCapture, in_process, over_http, refresh_batches, replay_sql
 from bench.servers import ROOT, Gunicorn
 from bench.stats import PeakRss, Timing, fmt_ms, summarise, time_calls
@@ -232,6 +232,7 @@ def run_engine(  # noqa: ANN001 - log is print-like
         server.stop()
     result.ingest.update(measure_ingest(city, log))
     result.ingest.update(_guarded(lambda: measure_mqtt(city, mqtt_url, log), "mqtt"))
+    result.ingest.update(_guarded(lambda: measure_mqtt_consumers(city, mqtt_url, log), "mqtt_consumers"))
     return result
 
 

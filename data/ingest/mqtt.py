@@ -110,6 +110,22 @@ class ObservationPublisher:
         self.client.loop_stop()
 
 
+def end_session(mqtt_url: str, client_id: str, timeout_s: float = 5.0) -> None:
+    """Make the broker forget a consumer's persistent session and its queued messages: for a consumer id that
+    will not connect again (fewer `--consumers`), whose session would go on taking a share of the readings."""
+    address = parse_mqtt_url(mqtt_url)
+    client = _client(address, client_id, manual_ack=False)
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 0
+    client.connect(address.host, address.port, keepalive=30, clean_start=True, properties=props)
+    client.loop_start()
+    deadline = time.monotonic() + timeout_s
+    while not client.is_connected() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    client.disconnect()
+    client.loop_stop()
+
+
 @dataclass
 class SubscriberStats:
     received: int = 0
@@ -134,8 +150,10 @@ class ObservationSubscriber:
         topic: str = TOPIC_FILTER,
         batch_size: int = 2_000,
         max_wait_s: float = 0.2,
+        label: str = "",
     ) -> None:
         self.engine = engine
+        self.label = label  # names this consumer in its lines of figures when several share a subscription
         self.topic = topic
         self.batch_size = batch_size
         self.max_wait_s = max_wait_s
@@ -285,6 +303,6 @@ class ObservationSubscriber:
         rate = s.stored / max(time.monotonic() - s.started, 1e-9)
         state = "connected" if s.connected else "disconnected"
         return (
-            f"mqtt {state}: received {s.received:,}, stored {s.stored:,}, duplicates {s.duplicates:,}, "
+            f"{self.label}mqtt {state}: received {s.received:,}, stored {s.stored:,}, duplicates {s.duplicates:,}, "
             f"rejected {s.rejected:,} ({rate:,.0f}/s); queue {len(self._inbox):,}"
         )

@@ -3,9 +3,12 @@ and a broker restart midway loses nothing the broker acknowledged."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -13,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+import psutil
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 from sqlalchemy import func, select
@@ -23,6 +27,7 @@ from tests.conftest import service_available
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 11, 20, 0, 0)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _sensors(engine, n: int) -> list[str]:  # noqa: ANN001
@@ -147,3 +152,51 @@ def test_broker_restart_midway_loses_nothing_acknowledged(sqlite_engine, tmp_pat
         broker.wait(10)
     assert _stored(sqlite_engine) == 3_000
     assert running.subscriber.stats.sessions_lost == 0  # the broker kept the session across its restart
+
+
+def test_consumers_sharing_the_subscription_store_everything_once_even_when_one_is_killed(sqlite_engine, tmp_path):
+    """`python -m dashboard mqtt --consumers 2`: the broker deals readings out to two processes; one killed
+    midway is started again by the supervisor and its unacknowledged readings come back to the group."""
+    if shutil.which("mosquitto") is None:
+        pytest.skip("mosquitto is not installed")
+    port = _free_port()
+    conf = tmp_path / "mosquitto.conf"
+    conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n")
+    broker = _broker(conf, port)
+    url = f"mqtt://127.0.0.1:{port}"
+    sensors = _sensors(sqlite_engine, 4)
+    env = {**os.environ, "MQTT_URL": url, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "dashboard", "mqtt", "--consumers", "2", "--client-id", "shared-test",
+               "--max-wait", "0.05", "--database-url", str(sqlite_engine.url)]  # fmt: skip
+    log = open(tmp_path / "consumers.log", "w")  # noqa: SIM115 - closed below
+    supervisor = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    publisher = ObservationPublisher(url, client_id="shared-publisher")
+
+    def consumers() -> list[psutil.Process]:
+        return [p for p in psutil.Process(supervisor.pid).children() if "resource_tracker" not in p.cmdline()[-1]]
+
+    try:
+        assert _wait_for(lambda: (tmp_path / "consumers.log").read_text().count("MQTT connected") == 2, 30)
+        for i in range(1_500):
+            publisher.publish(sensors[i % 4], START + timedelta(minutes=i), float(i % 300))
+        first = consumers()[0]
+        first.kill()  # mid-stream, with readings taken but perhaps not yet acknowledged
+        for i in range(1_500, 3_000):
+            publisher.publish(sensors[i % 4], START + timedelta(minutes=i), float(i % 300))
+        assert _wait_for(lambda: _stored(sqlite_engine) == 3_000, 90), (tmp_path / "consumers.log").read_text()
+        assert _wait_for(lambda: len(consumers()) == 2 and first.pid not in {p.pid for p in consumers()}, 15)
+    finally:
+        publisher.close(timeout_s=1)
+        supervisor.terminate()
+        code = supervisor.wait(40)
+        log.close()
+        broker.terminate()
+        broker.wait(10)
+    output = (tmp_path / "consumers.log").read_text()
+    assert code == 0, output[-2000:]
+    assert "exited" in output and "starting it again" in output
+    shares = [
+        int(m.replace(",", "")) for m in re.findall(r"\] mqtt \w+: received ([\d,]+)", output.split("Ctrl-C")[-1])
+    ]
+    assert len(shares) >= 2 and all(n > 0 for n in shares[-2:])  # both consumers took a share at the end
+    assert _stored(sqlite_engine) == 3_000

@@ -1,4 +1,4 @@
-"""Rollups kept beside raw observations: each sensor's latest reading and hourly aggregates.
+"""Rollups kept beside raw observations: each sensor's latest reading, hourly and daily aggregates.
 
 The wall asks "what does each sensor say now" and "how did it move this week" every few seconds;
 answering from these small tables keeps that cost flat however many millions of readings exist.
@@ -30,11 +30,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql import Select
 
-from data.models import Observation, ObservationHourly, Sensor, SensorLatest
+from data.models import Observation, ObservationDaily, ObservationHourly, Sensor, SensorLatest
 from data.store import upsert_statement
-from data.timebuckets import utc_hour_start
+from data.timebuckets import utc_hour_start, wib_day_start, wib_day_start_utc
 
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 # The (sensor, hour) pairs a batch touched and its aggregates there, per connection: a temporary table so
 # one INSERT ... SELECT can join it against the raw readings, however many pairs there are.
 TOUCHED_HOURS = Table(
@@ -52,9 +53,22 @@ TOUCHED_HOURS = Table(
     postgresql_on_commit="DELETE ROWS",
 )
 _CREATE_TOUCHED = CreateTable(TOUCHED_HOURS, if_not_exists=True)
+# The (sensor, WIB day) pairs whose hours changed: each is recomputed from its (at most 24) hourly rows.
+TOUCHED_DAYS = Table(
+    "rollup_touched_days",
+    MetaData(),
+    Column("sensor_id", String(64), primary_key=True),
+    Column("day", DateTime, primary_key=True),
+    Column("day_end", DateTime, nullable=False),
+    prefixes=["TEMPORARY"],
+    postgresql_on_commit="DELETE ROWS",
+)
+_CREATE_TOUCHED_DAYS = CreateTable(TOUCHED_DAYS, if_not_exists=True)
 _OBS = Observation.__table__
 _HOURLY = ObservationHourly.__table__
+_DAILY = ObservationDaily.__table__
 _KEY = ["sensor_id", "hour"]
+_DAILY_FIELDS = ["sensor_id", "day", "hours", "hourly_mean_sum", "max_value"]
 
 
 class HourlyAggregate(NamedTuple):
@@ -72,9 +86,10 @@ _FIELDS = list(HourlyAggregate._fields)
 
 
 def rebuild_observation_rollups(engine: Engine) -> None:
-    """Recompute both rollups from scratch (after a bulk load)."""
+    """Recompute every rollup from scratch (after a bulk load)."""
     with engine.begin() as conn:
         conn.execute(delete(ObservationHourly))
+        conn.execute(delete(ObservationDaily))
         conn.execute(delete(SensorLatest))
         hour = utc_hour_start(Observation.observed_at)
         conn.execute(
@@ -90,7 +105,16 @@ def rebuild_observation_rollups(engine: Engine) -> None:
                 ).group_by(Observation.sensor_id, hour),
             )
         )
+        fill_daily_rollup(conn)
         _upsert_latest(conn, select(Sensor.id.label("sensor_id")))
+
+
+def fill_daily_rollup(conn: Connection) -> None:
+    """The daily rollup from the hourly one, in one INSERT ... SELECT (into an empty table)."""
+    h = _HOURLY.c
+    day = wib_day_start(h.hour)
+    per_day = select(h.sensor_id, day, func.count(), func.sum(h.total / h.n), func.max(h.max_value))
+    conn.execute(_DAILY.insert().from_select(_DAILY_FIELDS, per_day.group_by(h.sensor_id, day)))
 
 
 def update_observation_rollups(conn: Connection, hours: Sequence[HourlyAggregate], all_new: bool = False) -> None:
@@ -131,7 +155,30 @@ def update_observation_rollups(conn: Connection, hours: Sequence[HourlyAggregate
             },
         )
     )
+    _update_days(conn, {(h.sensor_id, wib_day_start_utc(h.hour)) for h in hours})
     _upsert_latest(conn, select(t.sensor_id).distinct())
+
+
+def _update_days(conn: Connection, days: set[tuple[str, datetime]]) -> None:
+    """Recompute the daily rows of the (sensor, day) pairs whose hours a batch changed, from the hourly rows."""
+    conn.execute(_CREATE_TOUCHED_DAYS)
+    conn.execute(delete(TOUCHED_DAYS))
+    conn.execute(TOUCHED_DAYS.insert(), [{"sensor_id": s, "day": d, "day_end": d + DAY} for s, d in days])
+    t, h = TOUCHED_DAYS.c, _HOURLY.c
+
+    def in_day(aggregate):  # noqa: ANN001, ANN202 - an index range scan of the day's hours, as in _in_hour
+        return select(aggregate).where(h.sensor_id == t.sensor_id, h.hour >= t.day, h.hour < t.day_end)
+
+    aggregates = (func.count(), func.sum(h.total / h.n), func.max(h.max_value))
+    recomputed = select(t.sensor_id, t.day, *(in_day(a).scalar_subquery() for a in aggregates)).where(
+        t.day.is_not(None)  # a WHERE, or SQLite reads the ON of ON CONFLICT as a join's
+    )
+    stmt = upsert_statement(conn.engine, _DAILY).from_select(_DAILY_FIELDS, recomputed)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["sensor_id", "day"], set_={c: stmt.excluded[c] for c in _DAILY_FIELDS[2:]}
+        )
+    )
 
 
 def _in_hour(aggregate):  # noqa: ANN001, ANN202 - SQL expressions
@@ -179,6 +226,7 @@ def _upsert_latest(conn: Connection, sensor_ids: Select) -> None:
 
 __all__ = [
     "HourlyAggregate",
+    "fill_daily_rollup",
     "rebuild_observation_rollups",
     "update_observation_rollups",
 ]

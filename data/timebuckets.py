@@ -50,6 +50,13 @@ class utc_hour_start(FunctionElement):  # noqa: N801
     inherit_cache = True
 
 
+class wib_day_start(FunctionElement):  # noqa: N801
+    """The UTC instant at which the WIB day of a timestamp starts (17:00 UTC the day before), for the
+    daily rollup: stored as a timestamp like the hourly rollup's hours, so the same bucket functions apply."""
+
+    inherit_cache = True
+
+
 class hours_between(FunctionElement):  # noqa: N801
     """Hours from the first timestamp to the second, as a float."""
 
@@ -111,6 +118,18 @@ def _hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
     return "date_trunc('hour', {})".format(*_args(compiler, element, **kw))
 
 
+@compiles(wib_day_start, "sqlite")
+def _day_start_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "strftime('%Y-%m-%d %H:%M:%S.000000', date({}, '+7 hours'), '-7 hours')".format(
+        *_args(compiler, element, **kw)
+    )
+
+
+@compiles(wib_day_start, "postgresql")
+def _day_start_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "(date_trunc('day', {} + interval '7 hours') - interval '7 hours')".format(*_args(compiler, element, **kw))
+
+
 @compiles(hours_between, "sqlite")
 def _hours_between_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
     start, end = _args(compiler, element, **kw)
@@ -141,6 +160,11 @@ def to_utc_naive(moment: datetime) -> datetime:
 def wib_midnight_utc(day: date) -> datetime:
     """The naive UTC instant at which a WIB calendar day starts."""
     return datetime.combine(day, time.min) - WIB_OFFSET
+
+
+def wib_day_start_utc(moment: datetime) -> datetime:
+    """`wib_day_start` in Python: the naive UTC instant at which the WIB day of `moment` (naive UTC) starts."""
+    return wib_midnight_utc((moment + WIB_OFFSET).date())
 
 
 def wib_today(now_utc: datetime) -> date:

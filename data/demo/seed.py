@@ -41,6 +41,7 @@ CITY_TABLES = (
     "complaint_status_history",
     "complaints",
     "observations_hourly",
+    "observations_daily",
     "sensor_latest",
     "observations",
     "sensors",

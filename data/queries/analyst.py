@@ -13,10 +13,10 @@ import pandas as pd
 from sqlalchemy import Engine, Select, case, func, select
 
 from data.frames import frame_of
-from data.models import Complaint, District, ObservationHourly, Sensor
+from data.models import Complaint, District, ObservationDaily, Sensor
 from data.queries.analyst_filter import AnalystFilter
 from data.queries.complaints import OPEN_STATUSES, counts_by, counts_over_time
-from data.timebuckets import hours_between, wib_day, wib_hour, wib_week, wib_weekday
+from data.timebuckets import hours_between, wib_day, wib_day_start_utc, wib_hour, wib_week, wib_weekday
 
 # (label, lower bound in hours inclusive, upper bound exclusive): the buckets of time to close and backlog age
 CLOSE_BUCKETS = (("<1d", 0, 24), ("1-3d", 24, 72), ("3-7d", 72, 168), ("7-14d", 168, 336), (">14d", 336, None))
@@ -129,26 +129,26 @@ def sensor_vs_complaints(
     """
     kinds = flt.kinds or DEFAULT_SENSOR_KINDS
     bucket_fn = wib_week if by == "week" else wib_day
-    period = bucket_fn(ObservationHourly.hour).label("period")
+    daily = ObservationDaily
+    period = bucket_fn(daily.day).label("period")
     # rainfall: mm per hour summed over the period, averaged over gauges; others: mean of hourly means,
-    # with river level as the period's peak (what floods streets is the peak, not the mean)
-    hourly_mean = ObservationHourly.total / ObservationHourly.n
+    # with river level as the period's peak (what floods streets is the peak, not the mean). From the daily
+    # rollup, which holds each day's sum of hourly means, its hours and its peak.
     value = case(
-        (Sensor.kind == "rainfall", func.sum(hourly_mean)),
-        (Sensor.kind == "water_level", func.max(ObservationHourly.max_value)),
-        # the mean as sum / count: the database shares the one running sum instead of keeping a second
-        else_=func.sum(hourly_mean) / func.count(hourly_mean),
+        (Sensor.kind == "rainfall", func.sum(daily.hourly_mean_sum)),
+        (Sensor.kind == "water_level", func.max(daily.max_value)),
+        else_=func.sum(daily.hourly_mean_sum) / func.sum(daily.hours),
     )
     per_sensor = (
         select(Sensor.kind, Sensor.id, period, value.label("value"))
-        .join(ObservationHourly, ObservationHourly.sensor_id == Sensor.id)
+        .join(daily, daily.sensor_id == Sensor.id)
         .where(Sensor.kind.in_(kinds))
         .group_by(Sensor.kind, Sensor.id, period)
     )
-    if flt.start is not None:
-        per_sensor = per_sensor.where(ObservationHourly.hour >= flt.start)
+    if flt.start is not None:  # whole WIB days: the filter's bounds are WIB midnights
+        per_sensor = per_sensor.where(daily.day >= wib_day_start_utc(flt.start))
     if flt.end is not None:
-        per_sensor = per_sensor.where(ObservationHourly.hour < flt.end)
+        per_sensor = per_sensor.where(daily.day < flt.end)
     if flt.districts:
         per_sensor = per_sensor.where(Sensor.district_code.in_(flt.districts))
     inner = per_sensor.subquery()

@@ -41,7 +41,9 @@
     var el = document.getElementById("wall-heartbeat");
     if (!el) { return; }
     if (el.textContent !== beat.text) {
-      if (beat.text !== null) { beat.gap = Math.max(1000, Math.min(120000, now - beat.at)); }
+      /* the gap between good refreshes, learnt from the beats; it falls at most by half per beat, so two
+         quick beats at start-up (first render, then the first tick) do not make a normal gap look like a loss */
+      if (beat.text !== null) { beat.gap = Math.max(1000, beat.gap / 2, Math.min(120000, now - beat.at)); }
       beat.text = el.textContent;
       beat.at = now;
     }

@@ -28,6 +28,7 @@ _JS_TEMPLATE = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 # A sequential palette that stays ordered for colour-blind viewers and reads on a dark background.
 PALETTE = ("#1d2b53", "#3b4f8c", "#7a5fa6", "#c0649a", "#f08a6c", "#fcd07b")
 STATE_ORDER = ("normal", "warning", "danger", "offline")
+HEAT_RADIUS_PX, HEAT_BLUR_PX = 14, 18  # at 1920 px wide; HeatForScreen scales them to the screen
 MAP_CSS = """
 <style>
 html, body, .folium-map { background: #0b1220 !important; }
@@ -51,6 +52,8 @@ html, body, .folium-map { background: #0b1220 !important; }
 .map-legend .si { display: inline-block; position: relative; width: 1.2vw; height: 1vw; vertical-align: middle; }
 .map-legend .si .s { left: 50%; top: 50%; }
 .leaflet-popup-content { font-size: clamp(12px, 0.9vw, 32px); }
+.leaflet-control-zoom a { width: clamp(30px, 1.7vw, 64px) !important; height: clamp(30px, 1.7vw, 64px) !important;
+  line-height: clamp(30px, 1.7vw, 64px) !important; font-size: clamp(18px, 1.1vw, 40px) !important; }
 .leaflet-tooltip { font-size: clamp(12px, 0.9vw, 32px); }
 </style>
 """
@@ -166,6 +169,48 @@ class SensorLayer(MacroElement):
         self.data = data
 
 
+class HeatForScreen(MacroElement):
+    """Scale the heat layer's radius and blur (pixels) with the screen: at 4K, 14 px spots read as speckle."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (heat) {
+            var scale = Math.max(1, window.innerWidth / 1920);
+            heat.setOptions({radius: {{ this.radius }} * scale, blur: {{ this.blur }} * scale});
+        })({{ this.heat.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, heat: plugins.HeatMap) -> None:
+        super().__init__()
+        self._name = "HeatForScreen"
+        self.heat, self.radius, self.blur = heat, HEAT_RADIUS_PX, HEAT_BLUR_PX
+
+
+class FitBesideLegend(MacroElement):
+    """Fit the map to the city in the part of the frame the legend leaves free: the legend's width is only
+    known in the browser (it scales with the screen), and on a tablet it would otherwise cover a district."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var legend = document.querySelector(".map-legend");
+            var left = legend ? legend.offsetWidth + 16 : 12;
+            map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 12], paddingBottomRight: [12, 12]});
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: list[list[float]]) -> None:
+        super().__init__()
+        self._name = "FitBesideLegend"
+        self.bounds = bounds
+
+
 def _legend(measure: str, edges: list[float], colours: list[str], lang: str, has_heat: bool) -> str:
     decimals = 1 if measure == "per_10k" else 0
     rows = [f"<b>{t('map_' + measure, lang)}</b>"]
@@ -201,6 +246,8 @@ def build_map_html(
         zoom_control=options.interactive,
         attribution_control=tiles is not None,
         prefer_canvas=True,
+        zoom_snap=0.25,  # quarter steps: the city fills the frame instead of the nearest whole zoom's half of it
+        zoom_delta=0.5,
     )
     if tiles:
         folium.TileLayer(tiles=tiles, attr=options.tile_attribution or "©", max_zoom=19, name="basemap").add_to(m)
@@ -217,9 +264,14 @@ def build_map_html(
         tooltip=folium.GeoJsonTooltip(fields=["name", "value"], labels=False),
     ).add_to(m)
     if not complaint_points.empty:
-        plugins.HeatMap(
-            complaint_points[["lat", "lon"]].to_numpy().tolist(), radius=14, blur=18, min_opacity=0.25, max_zoom=16
+        heat = plugins.HeatMap(
+            complaint_points[["lat", "lon"]].to_numpy().tolist(),
+            radius=HEAT_RADIUS_PX,
+            blur=HEAT_BLUR_PX,
+            min_opacity=0.25,
+            max_zoom=16,
         ).add_to(m)
+        HeatForScreen(heat).add_to(m)
     for row in districts.itertuples(index=False):
         folium.Marker(
             [row.centroid_lat, row.centroid_lon],
@@ -228,7 +280,7 @@ def build_map_html(
     if not sensors.empty:
         SensorLayer(_sensor_features(sensors, lang, sensor_sparks or {})).add_to(m)
     focus = districts[districts["code"] == options.focus_district] if options.focus_district else districts
-    m.fit_bounds(_bounds(focus if not focus.empty else districts), padding=(12, 12))
+    FitBesideLegend(_bounds(focus if not focus.empty else districts)).add_to(m)
     root = m.get_root()
     root.header.add_child(folium.Element(MAP_CSS))
     root.html.add_child(folium.Element(_legend(measure, edges, colours, lang, not complaint_points.empty)))

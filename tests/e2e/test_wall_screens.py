@@ -130,3 +130,30 @@ def test_unknown_district_and_bad_playlist_explain_themselves(dash_duo, small_ci
     dash_duo.wait_for_contains_text(".wall-error", "nosuch", timeout=20)
     time.sleep(0.5)
     assert dash_duo.get_logs() == []
+
+
+def test_reconnecting_shows_only_when_refreshes_stop(dash_duo, small_city, settings_for):
+    """The mark never flickers on a healthy wall (first render and first tick come close together), shows
+    when refreshes stop reaching the server, and clears when they come back; the figures stay meanwhile."""
+    app = create_app(settings_for(str(small_city.url), refresh_seconds=3))
+    dash_duo.start_server(app)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/wall/overview")
+    dash_duo.wait_for_element(f'{SLOT0} [data-kpi="open_backlog"] .kpi-number', timeout=30)
+    marked = "return document.querySelector('.is-reconnecting') !== null"
+    healthy_until = time.time() + 15  # five refreshes
+    while time.time() < healthy_until:
+        assert not dash_duo.driver.execute_script(marked), "reconnecting shown on a healthy wall"
+        time.sleep(0.5)
+    figure = tile_text(dash_duo, "open_backlog")
+    dash_duo.driver.execute_cdp_cmd("Network.enable", {})
+    dash_duo.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*_dash-update-component*"]})
+    deadline = time.time() + 40
+    while not dash_duo.driver.execute_script(marked) and time.time() < deadline:
+        time.sleep(0.5)
+    assert dash_duo.driver.execute_script(marked), "refreshes stopped but the wall does not say so"
+    assert tile_text(dash_duo, "open_backlog") == figure  # the last figures stay on screen
+    dash_duo.driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    deadline = time.time() + 30
+    while dash_duo.driver.execute_script(marked) and time.time() < deadline:
+        time.sleep(0.5)
+    assert not dash_duo.driver.execute_script(marked)

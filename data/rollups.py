@@ -36,33 +36,36 @@ from data.timebuckets import utc_hour_start, wib_day_start, wib_day_start_utc
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
-# The (sensor, hour) pairs a batch touched and its aggregates there, per connection: a temporary table so
-# one INSERT ... SELECT can join it against the raw readings, however many pairs there are.
-TOUCHED_HOURS = Table(
+
+
+def _touched(name: str, key: str, *values: Column) -> Table:
+    """A per-connection temporary table of the (sensor, period) pairs a batch touched, so one INSERT ... SELECT
+    recomputes them all from the finer rows, however many there are (emptied at commit on PostgreSQL)."""
+    return Table(
+        name,
+        MetaData(),
+        Column("sensor_id", String(64), primary_key=True),
+        Column(key, DateTime, primary_key=True),
+        Column(f"{key}_end", DateTime, nullable=False),
+        *values,
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DELETE ROWS",
+    )
+
+
+# The (sensor, hour) pairs a batch touched and its aggregates there.
+TOUCHED_HOURS = _touched(
     "rollup_touched_hours",
-    MetaData(),
-    Column("sensor_id", String(64), primary_key=True),
-    Column("hour", DateTime, primary_key=True),
-    Column("hour_end", DateTime, nullable=False),
+    "hour",
     Column("n", Integer, nullable=False),
     Column("total", Float, nullable=False),
     Column("min_value", Float, nullable=False),
     Column("max_value", Float, nullable=False),
     Column("stale", Boolean, nullable=False),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DELETE ROWS",
 )
 _CREATE_TOUCHED = CreateTable(TOUCHED_HOURS, if_not_exists=True)
 # The (sensor, WIB day) pairs whose hours changed: each is recomputed from its (at most 24) hourly rows.
-TOUCHED_DAYS = Table(
-    "rollup_touched_days",
-    MetaData(),
-    Column("sensor_id", String(64), primary_key=True),
-    Column("day", DateTime, primary_key=True),
-    Column("day_end", DateTime, nullable=False),
-    prefixes=["TEMPORARY"],
-    postgresql_on_commit="DELETE ROWS",
-)
+TOUCHED_DAYS = _touched("rollup_touched_days", "day")
 _CREATE_TOUCHED_DAYS = CreateTable(TOUCHED_DAYS, if_not_exists=True)
 _OBS = Observation.__table__
 _HOURLY = ObservationHourly.__table__

@@ -84,7 +84,10 @@ def create_app(settings: Settings | None = None) -> Dash:
 def _run_first_request_setup(app: Dash) -> None:
     """Dash finishes its set-up (the pages router's callbacks, the callback map) in before_request hooks on
     the first request, and those hooks are not thread-safe: two first requests at once, as a gunicorn
-    worker gets from a wall of screens, crash one ("dictionary changed size during iteration"). One request
-    here, before any server thread exists, does that work once."""
-    with app.server.test_client() as client:
-        client.get("/api/health")
+    worker gets from a wall of screens, crash one ("dictionary changed size during iteration"). Dash's own
+    hooks run here once, before any server thread exists; each marks itself done. Nothing is dispatched, so
+    the auth checks learn nothing and the app can still be extended."""
+    dash_hooks = [f for f in app.server.before_request_funcs.get(None, []) if f.__module__.startswith("dash.")]
+    with app.server.test_request_context("/"):
+        for hook in dash_hooks:
+            hook()

@@ -176,8 +176,9 @@ def measure_mqtt(city: City, mqtt_url: str, log) -> dict:  # noqa: ANN001
         time.sleep(0.5)  # subscription acknowledged
         start = publisher.go()
         stats = subscriber.stats
-        done, seconds = _until_stored(start, MQTT_MESSAGES, lambda: stats.stored + stats.duplicates + stats.rejected)
+        _, seconds = _until_stored(start, MQTT_MESSAGES, lambda: stats.stored + stats.duplicates + stats.rejected)
         published = publisher.finish()
+    done = stats.stored + stats.duplicates  # what was stored (or already held), not what was rejected
     stop.set()
     worker.join(timeout=10)
     end_session(mqtt_url, client_id)

@@ -3,7 +3,7 @@
 QoS 1 with a persistent session under a fixed client id: stop it, restart it, and the broker hands over
 what arrived meanwhile (set `max_queued_messages` in mosquitto.conf above the longest burst you expect).
 
-One consumer is one Python process, bound by one core (about 4,000 readings/s here). `--consumers N` runs N
+One consumer is one Python process, bound by one core (about 5,500 readings/s here). `--consumers N` runs N
 processes that share one subscription (`$share/GROUP/...`, MQTT 5): the broker deals the messages out among
 them and each keeps its own persistent session (client ids CLIENT-ID-0 .. CLIENT-ID-N-1). Keep N fixed: the
 broker goes on queueing a share for a consumer id that no longer connects until that session expires (a

@@ -133,7 +133,7 @@ def _add_members(conn: Connection, incident_id: int, members: list[dict], now: d
             )
         )
     }
-    unique: dict[tuple, dict] = {}  # an alert or report can be gathered twice (two rules, two passes): once
+    unique: dict[tuple, dict] = {}  # a sensor with two live alerts is gathered twice: joined once
     for m in members:
         unique.setdefault((m["member_type"], m["member_ref"]), m)
     rows = [

@@ -6,7 +6,7 @@ Create Date: 2026-12-01 08:00:00
 
 The analysts' sensors-against-complaints chart bucketed ~400,000 hourly rows of a quarter by WIB day
 (~300 ms on SQLite, ~350 ms on PostgreSQL at 500 sensors); the daily rollup holds ~17,000. Filled here
-from the hourly rollup (about a minute for 2 years of 500 sensors), kept at ingest from then on.
+from the hourly rollup (~5 s on PostgreSQL for 2 years of 500 sensors), kept at ingest from then on.
 """
 
 from __future__ import annotations

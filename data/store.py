@@ -60,7 +60,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def init_schema(engine: Engine) -> None:
-    """Bring the schema to every newest Alembic revision (feature branches each start from 0001)."""
+    """Bring the schema to the newest Alembic revision (one line since m001_merge_heads; a test keeps it one)."""
     from alembic import command
     from alembic.config import Config
 

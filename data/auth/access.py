@@ -61,6 +61,19 @@ ACTOR_FIELDS = frozenset({("ops-operator", "value")})
 PAGES_CONTENT_PREFIX = "_pages"
 
 
+def id_key(component_id: object) -> str:
+    """A hashable key for any component id: pattern-matching ids arrive as (unhashable) dicts."""
+    if isinstance(component_id, str):
+        return component_id
+    try:
+        return json.dumps(component_id, sort_keys=True)
+    except (TypeError, ValueError):
+        return repr(component_id)
+
+
+ACTOR_KEYS = frozenset((id_key(cid), prop) for cid, prop in ACTOR_FIELDS)
+
+
 def path_permission(path: str) -> str:
     """The permission a request path needs ('' for public)."""
     if path in ("", "/"):
@@ -140,7 +153,7 @@ def stamp_actor(body: Mapping, name: str) -> int:
     """Put `name` into every actor field of a callback body (in place); returns how many were set."""
     stamped = 0
     for item in flat_inputs(body):
-        if (item.get("id"), item.get("property")) in ACTOR_FIELDS and isinstance(item, dict):
+        if isinstance(item, dict) and (id_key(item.get("id")), item.get("property")) in ACTOR_KEYS:
             item["value"] = name
             stamped += 1
     return stamped

@@ -10,7 +10,6 @@ persistence on) are used so the shared services are never touched. What is prove
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -36,6 +35,7 @@ from data.ingest.mqtt import ObservationPublisher, ObservationSubscriber
 from data.models import Observation, Sensor
 from data.store import make_engine
 from tests.conftest import DEMO_END, IN_CI
+from tests.helpers.programs import need_program
 
 pytestmark = pytest.mark.integration
 TINY_CITY = DemoSpec(end=DEMO_END, days=3, complaints=400, observations=3_000, sensors=12, seed=11)
@@ -58,16 +58,6 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str, every: floa
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-def _need(binary: str) -> str:
-    found = shutil.which(binary) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{binary}"))[-1:]), None)
-    if not found:
-        message = f"{binary} is not installed"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
-
-
 @dataclass
 class PrivatePostgres:
     """A throwaway PostgreSQL cluster; as root it runs as the `postgres` user (initdb refuses root)."""
@@ -87,15 +77,15 @@ class PrivatePostgres:
         self.root.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        self._run(_need("initdb"), "-D", str(self.root / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
+        self._run(need_program("initdb"), "-D", str(self.root / "data"), "-A", "trust", "-U", "postgres", "--no-sync")
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(_need("pg_ctl"), "-D", str(self.root / "data"), "-o", options, "-l", str(self.root / "log"),
+        self._run(need_program("pg_ctl"), "-D", str(self.root / "data"), "-o", options, "-l", str(self.root / "log"),
                   "-w", "start")  # fmt: skip
 
     def stop(self) -> None:
-        self._run(_need("pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
+        self._run(need_program("pg_ctl"), "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
 
 
 @dataclass
@@ -116,7 +106,7 @@ class PrivateMosquitto:
             f"persistence_location {self.root}/\nmax_queued_messages 100000\nlog_dest file {self.root}/log\n"
             + ("user root\n" if os.geteuid() == 0 else "")  # keep the rights to our own temp dir
         )
-        self.process = subprocess.Popen([_need("mosquitto"), "-c", str(conf)])  # noqa: S603
+        self.process = subprocess.Popen([need_program("mosquitto"), "-c", str(conf)])  # noqa: S603
         wait_until(self._listening, 10, "mosquitto to listen")
 
     def _listening(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from sqlalchemy import func, select
 from data.ingest.mqtt import ObservationPublisher, ObservationSubscriber
 from data.models import IngestError, Observation, Sensor
 from tests.conftest import service_available
+from tests.helpers.programs import need_program
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 11, 20, 0, 0)
@@ -120,8 +120,7 @@ def _listening(port: int) -> bool:
 
 
 def test_broker_restart_midway_loses_nothing_acknowledged(sqlite_engine, tmp_path):
-    if shutil.which("mosquitto") is None:
-        pytest.skip("mosquitto is not installed")
+    need_program("mosquitto")
     port = _free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(
@@ -157,8 +156,7 @@ def test_broker_restart_midway_loses_nothing_acknowledged(sqlite_engine, tmp_pat
 def test_consumers_sharing_the_subscription_store_everything_once_even_when_one_is_killed(sqlite_engine, tmp_path):
     """`python -m dashboard mqtt --consumers 2`: the broker deals readings out to two processes; one killed
     midway is started again by the supervisor and its unacknowledged readings come back to the group."""
-    if shutil.which("mosquitto") is None:
-        pytest.skip("mosquitto is not installed")
+    need_program("mosquitto")
     port = _free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n")

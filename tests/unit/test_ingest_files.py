@@ -14,7 +14,7 @@ from dashboard.cli import main
 from data.models import Complaint, ComplaintService, ComplaintStatusChange, Observation, Sensor, ServiceMetric
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"  # copies of ../shared/samples (SOURCE.md)
 
 
 @pytest.fixture
@@ -41,8 +41,6 @@ def _rejects(tmp_path: Path, stem: str) -> list[dict]:
 
 def test_nyc311_sample_loads_once_and_reingest_changes_nothing(cli, sqlite_engine, capsys):
     sample = SAMPLES / "311_csv" / "nyc311_2011_200rows.csv"
-    if not sample.exists():
-        pytest.skip("shared samples are not beside the checkout")
     assert cli("complaints", str(sample), "--mapping", "nyc311") == 0
     assert "read 200, inserted 200" in capsys.readouterr().out
     assert _count(sqlite_engine, Complaint, Complaint.source == "nyc311") == 200
@@ -101,9 +99,8 @@ def test_open311_requests_and_services_lists(cli, sqlite_engine, tmp_path, capsy
     assert spec.requested_at.isoformat() == "2026-04-14T14:37:38"  # -08:00 to UTC
     assert spec.media_url == "http://city.gov.s3.amazonaws.com/requests/media/638344.jpg"
     services = SAMPLES / "open311" / "bloomington_ureport_services.json"
-    if services.exists():
-        assert cli("complaints", str(services)) == 0
-        assert _count(sqlite_engine, ComplaintService) == 53
+    assert cli("complaints", str(services)) == 0
+    assert _count(sqlite_engine, ComplaintService) == 53
 
 
 def test_unreadable_files_exit_2_and_load_nothing(cli, sqlite_engine, tmp_path, capsys):

@@ -1,0 +1,1 @@
+"""Helpers shared by several test modules (kept out of test modules so no test imports another)."""

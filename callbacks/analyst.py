@@ -51,7 +51,7 @@ def label_of(key: str, value: str, values: KnownValues, lang: str) -> str:
     if key == "status":
         return t(value, lang)
     if key == "kind":
-        return t(f"kind_{value}", lang)
+        return t(f"an_kind_{value}", lang)
     if key == "weekday":
         return t(f"weekday_{value}", lang)
     if key == "hour":

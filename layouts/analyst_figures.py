@@ -219,7 +219,7 @@ def sensor_vs_complaints(
         fig.add_scatter(
             x=pd.to_datetime(part["period"]).to_numpy(),
             y=part["value"].to_numpy(),
-            name=t(f"kind_{kind}", lang),
+            name=t(f"an_kind_{kind}", lang),
             mode="lines+markers",
             line={"width": 3, "color": ("#0b57d0", "#e8710a", "#1b7f3b", "#b279a2")[i % 4]},
             secondary_y=True,

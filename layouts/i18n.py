@@ -18,13 +18,37 @@ LANGS = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
 
 
+class DuplicateTextKeyError(RuntimeError):
+    """Two text modules define the same key: one page would silently show the other's words."""
+
+
+def merge_texts(modules: dict[str, dict[str, dict[str, str]]]) -> dict[str, dict[str, str]]:
+    """One dict of every module's TEXT; a key defined by two modules fails loudly (at import, so in every test)."""
+    merged: dict[str, dict[str, str]] = {}
+    owner: dict[str, str] = {}
+    clashes = []
+    for name, text in modules.items():
+        for key, entry in text.items():
+            if key in owner:
+                clashes.append(f"{key!r} in {owner[key]} and {name}")
+            else:
+                owner[key] = name
+                merged[key] = entry
+    if clashes:
+        raise DuplicateTextKeyError(
+            "text keys defined twice in layouts/texts (prefix them with the page, e.g. an_, ops_, wall_): "
+            + "; ".join(clashes)
+        )
+    return merged
+
+
 def _load_texts() -> dict[str, dict[str, str]]:
     """Merge the TEXT dicts of every module in layouts/texts (one per page, so pages never edit one file)."""
-    merged: dict[str, dict[str, str]] = {}
+    modules = {}
     for info in pkgutil.iter_modules(texts.__path__):
         module = importlib.import_module(f"{texts.__name__}.{info.name}")
-        merged.update(getattr(module, "TEXT", {}))
-    return merged
+        modules[info.name] = getattr(module, "TEXT", {})
+    return merge_texts(modules)
 
 
 TEXT = _load_texts()

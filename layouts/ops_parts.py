@@ -130,7 +130,7 @@ def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
         )  # fmt: skip
     for kind, part in card["sensors"].groupby("kind"):
         colour = MEMBER_STYLE.get(kind, ("#475569", "circle"))[0]
-        label = t("ops_cameras", lang) if kind == "cctv" else t(f"kind_{kind}", lang)
+        label = t("ops_cameras", lang) if kind == "cctv" else t(f"ops_gauges_{kind}", lang)
         fig.add_trace(
             go.Scattermap(
                 lat=part["lat"].to_numpy(), lon=part["lon"].to_numpy(), mode="markers",
@@ -169,7 +169,7 @@ def incident_timeline(card: dict, lang: str) -> go.Figure:
 def _sensor_counts(gauges: pd.DataFrame, lang: str) -> str:
     """'2 water_level · 8 rainfall' in words: the list itself is on the map, one hover away."""
     counts = gauges.groupby("kind").size()
-    return " · ".join(f"{fmt_number(n, lang)} {t(f'kind_{kind}', lang)}" for kind, n in counts.items()) or "—"
+    return " · ".join(f"{fmt_number(n, lang)} {t(f'ops_gauges_{kind}', lang)}" for kind, n in counts.items()) or "—"
 
 
 def incident_summary(card: dict, lang: str) -> html.Div:

@@ -83,7 +83,7 @@ def stream_items(complaints: pd.DataFrame, now: datetime, lang: str) -> list[htm
                     html.Span(category_label(row.category, lang), className="what"),
                     html.Span(row.district or "—", className="where"),
                     html.Span(t(row.status, lang), className=f"status st-{row.status}"),
-                    html.Span(t(sla, lang), className=f"sla {sla}"),
+                    html.Span(t("stream_" + sla, lang), className=f"sla {sla}"),
                     html.Span(_age(now, row.requested_at, lang), className="age"),
                 ],
                 className="stream-item",

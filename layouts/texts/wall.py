@@ -59,9 +59,8 @@ TEXT: dict[str, dict[str, str]] = {
     "feed_sensors_traffic_flow": {"id": "Lalu lintas", "en": "Traffic"},
     "feed_sensors_noise": {"id": "Kebisingan", "en": "Noise"},
     "feed_sensors_cctv": {"id": "CCTV", "en": "CCTV"},
-    "due_late": {"id": "lewat SLA", "en": "past SLA"},
-    "due_soon": {"id": "segera jatuh tempo", "en": "due soon"},
-    "on_time": {"id": "sesuai SLA", "en": "on time"},
+    "stream_due_late": {"id": "lewat SLA", "en": "past SLA"},
+    "stream_on_time": {"id": "sesuai SLA", "en": "on time"},
     "score_unit": {"id": "", "en": ""},
     "unit_hours": {"id": "jam", "en": "h"},
 }

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from dashboard.settings import PROJECT_ROOT
 from data.models import Observation, Sensor
 from data.store import utcnow
-from tests.integration.test_faults import CallbackRecorder, chromium, free_port, wait_until
+from tests.helpers.live import CallbackRecorder, chromium, free_port, wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 WALLS, ANALYSTS, RATE, SECONDS, BATCH, SENDERS = 50, 5, 1_000, 60, 1_000, 4

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from data.ingest.mqtt import ObservationPublisher, ObservationSubscriber
 from data.models import IngestError, Observation, Sensor
 from tests.conftest import service_available
+from tests.helpers.live import free_port
 from tests.helpers.programs import need_program
 
 pytestmark = pytest.mark.integration
@@ -99,12 +100,6 @@ def test_every_published_reading_is_stored_and_bad_ones_are_recorded(sqlite_engi
     assert any("not JSON" in r for r in reasons) and any("outside" in r for r in reasons)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _broker(conf: Path, port: int) -> subprocess.Popen:
     proc = subprocess.Popen(["mosquitto", "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert _wait_for(lambda: _listening(port), 10), "mosquitto did not start"
@@ -121,7 +116,7 @@ def _listening(port: int) -> bool:
 
 def test_broker_restart_midway_loses_nothing_acknowledged(sqlite_engine, tmp_path):
     need_program("mosquitto")
-    port = _free_port()
+    port = free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence true\n"
@@ -157,7 +152,7 @@ def test_consumers_sharing_the_subscription_store_everything_once_even_when_one_
     """`python -m dashboard mqtt --consumers 2`: the broker deals readings out to two processes; one killed
     midway is started again by the supervisor and its unacknowledged readings come back to the group."""
     need_program("mosquitto")
-    port = _free_port()
+    port = free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(f"listener {port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n")
     broker = _broker(conf, port)

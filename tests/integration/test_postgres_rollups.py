@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.unit.test_observation_rollups import replay_mixed_batches
+from tests.helpers.rollup_scenarios import replay_mixed_batches
 
 pytestmark = pytest.mark.integration
 

@@ -5,7 +5,6 @@ and a value one worker computes is served to the others."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -24,16 +23,11 @@ from data.demo.seed import seed_demo_city
 from data.ingest.mqtt import ObservationPublisher, ObservationSubscriber
 from data.store import utcnow
 from tests.conftest import SMALL_CITY, service_available
+from tests.helpers.live import free_port
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def services() -> None:
 def production(services, pg_engine, pg_schema_url, tmp_path):
     """gunicorn (3 workers, gthread) serving the seeded city from PostgreSQL with Redis as cache."""
     seed_demo_city(pg_engine, SMALL_CITY)
-    port = _free_port()
+    port = free_port()
     token = uuid.uuid4().hex
     env = {
         **os.environ,

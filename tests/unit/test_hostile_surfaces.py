@@ -21,7 +21,7 @@ from sqlalchemy import select
 from dashboard import cli
 from dashboard.app import create_app
 from data.models import Complaint, Sensor
-from tests.integration.test_faults import chromium
+from tests.helpers.live import chromium
 
 pytestmark = pytest.mark.e2e
 TOKEN = "hostile-test-ingest-token-0123456789"

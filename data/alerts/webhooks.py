@@ -10,8 +10,6 @@ loses nothing. Each POST carries:
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
 import time
@@ -24,26 +22,13 @@ from sqlalchemy import Connection, Engine, select, update
 
 from data.alerts.config import AlertConfig
 from data.alerts.models import WebhookDelivery
+from data.signing import sign
 from data.store import utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 20
 
 Sender = Callable[[str, bytes, dict[str, str], float], int]
-
-
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The signature a receiver recomputes to trust a delivery (and reject one replayed later)."""
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
-
-
-def verify(
-    secret: str, timestamp: str, body: bytes, signature: str, now: float | None = None, tolerance_s: int = 300
-) -> bool:
-    """For receivers and tests: the signature matches and the timestamp is recent."""
-    fresh = abs((now if now is not None else time.time()) - int(timestamp)) <= tolerance_s
-    return fresh and hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
 def _iso(moment: object) -> object:

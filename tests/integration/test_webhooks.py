@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+from data import signing
 from data.alerts import webhooks
 from data.alerts.config import load_config
 from data.alerts.models import WebhookDelivery
@@ -71,8 +72,8 @@ def test_a_delivery_is_signed_and_the_receiver_can_verify_it(sqlite_engine, rece
     assert webhooks.deliver_due(sqlite_engine, config, NOW) == {"sent": 1, "retry": 0, "failed": 0}
     headers, body = receiver.received[0]
     assert headers["x-cityops-event"] == "alert.danger"
-    assert webhooks.verify(SECRET, headers["x-cityops-timestamp"], body, headers["x-cityops-signature"])
-    assert not webhooks.verify("wrong", headers["x-cityops-timestamp"], body, headers["x-cityops-signature"])
+    assert signing.verify(SECRET, headers["x-cityops-timestamp"], body, headers["x-cityops-signature"])
+    assert not signing.verify("wrong", headers["x-cityops-timestamp"], body, headers["x-cityops-signature"])
     payload = json.loads(body)
     assert payload["data"]["title"] == "Pos Uji 330 cm" and payload["data"]["opened_at"] == "2026-11-20T05:00:00Z"
     # Sent once: a second pass finds nothing due.

@@ -3,7 +3,9 @@
     gunicorn -c gunicorn.conf.py dashboard.wsgi:server
 
 WEB_CONCURRENCY (workers, default 2 x cores + 1), GUNICORN_THREADS (threads per worker, default 4),
-HOST and PORT (default 127.0.0.1:8050). Workers share figures through Redis when REDIS_URL is set.
+HOST and PORT (default 127.0.0.1:8050; `-b` overrides them). Workers share figures through Redis when
+REDIS_URL is set. The start-up check (users, SECRET_KEY) runs on the addresses gunicorn really listens on,
+before any worker starts; the open demo is granted only when they are all loopback (dashboard/exposure.py).
 """
 
 from __future__ import annotations
@@ -23,9 +25,20 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))  # weeks un
 max_requests_jitter = 2000
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+os.environ["CITY_BIND_DECLARED_BY"] = "gunicorn.conf.py"  # dashboard.wsgi: the hooks below declare the bind
 
 
-def post_fork(_server, _worker) -> None:  # noqa: ANN001
+def when_ready(server) -> None:  # noqa: ANN001
+    """Refuse to start (before any worker) when the listeners reach the network without users or a strong key."""
+    from dashboard.exposure import StartupRefusedError, check_listeners
+
+    try:
+        check_listeners(server.LISTENERS)
+    except StartupRefusedError as exc:
+        raise RuntimeError(str(exc)) from exc  # gunicorn prints "Error: ..." and exits 1
+
+
+def post_fork(_server, worker) -> None:  # noqa: ANN001
     from dashboard.wsgi import after_fork
 
-    after_fork()
+    after_fork(worker.sockets)

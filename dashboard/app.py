@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
@@ -36,8 +38,11 @@ PAGES = (
 )
 
 
-def create_app(settings: Settings | None = None) -> Dash:
-    """Build the app for `settings` (from the environment when omitted); migrates the schema first."""
+def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None = None) -> Dash:
+    """Build the app for `settings` (from the environment when omitted); migrates the schema first.
+
+    `bind` is where the server listens (default: the settings' HOST, as `serve` binds it); the WSGI entry
+    passes exposure.PENDING (gunicorn.conf.py's hooks declare the listeners) or exposure.UNKNOWN."""
     settings = settings or Settings.from_env()
     engine = make_engine(settings.database_url)
     prepare_store(engine)
@@ -75,7 +80,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     api.register(app.server)
     cctv.register(app.server)
     security.init_app(app, settings)
-    auth.init_app(app, runtime)  # refuses unsafe starts; login/admin pages; checks every request
+    # Refuses unsafe starts; login/admin pages; checks every request.
+    auth.init_app(app, runtime, (settings.host,) if bind is None else bind)
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
     _run_first_request_setup(app)
     return app

@@ -8,11 +8,10 @@ answer stands, so wall screens keep their last figures instead of falling to an 
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -25,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import admin as admin_callbacks
 from dashboard.api_auth import bearer_token, check_ingest_token
+from dashboard.exposure import bound_to_loopback_only, declare_bind, open_demo_reachable
 from dashboard.runtime import Runtime
-from dashboard.settings import Settings
 from data.auth import access, tokens, users
 from data.auth.events import record_event
 from data.auth.roles import OPEN_DEMO, Principal, may_see_personal
@@ -35,59 +34,10 @@ from layouts.i18n import t
 
 AUTH_KEY = "auth"
 CACHE_SECONDS = 10.0
-WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "dev", "development", "default", "test", "password"})
-MIN_SECRET_LENGTH = 32
 LANDING = {"wall": "/wall", "leader": "/leader", "analyst": "/analyst", "operator": "/ops", "admin": "/admin"}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+OPEN311_POST_PATHS = frozenset({"/open311/v2/requests.json", "/open311/v2/requests.xml"})
 T = TypeVar("T")
-
-
-class StartupRefusedError(ValueError):
-    """The app would be open to a network it must not be open to; the message says why and what to do."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def secret_problem(secret: str) -> str | None:
-    if not secret:
-        return "SECRET_KEY is not set"
-    if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 10:
-        return f"SECRET_KEY is a default or weak value (use {MIN_SECRET_LENGTH}+ random characters)"
-    return None
-
-
-def startup_problems(settings: Settings, engine) -> list[str]:  # noqa: ANN001 - an Engine
-    """Why the app must not start on this address; empty on loopback (the open demo) or when all is set."""
-    if is_loopback(settings.host):
-        return []
-    problems = []
-    if users.active_user_count(engine) == 0:
-        problems.append(
-            f"no users are configured and it is bound to {settings.host}, so anyone on the network would have "
-            "full access: add one with `python -m dashboard users add NAME --role admin`, or bind to 127.0.0.1"
-        )
-    weak = secret_problem(settings.secret_key)
-    if weak:
-        problems.append(
-            f"{weak}: sessions could be forged; set one, e.g. "
-            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')"
-        )
-    return problems
-
-
-def access_mode(settings: Settings, engine) -> str:  # noqa: ANN001 - an Engine
-    """One line for the start-up log: who can get in."""
-    count = users.active_user_count(engine)
-    if count == 0:
-        return f"access: open demo without login (no users; bound to {settings.host} only)"
-    return f"access: login required ({count} active users); wall screens use device tokens"
 
 
 class PrincipalCache:
@@ -118,17 +68,18 @@ class PrincipalCache:
             self._items.clear()
 
 
-def init_app(app: Dash, runtime: Runtime) -> None:
-    """Refuse unsafe starts, set the session cookie, and put `guard` in front of every request."""
+def init_app(app: Dash, runtime: Runtime, bind: Sequence[str]) -> None:
+    """Refuse unsafe starts, set the session cookie, and put `guard` in front of every request.
+
+    `bind` is where the server listens (dashboard/exposure.py); empty when the server declares it later."""
     settings = runtime.settings
-    problems = startup_problems(settings, runtime.engine)
-    if problems:
-        raise StartupRefusedError("refusing to start: " + "; ".join(problems))
+    if bind:
+        declare_bind(runtime, bind)
     server = app.server
     # On loopback without SECRET_KEY a random key per process is safe: nobody else can reach the sessions.
     server.secret_key = settings.secret_key or secrets.token_urlsafe(48)
     secure = settings.cookie_secure in ("1", "true", "yes") or (
-        settings.cookie_secure == "auto" and not is_loopback(settings.host)
+        settings.cookie_secure == "auto" and not bound_to_loopback_only(bind or (settings.host,))
     )
     server.config.update(
         SESSION_COOKIE_NAME="city_session",
@@ -163,9 +114,9 @@ def _cache() -> PrincipalCache:
 
 
 def open_demo_active() -> bool:
-    """No active users and bound to loopback: the demo runs without login."""
+    """No active users, bound to loopback alone and asked from this machine: the demo runs without login."""
     rt = _runtime()
-    if not is_loopback(rt.settings.host):
+    if not open_demo_reachable(rt, request):
         return False
     return _cache().get("user_count", lambda: users.active_user_count(rt.engine)) == 0
 
@@ -199,6 +150,8 @@ def _load_principal() -> Principal | None:
 def guard() -> Response | None:
     """The one server-side check in front of every page, callback and route."""
     path = request.path
+    if request.method == "POST" and path in OPEN311_POST_PATHS:
+        return None  # Open311 POST Service Request: its api_key is checked by dashboard.open311; no cookie counts
     if request.method in UNSAFE_METHODS and not path.startswith("/api/v1/") and not _same_origin():
         return _refuse(403, "cross-site request refused")
     if request.method == "GET" and request.args.get("token") and not path.startswith(("/api/", "/auth/")):
@@ -206,8 +159,9 @@ def guard() -> Response | None:
     permission = access.path_permission(path)
     if permission == "ingest":
         return None  # bearer tokens, checked per feed by dashboard.api_auth.check_ingest_token
-    if path.startswith("/open311/") and bearer_token() and check_ingest_token("open311"):
-        return None  # another city system reading with a token scoped 'open311'
+    if path.startswith("/open311/") and (bearer_token() or request.args.get("api_key")):
+        if check_ingest_token("open311", given=request.args.get("api_key")):
+            return None  # another city system reading with a token scoped 'open311' (bearer or Open311 api_key)
     principal = _load_principal()
     g.city_principal = principal
     g.user = principal  # exports and audit trails name `g.user.name`
@@ -252,6 +206,10 @@ def _device_login(plain: str) -> Response:
 
 
 def _refuse(status: int, reason: str) -> Response:
+    if request.path.startswith("/open311/"):
+        from dashboard.open311_format import format_of, spec_error
+
+        return spec_error(status, reason, format_of(request.path))  # GeoReport v2's error shape
     if request.path.startswith(("/_dash-", "/api/", "/open311/", "/auth/")) or request.is_json:
         response = jsonify({"error": reason, "status": status})
     else:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.commands import alerts, ingest, mqtt, registry, seed, serve, simulate, tokens, users
+from dashboard.commands import alerts, ingest, mqtt, registry, secret, seed, serve, simulate, tokens, users
 
-COMMANDS = (serve, seed, simulate, users, tokens, alerts, ingest, mqtt, registry)
+COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, mqtt, registry)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,14 +24,14 @@ def run(args: argparse.Namespace) -> int:
 
     from callbacks.warm import warm_wall_figures
     from dashboard.app import create_app
-    from dashboard.auth import access_mode
+    from dashboard.exposure import access_mode
     from data.demo.live import run_forever
 
     settings = Settings.from_env()
     settings = settings.with_overrides(host=args.host or settings.host, port=args.port or settings.port)
     app = create_app(settings)  # refuses, saying why, on a network address without users or a strong SECRET_KEY
     engine = make_engine(settings.database_url)
-    print(access_mode(settings, engine), flush=True)
+    print(access_mode(settings, engine, [settings.host]), flush=True)
     demo = table_is_empty(engine, "districts") or table_is_empty(engine, "complaints")
     if demo and settings.demo_on_empty:
         from dashboard.commands.seed import DEFAULTS

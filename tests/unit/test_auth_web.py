@@ -7,7 +7,8 @@ import time
 import pytest
 
 from dashboard.app import create_app
-from dashboard.auth import StartupRefusedError, safe_next
+from dashboard.auth import safe_next
+from dashboard.exposure import StartupRefusedError
 from dashboard.settings import Settings
 from data.auth import tokens, users
 from data.auth.events import recent_events

@@ -26,6 +26,7 @@ from data.demo.generate import (
     observation_series,
 )
 from data.places import prepare_store, write_places
+from data.complaint_rollups import rebuild_all as rebuild_all_complaint_rollups
 from data.rollups import rebuild_observation_rollups
 from data.store import bump_data_version, is_sqlite
 
@@ -40,6 +41,8 @@ CITY_TABLES = (
     "incidents",
     "complaint_status_history",
     "complaints",
+    "complaints_hourly",
+    "complaints_backlog",
     "observations_hourly",
     "observations_daily",
     "sensor_latest",
@@ -88,6 +91,7 @@ def _optional_times(values: np.ndarray) -> list[str | None]:
 def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) -> SeedReport:
     """Build the demo city for `spec` into `engine` (schema first), replacing city data."""
     started = time.perf_counter()
+    interval = observation_interval_s(spec)  # refuses an impossible size before anything is replaced
     prepare_store(engine)
     clear_city(engine)
     write_places(engine)
@@ -102,7 +106,6 @@ def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) 
     copy_rows(engine, models.ServiceMetric.__table__, metric_cols, metrics[metric_cols].itertuples(index=False))
     progress("service_metrics", len(metrics))
 
-    interval = observation_interval_s(spec)
     sensors = build_sensors(spec, rng, interval)
     sensor_cols = list(sensors.columns)
     copy_rows(
@@ -125,6 +128,7 @@ def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) 
     complaints = build_complaints(spec, rng, wx, river_districts)
     complaints = pd.concat([complaints, flood_reports(spec, sensors)], ignore_index=True)
     n_complaints = _write_complaints(engine, complaints, progress)
+    rebuild_all_complaint_rollups(engine)
 
     _write_feed_status(engine, sensors, interval)
     seed_estate(engine, spec.end, spec.days, spec.seed)  # the other ~150 applications, coverage, cameras

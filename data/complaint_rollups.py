@@ -1,0 +1,184 @@
+"""Complaint rollups kept beside the raw rows: arrivals and closures per UTC hour, the open backlog per due hour.
+
+The wall, the briefing and the analysts' presets ask "how many arrived / closed in this window" and "how many
+are open, how many late" on every refresh; counting raw rows makes that cost grow with the city's complaints
+per day. These tables grow with hours x kecamatan x category x channel instead.
+
+Each complaint row contributes to them through its own fields only, so an insert adds its contribution and an
+update (status change, reopen, a record sent again with other fields) takes the old row's away and adds the
+new one's, in the ingest's transaction: kept equals rebuilt at every commit. UTC hours serve any Indonesian
+zone (whole-hour offsets, no daylight saving): a city day is 24 of them, whatever zone the city pack names.
+The backlog is kept per due hour rather than per SLA state, because "late" changes with the clock and not with
+any record: late at `now` is every due hour before `now`'s plus the current hour's rows due before `now`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    Engine,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Mapped, mapped_column
+
+from data.models import COMPLAINT_STATUSES, Base, Complaint
+from data.store import upsert_statement
+from data.timebuckets import utc_hour_start
+
+NO_DUE = datetime(9999, 12, 31)  # the due hour of a complaint without a due time: never late
+OPEN_STATUSES = tuple(s for s in COMPLAINT_STATUSES if s != "closed")
+HOUR = timedelta(hours=1)
+
+
+class ComplaintHourly(Base):
+    """Per UTC hour, kecamatan, category and channel: complaints received (by `requested_at`) and closed (by
+    `closed_at`, whatever the status now, as the closed-today tile counts), of those closed within their SLA,
+    and of those still closed (a reopened complaint keeps its `closed_at` but is open again)."""
+
+    __tablename__ = "complaints_hourly"
+
+    hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    received: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    closed_within_sla: Mapped[int] = mapped_column(Integer)
+    closed_final: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintBacklog(Base):
+    """Complaints open now (any status but closed) per kecamatan, category and UTC hour their SLA falls due."""
+
+    __tablename__ = "complaints_backlog"
+
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
+    category: Mapped[str] = mapped_column(String(64), primary_key=True)
+    due_hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    open: Mapped[int] = mapped_column(Integer)
+
+
+HOURLY = ComplaintHourly.__table__
+BACKLOG = ComplaintBacklog.__table__
+HOURLY_KEY = ["hour", "district_code", "category", "channel"]
+HOURLY_COUNTS = ["received", "closed", "closed_within_sla", "closed_final"]
+BACKLOG_KEY = ["district_code", "category", "due_hour"]
+
+
+def hour_of(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+class RollupDelta:
+    """What a batch of complaint writes changes in the rollups, summed in Python and written in two upserts."""
+
+    def __init__(self) -> None:
+        self.hourly: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        self.backlog: dict[tuple, int] = defaultdict(int)
+
+    def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
+        """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
+        district, category, channel = row.district_code or "", row.category, row.channel or ""
+        self.hourly[(hour_of(row.requested_at), district, category, channel)][0] += sign
+        if row.closed_at is not None:
+            counts = self.hourly[(hour_of(row.closed_at), district, category, channel)]
+            counts[1] += sign
+            counts[2] += sign if row.due_at is not None and row.closed_at <= row.due_at else 0
+            counts[3] += sign if row.status == "closed" else 0
+        if row.status in OPEN_STATUSES:
+            due = hour_of(row.due_at) if row.due_at is not None else NO_DUE
+            self.backlog[(district, category, due)] += sign
+
+    def replace(self, old: Any, new: Any) -> None:  # noqa: ANN401
+        self.add(old, -1)
+        self.add(new, 1)
+
+    def apply(self, conn: Connection) -> None:
+        """Write the summed changes in the caller's transaction; rows that fall to zero are removed, so the
+        kept tables hold exactly what a rebuild would."""
+        hourly = {k: v for k, v in self.hourly.items() if any(v)}
+        backlog = {k: v for k, v in self.backlog.items() if v}
+        if hourly:
+            _add_counts(conn, HOURLY, HOURLY_KEY, HOURLY_COUNTS, [(*k, *v) for k, v in hourly.items()])
+            shrunk = [dict(zip(HOURLY_KEY, k, strict=True)) for k, v in hourly.items() if min(v) < 0]
+            _drop_empty(conn, HOURLY, HOURLY_KEY, and_(*(HOURLY.c[c] == 0 for c in HOURLY_COUNTS)), shrunk)
+        if backlog:
+            _add_counts(conn, BACKLOG, BACKLOG_KEY, ["open"], [(*k, v) for k, v in backlog.items()])
+            shrunk = [dict(zip(BACKLOG_KEY, k, strict=True)) for k, v in backlog.items() if v < 0]
+            _drop_empty(conn, BACKLOG, BACKLOG_KEY, BACKLOG.c.open == 0, shrunk)
+        self.hourly.clear()
+        self.backlog.clear()
+
+
+def _add_counts(conn: Connection, table: Any, key: list[str], counts: list[str], rows: list[tuple]) -> None:  # noqa: ANN401
+    stmt = upsert_statement(conn.engine, table)
+    stmt = stmt.on_conflict_do_update(index_elements=key, set_={c: table.c[c] + stmt.excluded[c] for c in counts})
+    conn.execute(stmt, [dict(zip(key + counts, row, strict=True)) for row in rows])
+
+
+def _drop_empty(conn: Connection, table: Any, key: list[str], empty: Any, keys: list[Mapping]) -> None:  # noqa: ANN401
+    if keys:
+        match = [table.c[c] == bindparam(c) for c in key]
+        conn.execute(delete(table).where(*match, empty), keys)
+
+
+def rebuild_complaint_rollups(conn: Connection) -> None:
+    """Recompute both rollups from the raw rows (after a bulk load, or to check the kept ones)."""
+    conn.execute(delete(HOURLY))
+    conn.execute(delete(BACKLOG))
+    c = Complaint.__table__.c
+    district, channel = func.coalesce(c.district_code, ""), func.coalesce(c.channel, "")
+    zero = literal(0)
+    arrived_hour = utc_hour_start(c.requested_at)
+    arrived = select(arrived_hour.label("hour"), district.label("d"), c.category.label("k"), channel.label("ch"),
+                     func.count().label("r"), zero.label("c"), zero.label("w"), zero.label("f"))  # fmt: skip
+    closed_hour = utc_hour_start(c.closed_at)
+    closed = select(
+        closed_hour, district, c.category, channel, zero, func.count(),
+        func.sum(case((c.closed_at <= c.due_at, 1), else_=0)), func.sum(case((c.status == "closed", 1), else_=0)),
+    ).where(c.closed_at.is_not(None))  # fmt: skip
+    both = union_all(
+        arrived.group_by(arrived_hour, district, c.category, channel),
+        closed.group_by(closed_hour, district, c.category, channel),
+    ).subquery()
+    summed = select(both.c.hour, both.c.d, both.c.k, both.c.ch,
+                    func.sum(both.c.r), func.sum(both.c.c), func.sum(both.c.w), func.sum(both.c.f))  # fmt: skip
+    summed = summed.group_by(both.c.hour, both.c.d, both.c.k, both.c.ch)
+    conn.execute(HOURLY.insert().from_select(HOURLY_KEY + HOURLY_COUNTS, summed))
+    due = func.coalesce(utc_hour_start(c.due_at), literal(NO_DUE, DateTime))
+    backlog = select(district, c.category, due, func.count()).where(c.status.in_(OPEN_STATUSES))
+    conn.execute(BACKLOG.insert().from_select(BACKLOG_KEY + ["open"], backlog.group_by(district, c.category, due)))
+
+
+def rebuild_all(engine: Engine) -> None:
+    with engine.begin() as conn:
+        rebuild_complaint_rollups(conn)
+
+
+__all__ = [
+    "BACKLOG",
+    "HOURLY",
+    "NO_DUE",
+    "OPEN_STATUSES",
+    "ComplaintBacklog",
+    "ComplaintHourly",
+    "RollupDelta",
+    "hour_of",
+    "rebuild_all",
+    "rebuild_complaint_rollups",
+]

@@ -1,0 +1,71 @@
+"""Complaint rollup scenarios run on both stores: mixed batches after which kept rollups must equal a rebuild."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, text
+
+from data.complaint_rollups import rebuild_all
+from data.ingest.sink import store_complaints
+from data.timebuckets import wib_midnight_utc
+
+CITY_MIDNIGHT = wib_midnight_utc(datetime(2026, 3, 2).date())  # the city's midnight, in naive UTC
+MINUTE = timedelta(minutes=1)
+
+
+def complaint(n: int, minutes: int, **fields: object) -> dict:
+    """Complaint TNG-n received `minutes` after the city's midnight (negative: the evening before)."""
+    at = CITY_MIDNIGHT + minutes * MINUTE
+    return {
+        "source": "laksa", "source_id": f"TNG-{n}", "category": "banjir" if n % 2 else "sampah",
+        "channel": ("app", "whatsapp", "call_112")[n % 3], "status": "open", "requested_at": at, "updated_at": at,
+        "district_code": ("36.71.01", "36.71.02", None)[n % 3], **fields,
+    }  # fmt: skip
+
+
+def rollups(engine: Engine) -> tuple[list, list]:
+    with engine.connect() as conn:
+        hourly = conn.execute(text("SELECT * FROM complaints_hourly ORDER BY 1, 2, 3, 4")).all()
+        backlog = conn.execute(text("SELECT * FROM complaints_backlog ORDER BY 1, 2, 3")).all()
+    return [tuple(r) for r in hourly], [tuple(r) for r in backlog]
+
+
+def later(record: dict, minutes: int, **fields: object) -> dict:
+    """The same complaint sent again `minutes` after it was received, with some fields changed."""
+    return {**record, "updated_at": record["requested_at"] + minutes * MINUTE, **fields}
+
+
+def replay_mixed_batches(engine: Engine) -> None:
+    """Store batches of every awkward kind; after each, the kept rollups must equal a rebuild."""
+    first = [complaint(n, minutes) for n, minutes in enumerate(range(-150, 150, 13))]
+    closing = [later(first[i], 95, status="closed", closed_at=first[i]["requested_at"] + 95 * MINUTE) for i in (0, 3)]
+    batches = {
+        "all new, across the city's midnight": first,
+        "status steps: acknowledged, in progress": [
+            later(first[1], 20, status="acknowledged"), later(first[2], 30, status="in_progress")
+        ],
+        "closures, one within its SLA and one closed days late": [
+            *closing, later(first[5], 9000, status="closed", closed_at=first[5]["requested_at"] + 9000 * MINUTE)
+        ],
+        "a reopen (keeps its closed time) and an older copy (ignored)": [
+            later(first[0], 200, status="open"), later(first[3], 10, status="open")
+        ],
+        "the same record sent again with another kecamatan, category and channel": [
+            later(first[4], 40, district_code="36.71.03", category="jalan", channel="web")
+        ],
+        "one complaint twice in a batch, and one new already closed": [
+            later(first[6], 50, status="acknowledged"), later(first[6], 60, status="closed"),
+            complaint(99, 700, status="closed", closed_at=CITY_MIDNIGHT + 760 * MINUTE),
+        ],
+        "a closure time corrected across the city's midnight": [
+            later(first[3], 300, status="closed", closed_at=first[3]["requested_at"] + 300 * MINUTE)
+        ],
+        "an exact repeat of a batch": [later(first[1], 20, status="acknowledged")],
+    }  # fmt: skip
+    for name, batch in batches.items():
+        store_complaints(engine, batch)
+        kept = rollups(engine)
+        rebuild_all(engine)
+        assert kept == rollups(engine), name
+    assert sum(r[4] for r in rollups(engine)[0]) == len(first) + 1  # every complaint received once

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from callbacks.context import RUNTIME_KEY
 from data.feeds import feed_health
@@ -15,11 +16,33 @@ def register(server: Flask) -> None:
 
     server.add_url_rule("/api/health", "health", health)
     exports.register(server)  # /analyst/export.csv and .xlsx
-    from dashboard import api_ingest, open311, openapi
+    from dashboard import api_ingest, open311, openapi, sensorthings, summary_api
 
     api_ingest.register(server)  # POST /api/v1/complaints, /observations, /metrics
-    open311.register(server)  # GET /open311/v2/...
+    open311.register(server)  # GET and POST /open311/v2/..., .json and .xml
     openapi.register(server)  # /api/openapi.json
+    sensorthings.register(server)  # GET /sta/v1.1/... (OGC SensorThings, read-only)
+    summary_api.register(server)  # GET /api/v1/summary (signed aggregates for a federation room)
+    server.before_request(api_options)
+
+
+def api_options() -> Response | None:
+    """OPTIONS on an API route names only that route's methods (Flask's own answer also counted the GET of
+    Dash's catch-all page route, advertising GET on POST-only routes)."""
+    if request.method != "OPTIONS" or not request.path.startswith(("/api/", "/open311/")):
+        return None
+    adapter = current_app.url_map.bind("localhost")
+    allowed = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            rule, _ = adapter.match(request.path, method=method, return_rule=True)
+        except HTTPException:
+            continue
+        if "<path:" not in rule.rule:
+            allowed |= {method, "HEAD"} if method == "GET" else {method}
+    response = Response(status=204 if allowed else 404)
+    response.headers["Allow"] = ", ".join(sorted(allowed | {"OPTIONS"}))
+    return response
 
 
 def health():  # noqa: ANN201 - a Flask view

@@ -50,6 +50,7 @@ class Settings:
     secret_key: str = ""
     targets_path: Path = field(default=PROJECT_ROOT / "data" / "config" / "targets.yaml")
     alert_rules_path: Path = field(default=PROJECT_ROOT / "data" / "config" / "alert_rules.yaml")
+    holidays_path: Path | None = None  # the city's regional holidays (YAML or CSV), on top of the national ones
     demo_on_empty: bool = True
     max_request_bytes: int = 10 * 1024 * 1024
     session_hours: int = 12
@@ -58,6 +59,7 @@ class Settings:
     csp_extra_sources: str = ""
     webhook_urls: tuple[str, ...] = ()
     webhook_secret: str = ""
+    summary_signing_key: str = ""
     alert_eval_seconds: int = 30
 
     @classmethod
@@ -77,6 +79,7 @@ class Settings:
             secret_key=_env_str("SECRET_KEY", base.secret_key),
             targets_path=Path(_env_str("TARGETS_FILE", str(base.targets_path))),
             alert_rules_path=Path(_env_str("ALERT_RULES_FILE", str(base.alert_rules_path))),
+            holidays_path=Path(_env_str("HOLIDAYS_FILE", "")) if _env_str("HOLIDAYS_FILE", "") else None,
             demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),
             max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             session_hours=max(1, _env_int("SESSION_HOURS", base.session_hours)),
@@ -85,6 +88,7 @@ class Settings:
             csp_extra_sources=_env_str("CSP_EXTRA_SOURCES", base.csp_extra_sources),
             webhook_urls=_env_urls("WEBHOOK_URLS"),
             webhook_secret=_env_str("WEBHOOK_SECRET", base.webhook_secret),
+            summary_signing_key=_env_str("SUMMARY_SIGNING_KEY", base.summary_signing_key),
             alert_eval_seconds=max(5, _env_int("ALERT_EVAL_SECONDS", base.alert_eval_seconds)),
         )
 

@@ -1,0 +1,64 @@
+"""GET /api/v1/summary: the room's aggregates for a provincial or national room, signed so it can trust them.
+
+Read with an ingest token of scope `summary` (`python -m dashboard tokens create ingest --name provinsi
+--scope summary`). The body is signed with SUMMARY_SIGNING_KEY (headers X-CityOps-Timestamp and
+X-CityOps-Signature, the same scheme as webhooks); without a key the feed is off and says so.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask, Response, current_app, jsonify
+
+from callbacks.cache import cache_for
+from callbacks.context import RUNTIME_KEY
+from dashboard.api_auth import check_ingest_token
+from data.city import current as current_city
+from data.federation.pull import SIGNATURE_HEADER, TIMESTAMP_HEADER
+from data.federation.summary import RoomIdentity, build_room_summary
+from data.signing import sign
+from data.store import utcnow
+
+SUMMARY_DOMAINS = ("complaints", "observations", "sensors", "alerts", "services")
+
+
+def register(server: Flask) -> None:
+    server.add_url_rule("/api/v1/summary", "room_summary", room_summary)
+
+
+def _refused(status: int, message: str) -> Response:
+    response = jsonify({"error": message, "status": status})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="city-ops-room"'
+    return response
+
+
+def room_summary() -> Response:
+    """The signed summary, computed once per data version and minute however many rooms ask."""
+    if not check_ingest_token("summary"):
+        return _refused(401, "a bearer token with scope 'summary' is required")
+    runtime = current_app.extensions[RUNTIME_KEY]
+    key = runtime.settings.summary_signing_key
+    if not key:
+        return _refused(503, "the summary feed is off: SUMMARY_SIGNING_KEY is not set on this room")
+    pack = current_city()
+    identity = RoomIdentity(
+        name=pack.name, short_name=pack.short_name, kind=pack.kind, code=pack.code,
+        zone=pack.zone.name, zone_label=pack.zone.label,
+    )  # fmt: skip
+    now = utcnow().replace(second=0, microsecond=0)
+    cache = cache_for(runtime.extras, runtime.engine, ttl_s=60.0, redis_url=runtime.settings.redis_url)
+    body = cache.get_or_compute(
+        "room_summary", SUMMARY_DOMAINS,
+        lambda: build_room_summary(runtime.engine, identity, pack.zone.offset, now, runtime.settings.targets_path)
+        .to_json(),
+        pack.code, now,
+    )  # fmt: skip
+    stamp = str(int(time.time()))
+    response = Response(body, mimetype="application/json")
+    response.headers[TIMESTAMP_HEADER] = stamp
+    response.headers[SIGNATURE_HEADER] = sign(key, stamp, body)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        alerts.install_working_calendar(Settings.from_env())  # every command that stores complaints dates SLAs
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130

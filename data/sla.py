@@ -1,21 +1,31 @@
-"""SLA clocks in working days: weekends and Indonesia's public holidays do not count.
+"""SLA clocks in working days, on the government's calendar: weekends, national public holidays, cuti
+bersama (the joint leave days a ministerial decree adds each year) and the city's own regional holidays.
 
 Defaults follow SP4N-LAPOR (forwarded within 3 working days, answered within 5, closed 10 working
-days after follow-up); each category has its own limit in the catalog. Due times keep the clock
+days after follow-up); each category has its own limit in the catalogue. Due times keep the clock
 time of the request, so a report at 14:00 WIB on Friday with a 1-day SLA is due 14:00 WIB Monday.
+
+The national days come from the `holidays` package (its PUBLIC and GOVERNMENT categories for Indonesia:
+cuti bersama such as 24 Dec 2026 are in GOVERNMENT). A city's extra days come as an explicit list
+(`WorkingCalendar.of(...)`, e.g. from a `HOLIDAYS_FILE` or a city pack); the entry points install it.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import csv
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
 
 import holidays
 import numpy as np
+import yaml
 
 from data.demo.catalog import CATEGORY_BY_CODE
 
-WIB_OFFSET = timedelta(hours=7)
 DEFAULT_SLA_WORKING_DAYS = 10
 DUE_SOON_FRACTION = 0.25  # the last quarter of the allowed time counts as "due soon"
 
@@ -26,34 +36,136 @@ def sla_working_days(category: str) -> int:
 
 
 @lru_cache(maxsize=32)
-def indonesian_holidays(first_year: int, last_year: int) -> np.ndarray:
-    """Public holidays (national, incl. cuti bersama where the package lists them) as datetime64[D]."""
-    days = holidays.country_holidays("ID", years=range(first_year, last_year + 1))
-    return np.array(sorted(days.keys()), dtype="datetime64[D]")
+def national_days_off(first_year: int, last_year: int) -> dict[date, str]:
+    """Indonesia's public holidays and cuti bersama for these years, with their names."""
+    days = holidays.country_holidays(
+        "ID", years=range(first_year, last_year + 1), categories=(holidays.PUBLIC, holidays.GOVERNMENT)
+    )
+    return dict(days.items())
 
 
-def is_working_day(day: date) -> bool:
-    hol = indonesian_holidays(day.year, day.year)
+@dataclass(frozen=True)
+class Holiday:
+    """A day off the national calendar does not know: a regional holiday (e.g. a city's anniversary)."""
+
+    day: date
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """The days an SLA clock runs: Monday to Friday except national days off and `regional` ones."""
+
+    regional: tuple[Holiday, ...] = ()
+
+    @classmethod
+    def of(cls, days: Iterable[object]) -> WorkingCalendar:
+        """From Holiday objects, anything with `.day` and `.name` (a city pack's list) or (date, name) pairs."""
+        out = []
+        for item in days:
+            day, name = (item.day, getattr(item, "name", "")) if hasattr(item, "day") else tuple(item)
+            if isinstance(day, datetime) or not isinstance(day, date):
+                raise ValueError(f"a regional holiday needs a date, got {day!r}")
+            out.append(Holiday(day, str(name or "")))
+        return cls(tuple(sorted(set(out), key=lambda h: h.day)))
+
+    def days_off(self, first_year: int, last_year: int) -> dict[date, str]:
+        """Every day off (weekends aside) in these years, with its name."""
+        days = dict(national_days_off(first_year, last_year))
+        days.update({h.day: h.name for h in self.regional if first_year <= h.day.year <= last_year})
+        return days
+
+    def holiday_array(self, first_year: int, last_year: int) -> np.ndarray:
+        return _holiday_array(self, first_year, last_year)
+
+
+@lru_cache(maxsize=64)
+def _holiday_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
+    return np.array(sorted(calendar.days_off(first_year, last_year)), dtype="datetime64[D]")
+
+
+def load_holidays_file(path: Path | str) -> WorkingCalendar:
+    """A regional holiday list: YAML (a list of {date, name}) or CSV (columns date,name); ISO dates."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".csv":
+        rows = list(csv.DictReader(text.splitlines()))
+        if rows and "date" not in rows[0]:
+            raise ValueError(f"{path}: a holidays CSV needs a 'date' column (and optionally 'name')")
+    else:
+        try:
+            rows = yaml.safe_load(text) or []
+        except yaml.YAMLError as exc:
+            raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+        rows = rows.get("holidays") if isinstance(rows, dict) else rows
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ValueError(f"{path}: expected a list of {{date, name}} entries (or `holidays:` holding one)")
+    days = []
+    for i, row in enumerate(rows, start=1):
+        raw = row.get("date")
+        try:
+            day = raw if isinstance(raw, date) else date.fromisoformat(str(raw).strip())
+        except ValueError as exc:
+            raise ValueError(f"{path}: entry {i}: {raw!r} is not a date (use YYYY-MM-DD)") from exc
+        days.append(Holiday(day, str(row.get("name") or "").strip()))
+    return WorkingCalendar.of(days)
+
+
+class _Installed:
+    """The process's working calendar: national days only until an entry point installs the city's."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calendar = WorkingCalendar()
+
+    def set(self, calendar: WorkingCalendar) -> None:
+        with self._lock:
+            self._calendar = calendar
+
+    def get(self) -> WorkingCalendar:
+        with self._lock:
+            return self._calendar
+
+
+_INSTALLED = _Installed()
+
+
+def install_calendar(calendar: WorkingCalendar) -> None:
+    """Make `calendar` the one every SLA clock in this process uses (called once at start-up)."""
+    _INSTALLED.set(calendar)
+
+
+def installed_calendar() -> WorkingCalendar:
+    return _INSTALLED.get()
+
+
+def is_working_day(day: date, calendar: WorkingCalendar | None = None) -> bool:
+    hol = (calendar or installed_calendar()).holiday_array(day.year, day.year)
     return bool(np.is_busday(np.datetime64(day, "D"), holidays=hol))
 
 
-def due_times(requested_utc: np.ndarray, working_days: np.ndarray) -> np.ndarray:
+def due_times(
+    requested_utc: np.ndarray, working_days: np.ndarray, calendar: WorkingCalendar | None = None
+) -> np.ndarray:
     """SLA due times (datetime64[us], naive UTC) for request times and per-request working-day limits."""
     requested_utc = np.asarray(requested_utc, dtype="datetime64[us]")
     if len(requested_utc) == 0:
         return requested_utc
-    wib = requested_utc + np.timedelta64(7, "h")
-    wib_day = wib.astype("datetime64[D]")
-    clock = wib - wib_day.astype("datetime64[us]")
-    years = wib_day.astype("datetime64[Y]").astype(int) + 1970
-    hol = indonesian_holidays(int(years.min()), int(years.max()) + 1)
-    due_day = np.busday_offset(wib_day, np.asarray(working_days, dtype=np.int64), roll="forward", holidays=hol)
-    return due_day.astype("datetime64[us]") + clock - np.timedelta64(7, "h")
+    offset = np.timedelta64(7, "h")  # WIB
+    local = requested_utc + offset
+    local_day = local.astype("datetime64[D]")
+    clock = local - local_day.astype("datetime64[us]")
+    years = local_day.astype("datetime64[Y]").astype(int) + 1970
+    hol = (calendar or installed_calendar()).holiday_array(int(years.min()), int(years.max()) + 1)
+    due_day = np.busday_offset(local_day, np.asarray(working_days, dtype=np.int64), roll="forward", holidays=hol)
+    return due_day.astype("datetime64[us]") + clock - offset
 
 
-def due_time(requested_utc: datetime, category: str) -> datetime:
+def due_time(requested_utc: datetime, category: str, calendar: WorkingCalendar | None = None) -> datetime:
     """The due time of one complaint (naive UTC in, naive UTC out)."""
-    out = due_times(np.array([requested_utc], dtype="datetime64[us]"), np.array([sla_working_days(category)]))
+    out = due_times(
+        np.array([requested_utc], dtype="datetime64[us]"), np.array([sla_working_days(category)]), calendar
+    )
     return out[0].astype(datetime)
 
 

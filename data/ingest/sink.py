@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from data import geography, sla
 from data.alerts.evaluate import after_ingest
 from data.bulk import copy_rows_in
+from data.complaint_rollups import RollupDelta
 from data.feeds import COMPLAINTS_FEED, mark_feed, sensor_feed
 from data.models import Complaint, ComplaintStatusChange, Observation, Sensor
 from data.rollups import HourlyAggregate, update_observation_rollups
@@ -168,12 +169,15 @@ def _prepare(record: dict) -> dict:
 
 
 def store_complaints(engine: Engine, records: Sequence[dict], actor: str | None = None) -> StoreResult:
-    """Upsert complaints by (source, source_id); a newer status updates the row and adds a history step."""
+    """Upsert complaints by (source, source_id); a newer status updates the row and adds a history step.
+
+    The complaint rollups change in the same transaction: each row's old contribution out, its new one in."""
     result = StoreResult()
     if not records:
         return result
     prepared = [_prepare(r) for r in records]
     keys = [(r["source"], r["source_id"]) for r in prepared]
+    rollups = RollupDelta()
     with engine.begin() as conn:
         existing = {
             (row.source, row.source_id): row
@@ -194,6 +198,7 @@ def store_complaints(engine: Engine, records: Sequence[dict], actor: str | None 
                 ).scalar_one()
                 _history(conn, new_id, rec["status"], rec["updated_at"], rec.get("status_notes"), actor)
                 existing[key] = conn.execute(select(Complaint.__table__).where(Complaint.id == new_id)).one()
+                rollups.add(existing[key])
                 result.inserted += 1
                 result.ids.append(new_id)
                 continue
@@ -212,8 +217,10 @@ def store_complaints(engine: Engine, records: Sequence[dict], actor: str | None 
             if "status" in changes:
                 _history(conn, current.id, changes["status"], rec["updated_at"], rec.get("status_notes"), actor)
             existing[key] = conn.execute(select(Complaint.__table__).where(Complaint.id == current.id)).one()
+            rollups.replace(current, existing[key])
             result.updated += 1
             result.ids.append(current.id)
+        rollups.apply(conn)
         mark_feed(conn, COMPLAINTS_FEED, newest, len(prepared))
         bump_data_version(conn, "complaints")
     after_ingest(engine, complaints=True)  # alert rules; never raises

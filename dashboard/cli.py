@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.commands import alerts, ingest, mqtt, registry, secret, seed, serve, simulate, tokens, users
+from dashboard.settings import Settings
 
 COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, mqtt, registry)
 

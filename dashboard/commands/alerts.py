@@ -10,6 +10,7 @@ import argparse
 
 from dashboard.settings import Settings
 from data.alerts.config import AlertConfig, install, load_config
+from data.sla import install_calendar, load_holidays_file
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
@@ -20,10 +21,17 @@ def configure(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
+def install_working_calendar(settings: Settings) -> None:
+    """Make the SLA clocks of this process skip the city's regional holidays (HOLIDAYS_FILE) too."""
+    if settings.holidays_path is not None:
+        install_calendar(load_holidays_file(settings.holidays_path))
+
+
 def install_alert_config(settings: Settings) -> AlertConfig:
     """Read the rules file named by the settings and make it this process's rules (and webhook targets)."""
     config = load_config(settings.alert_rules_path, settings.webhook_urls, settings.webhook_secret)
     install(config)
+    install_working_calendar(settings)
     return config
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, select
 from data.alerts import webhooks
 from data.alerts.complaint_rules import sla_due_conditions, spike_conditions
 from data.alerts.config import AlertConfig, installed
+from data.alerts.incident_members import ANCHOR
 from data.alerts.incidents import flood_incidents
 from data.alerts.lifecycle import Reconciled, reconcile
 from data.alerts.models import Alert, Incident, IncidentMember
@@ -78,13 +79,14 @@ def _notify(conn: Connection, config: AlertConfig, report: EvaluationReport, dan
             .one()
         )
         members = conn.execute(
-            select(IncidentMember.member_type, IncidentMember.member_ref).where(
-                IncidentMember.incident_id == incident_id
-            )
+            select(IncidentMember.member_type, IncidentMember.member_ref, IncidentMember.role)
+            .where(IncidentMember.incident_id == incident_id)
+            .order_by(IncidentMember.member_type, IncidentMember.member_ref)
         ).all()
         data = dict(row)
         for kind in ("complaint", "sensor", "camera", "alert"):
             data[f"{kind}s"] = [m.member_ref for m in members if m.member_type == kind]
+        data["river_gauges"] = [m.member_ref for m in members if m.member_type == "sensor" and m.role == ANCHOR]
         report.webhooks_queued += webhooks.enqueue(conn, config, "incident.opened", data, now)
 
 

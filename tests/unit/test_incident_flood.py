@@ -10,7 +10,7 @@ import pytest
 from data.alerts.config import load_config
 from data.alerts.console import incident_card
 from data.alerts.evaluate import evaluate
-from data.alerts.incidents import distance_m, duplicate_groups
+from data.alerts.nearby import distance_m, duplicate_groups
 from data.alerts.queries import incidents_for_console
 from data.demo.generate import FLOOD_GAUGE
 from tests.conftest import DEMO_END

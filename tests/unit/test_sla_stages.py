@@ -11,11 +11,11 @@ from data.ingest.sink import store_complaints
 from data.models import Complaint
 
 
-def test_a_five_day_sla_skips_a_weekend_and_christmas():
-    # Monday 2026-12-21 09:00 WIB (02:00 UTC); Fri 25 Dec is Christmas; Sat/Sun do not count.
+def test_a_five_day_sla_skips_a_weekend_christmas_and_its_cuti_bersama():
+    # Monday 2026-12-21 09:00 WIB (02:00 UTC); Thu 24 Dec is cuti bersama, Fri 25 Christmas; Sat/Sun do not count.
     due = sla.due_times([datetime(2026, 12, 21, 2, 0)], [5])[0].astype(datetime)
-    # Tue 22 (1), Wed 23 (2), Thu 24 (3), Mon 28 (4), Tue 29 (5)
-    assert due == datetime(2026, 12, 29, 2, 0)
+    # Tue 22 (1), Wed 23 (2), Mon 28 (3), Tue 29 (4), Wed 30 (5)
+    assert due == datetime(2026, 12, 30, 2, 0)
 
 
 def test_a_request_on_a_saturday_evening_wib_starts_its_clock_on_monday():

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.leader_actions import leader_actions
 from data.alerts.queries import active_alerts
 from data.cityscore import load_measures, ranked
 from data.memo import SETTLED_TTL_S
@@ -143,11 +144,13 @@ def render_city(lang: str) -> object:
         active_alerts=len(alerts),
     )
     top, bottom = ranked(snap.measures, 5)
+    acts = leader_actions(alerts, gaps, districts, bottom, _sla_target(targets), lang)
     header = parts.page_header(t("leader_title", lang), lang, fmt_time_wib(moment), None, _lang_href("/leader", lang))
     return leader.briefing(
         header,
         score_card,
         parts.summary_card(summary_sentences(figures, lang), lang),
+        parts.actions_card(acts, lang),
         parts.kpi_strip(_kpi_items(snap, lang)),
         parts.measure_list(t("leader_top", lang), top, lang, "top"),
         parts.measure_list(t("leader_bottom", lang), bottom, lang, "bottom"),

@@ -50,6 +50,7 @@ def briefing(
     header: Component,
     score: Component,
     summary: Component,
+    actions: Component,
     kpis: Component,
     top: Component,
     bottom: Component,
@@ -57,15 +58,16 @@ def briefing(
     districts: Component,
     agencies: Component,
 ) -> html.Div:
-    """The briefing's order: what a leader reads first comes first on a phone too."""
+    """The briefing's order: the first screen (phone and tablet) holds the score, what changed and the three
+    things to act on; then the figures, the rankings, and last the long alert list (folded)."""
     return html.Div(
         [
             header,
-            html.Div([score, summary], className="leader-grid leader-grid-2"),
+            html.Div([score, summary, actions], className="leader-grid leader-grid-first"),
             kpis,
+            html.Div([districts, agencies], className="leader-grid leader-grid-2"),
             html.Div([top, bottom], className="leader-grid leader-grid-2"),
             alerts,
-            html.Div([districts, agencies], className="leader-grid leader-grid-2"),
         ],
         className="leader-body",
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from data.cityscore import MeasureScore
 from layouts import ids
@@ -42,7 +43,6 @@ def sparkline_figure(times: Sequence[datetime], values: Sequence[float | None], 
     fig.add_hline(y=1.0, line={"dash": "dot", "color": "#888", "width": 1})
     fig.update_layout(
         margin={"l": 36, "r": 8, "t": 4, "b": 24},
-        height=120,
         showlegend=False,
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -140,26 +140,73 @@ def measure_list(title: str, scores: Sequence[MeasureScore], lang: str, key: str
     )
 
 
+SEVERITY_ORDER = {"danger": 0, "warning": 1, "info": 2}
+ALERTS_SHOWN = 3  # the rest fold behind "show all N": a leader acts on the worst, the console handles the list
+
+
+def _alert_item(a: dict[str, Any], lang: str) -> html.Li:
+    return html.Li(
+        [
+            html.Span(t(a.get("severity") or "warning", lang), className=f"badge-state state-{a.get('severity')}"),
+            html.Span(a.get("title") or "", className="leader-alert-title"),
+            html.Small(" · ".join(x for x in (a.get("district"), a.get("opened")) if x)),
+        ],
+        className="leader-alert",
+    )
+
+
+def folded_list(items: Sequence[Component], shown: int, lang: str, key: str) -> list[Component]:
+    """The first `shown` items, then the rest behind a native "show all N" toggle (works without JavaScript)."""
+    head = html.Ul(list(items[:shown]), id=key)
+    if len(items) <= shown:
+        return [head]
+    rest = html.Details(
+        [
+            html.Summary(t("leader_show_all", lang).format(n=fmt_number(len(items), lang)), className="leader-more"),
+            html.Ul(list(items[shown:])),
+        ],
+        id=f"{key}-more",
+    )
+    return [head, rest]
+
+
 def alerts_card(alerts: Sequence[dict[str, Any]], lang: str) -> html.Section:
-    """Active alerts, newest first: severity in words and colour, title, district and when."""
+    """Active alerts, most severe first: the worst three in view, the others folded."""
+    ordered = sorted(alerts, key=lambda a: SEVERITY_ORDER.get(a.get("severity") or "", 3))
+    items = [_alert_item(a, lang) for a in ordered]
+    body = (
+        folded_list(items, ALERTS_SHOWN, lang, "leader-alert-list")
+        if items
+        else [html.Ul([html.Li(t("leader_alerts_none", lang), className="leader-muted")])]
+    )
+    return html.Section(
+        [html.H2(f"{t('active_alerts', lang)} ({len(alerts)})", className="leader-card-title"), *body],
+        className="leader-card",
+        id="leader-alerts",
+    )
+
+
+def actions_card(actions: Sequence[dict[str, str]], lang: str) -> html.Section:
+    """The three things a leader should act on now: a headline, one line of why, a link to where to act."""
     items = [
         html.Li(
-            [
-                html.Span(t(a.get("severity") or "warning", lang), className=f"badge-state state-{a.get('severity')}"),
-                html.Span(a.get("title") or "", className="leader-alert-title"),
-                html.Small(" · ".join(x for x in (a.get("district"), a.get("opened")) if x)),
-            ],
-            className="leader-alert",
+            dcc.Link(
+                [
+                    html.Span(a["headline"], className="leader-action-headline"),
+                    html.Small(a["detail"], className="leader-muted"),
+                ],
+                href=a["href"],
+                className=f"leader-action tone-edge-{a.get('tone', 'bad')}",
+            )
         )
-        for a in alerts
+        for a in actions
     ]
     return html.Section(
         [
-            html.H2(f"{t('active_alerts', lang)} ({len(alerts)})", className="leader-card-title"),
-            html.Ul(items or [html.Li(t("leader_alerts_none", lang), className="leader-muted")]),
+            html.H2(t("leader_act_title", lang), className="leader-card-title"),
+            html.Ol(items or [html.Li(t("leader_act_none", lang), className="leader-muted")], id="leader-actions"),
         ],
-        className="leader-card",
-        id="leader-alerts",
+        className="leader-card leader-actions",
     )
 
 

@@ -23,11 +23,27 @@ for (const el of document.querySelectorAll('.leader-card, .leader-kpi, .leader-h
   const r = el.getBoundingClientRect();
   if (r.left < -1 || r.right > vw + 1) problems.push('cut off: ' + el.className + ' ' + r.left + '-' + r.right);
 }
+for (const row of document.querySelectorAll('.leader-rank-head')) {
+  const cells = [...row.children].map(c => c.getBoundingClientRect());
+  for (let i = 1; i < cells.length; i++) {
+    if (cells[i - 1].width && cells[i - 1].right > cells[i].left + 1) problems.push('header cells overlap: ' + i);
+  }
+  for (const c of row.children) {
+    if (c.scrollWidth > c.clientWidth + 1) problems.push('header overflows: ' + c.textContent);
+  }
+}
 for (const el of document.querySelectorAll('.leader a, .leader button')) {
   const r = el.getBoundingClientRect();
   if (r.width && (r.height < 44 || r.width < 44)) problems.push('small target: ' + el.textContent + ' ' + r.height);
 }
 return problems;
+"""
+
+
+FIRST_SCREEN = """
+const bottom = Math.max(...['#kpi-value-city_score', '#leader-summary', '#leader-actions']
+  .map(sel => document.querySelector(sel).getBoundingClientRect().bottom + window.scrollY));
+return {bottom: bottom, actions: document.querySelectorAll('#leader-actions a').length};
 """
 
 
@@ -44,6 +60,11 @@ def test_briefing_fits_tablets_and_phone(dash_duo, leader_app, small_city):
         dash_duo.wait_for_page(f"{dash_duo.server_url}/leader")
         dash_duo.wait_for_element("#rank-d a", timeout=30)
         assert dash_duo.driver.execute_script(LAYOUT_PROBLEMS) == [], name
+        if name in ("tablet", "phone"):  # the first screen: score, what changed, three things to act on
+            first = dash_duo.driver.execute_script(FIRST_SCREEN)
+            assert first["actions"] >= 1 and first["bottom"] <= size[1], (name, first)
+        if name == "phone":  # was 7,067 px with every alert unfolded before the rankings
+            assert dash_duo.driver.execute_script("return document.documentElement.scrollHeight") < 4000
     expected = city_snapshot(small_city, utcnow(), leader_app.server.extensions["city_runtime"].settings.targets_path)
     assert dash_duo.find_element(f"#{ids.kpi_value('open_backlog')}").text == fmt_number(
         expected.complaints.open_backlog, "id"
@@ -79,4 +100,22 @@ def test_tapping_a_district_opens_its_page(dash_duo, leader_app, small_city):
     assert dash_duo.driver.execute_script(LAYOUT_PROBLEMS) == []
     dash_duo.wait_for_page(f"{dash_duo.server_url}/leader/district/nope")
     dash_duo.wait_for_element("#leader-not-found", timeout=30)
+    assert dash_duo.get_logs() == []
+
+
+def test_long_alert_lists_fold_behind_show_all(dash_duo, leader_app):
+    """Only the three most severe alerts are in view; the rest open with one tap on "show all N"."""
+    dash_duo.start_server(leader_app)
+    WINDOW_SIZES["phone"] = SIZES["phone"]
+    resize(dash_duo.driver, "phone")
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/leader")
+    dash_duo.wait_for_element("#leader-alerts", timeout=30)
+    visible = [li for li in dash_duo.find_elements("#leader-alerts li") if li.is_displayed()]
+    assert len(visible) <= 3
+    more = dash_duo.find_elements("#leader-alert-list-more summary")
+    if more:
+        total = len(dash_duo.find_elements("#leader-alerts li"))
+        assert more[0].text.endswith(str(total))
+        dash_duo.driver.execute_script("arguments[0].click()", more[0])
+        assert all(li.is_displayed() for li in dash_duo.find_elements("#leader-alerts li"))
     assert dash_duo.get_logs() == []

@@ -8,20 +8,17 @@ kept in the `ingest_errors` table.
 
 from __future__ import annotations
 
-import secrets
-
 import orjson
 from flask import Flask, Response, current_app, request
 
 from callbacks.context import RUNTIME_KEY
-from dashboard.api_auth import check_ingest_token
-from data.ingest.complaints import OPEN311_MAPPING, complaint_from_open311, ingest_complaint_batch
+from dashboard.api_auth import check_ingest_token, writer_source
+from data.cleaning import strip_nul
 from data.ingest.metrics import ingest_metric_records
 from data.ingest.observations import CachedRegistry, RawReadings, collect_readings, ingest_readings
 from data.ingest.report import IngestReport, record_ingest_errors
-from data.store import utcnow
+from data.ingest.service_requests import submit_requests
 
-API_SOURCE = "api"
 REGISTRY_KEY = "feeds.sensor_registry"
 API_KEEP = 1_000_000  # every reject of a request is answered and kept (a body is bounded by MAX_REQUEST_BYTES)
 
@@ -36,9 +33,12 @@ def _json(body: object, status: int) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
-def _refused() -> Response:
-    configured = bool(current_app.extensions[RUNTIME_KEY].settings.ingest_token)
-    message = "a valid bearer token is required" if configured else "the ingest API is off: INGEST_TOKEN is not set"
+def _refused(scope: str) -> Response:
+    """401 saying what is wrong with what was sent (never that INGEST_TOKEN is unset when a token was sent)."""
+    if request.headers.get("Authorization"):
+        message = f"this token may not write {scope}: it is unknown, expired, revoked, or not scoped to {scope}"
+    else:
+        message = "a bearer token is required: an ingest token (python -m dashboard tokens create ingest ...)"
     response = _json({"error": message}, 401)
     response.headers["WWW-Authenticate"] = 'Bearer realm="city-ops-room"'
     return response
@@ -47,12 +47,12 @@ def _refused() -> Response:
 def _body() -> object:
     """The request's JSON (or, for Open311 clients, its form fields as one record)."""
     if request.mimetype == "application/x-www-form-urlencoded" or request.form:
-        return request.form.to_dict()
+        return strip_nul(request.form.to_dict())[0]
     raw = request.get_data(cache=False)
     if not raw.strip():
         raise ValueError("the body is empty")
     try:
-        return orjson.loads(raw)
+        return strip_nul(orjson.loads(raw))[0]  # a NUL would fail the whole batch on PostgreSQL only
     except orjson.JSONDecodeError as exc:
         raise ValueError(f"the body is not JSON: {exc}") from None
 
@@ -69,7 +69,7 @@ def _finish(report: IngestReport, feed: str, extra: dict) -> Response:
 
 def _guarded(scope: str) -> tuple[object, Response | None]:
     if not check_ingest_token(scope):
-        return None, _refused()
+        return None, _refused(scope)
     try:
         return _body(), None
     except ValueError as exc:
@@ -77,42 +77,22 @@ def _guarded(scope: str) -> tuple[object, Response | None]:
 
 
 def post_complaints():  # noqa: ANN201 - a Flask view
-    """Open311 POST fields (one object, a form, or an array); a record with service_request_id is an update
-    forwarded from another system, one without is a new report and gets an id."""
+    """Open311 POST fields (one object, a form, or an array), written under the token's source; a record
+    with service_request_id is an update forwarded from another system, one without is a new report and gets
+    an id (the same id again on a retry with the same Idempotency-Key header)."""
     body, refused = _guarded("complaints")
     if refused:
         return refused
     items = body if isinstance(body, list) else [body]
     report = IngestReport(feed="api.complaints", keep=API_KEEP)
-    pairs, notices = [], []
-    now = utcnow().replace(microsecond=0)
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            report.read += 1
-            report.reject(f"[{i}]", "expected an object of Open311 fields", item)
-            continue
-        item = dict(item)
-        new = not item.get("service_request_id")
-        if new:
-            has_place = item.get("lat") not in (None, "") or item.get("address_string") or item.get("address_id")
-            if not item.get("service_code") or not has_place:
-                report.read += 1
-                reason = "a new request needs service_code and lat/long, address_string or address_id"
-                report.reject(f"[{i}]", reason, item)
-                continue
-            item["service_request_id"] = f"API-{now:%Y%m%d}-{secrets.token_hex(4).upper()}"
-            item.setdefault("requested_datetime", now.isoformat() + "+00:00")
-            item.setdefault("status", "open")
-        pairs.append((f"[{i}]", complaint_from_open311(item, str(item.get("source") or API_SOURCE)[:40])))
-        notices.append(item["service_request_id"])
+    source = writer_source()
+    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
     engine = current_app.extensions[RUNTIME_KEY].engine
-    if pairs:
-        ingest_complaint_batch(engine, pairs, OPEN311_MAPPING, report, actor="api")
-    rejected = {r.location for r in report.examples}
+    results = submit_requests(engine, ((f"[{i}]", item) for i, item in enumerate(items)), source, report, key)
     created = [
-        {"service_request_id": sid, "service_notice": None, "account_id": None}
-        for (location, _raw), sid in zip(pairs, notices, strict=True)
-        if location not in rejected
+        {"service_request_id": r.service_request_id, "service_notice": r.service_notice, "account_id": r.account_id}
+        for r in results
+        if r.error is None
     ]
     return _finish(report, "api.complaints", {"requests": created})
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 COMPLAINT_STATUSES = ("open", "acknowledged", "in_progress", "closed")
-COMPLAINT_CHANNELS = ("app", "whatsapp", "call_112", "social_media", "walk_in", "web", "other")
+COMPLAINT_CHANNELS = ("app", "whatsapp", "call_112", "phone", "social_media", "walk_in", "web", "other")
 SENSOR_KINDS = ("water_level", "rainfall", "pm25", "traffic_flow", "noise", "cctv")
 SMART_CITY_DIMENSIONS = (
     "governance",
@@ -132,6 +132,7 @@ class Complaint(Base):
         Index("ix_complaints_closed_cover", "closed_at", "requested_at", "due_at"),  # revision p001_perf_indexes
         Index("ix_complaints_status_due", "status", "due_at"),
         Index("ix_complaints_agency_requested", "agency", "requested_at"),  # revision p003_agency_index
+        Index("ix_complaints_source_id", "source_id"),  # revision o001_token_source: Open311 ids across sources
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -158,6 +159,7 @@ class Complaint(Base):
     media_url: Mapped[str | None] = mapped_column(String(500), nullable=True)
     reporter_name: Mapped[str | None] = mapped_column(String(120), nullable=True, doc="personal")
     reporter_phone: Mapped[str | None] = mapped_column(String(40), nullable=True, doc="personal")
+    attributes: Mapped[str | None] = mapped_column(Text, nullable=True, doc="Open311 service attributes, JSON")
 
 
 class ComplaintStatusChange(Base):

@@ -29,6 +29,12 @@ def configure(sub: argparse._SubParsersAction) -> None:
         help="ingest tokens: a feed it may write, e.g. observations, complaints, observations:water_level, * "
         "(repeat for several)",
     )
+    create.add_argument(
+        "--source",
+        default=None,
+        help="ingest tokens: the one source whose records it writes, e.g. laksa or lapor (default: its name as "
+        "a slug); a complaint's id is unique within its source",
+    )
     create.add_argument("--expires-days", type=int, default=None, help="expire after this many days (default never)")
     create.add_argument("--by", default="cli", help="who creates it, for the security log")
 
@@ -45,14 +51,17 @@ def run(args: argparse.Namespace) -> int:
     engine = engine_for(args)
     if args.action == "create":
         scopes = [args.role] if args.kind == "device" else args.scope
-        plain, info = tokens.create_token(engine, args.kind, args.name, scopes, args.by, args.expires_days)
-        print(f"created {info.kind} token {info.id} ({info.name}; {', '.join(info.scopes)})")
+        plain, info = tokens.create_token(
+            engine, args.kind, args.name, scopes, args.by, args.expires_days, source=args.source
+        )
+        bound = f"; source {info.source}" if info.source else ""
+        print(f"created {info.kind} token {info.id} ({info.name}; {', '.join(info.scopes)}{bound})")
         print(f"token (shown once, store it now): {plain}")
         if info.kind == "device":
             settings = Settings.from_env()
             print(f"wall start URL: http://{settings.host}:{settings.port}/wall?token={plain}")
         else:
-            print(f"send it as: Authorization: Bearer {plain}")
+            print(f"send it as: Authorization: Bearer {plain} (Open311 POST: api_key={plain})")
     elif args.action == "list":
         rows = tokens.list_tokens(engine, args.kind)
         if not rows:
@@ -61,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
             state = "active" if t.active else ("revoked" if t.revoked_at else "expired")
             used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
             print(
-                f"{t.id:>4} {t.kind:<7} {state:<8} {t.prefix}... {','.join(t.scopes):<28} "
+                f"{t.id:>4} {t.kind:<7} {state:<8} {t.prefix}... {','.join(t.scopes):<28} {t.source or '-':<16} "
                 f"last used {used:<16} by {t.created_by:<12} {t.name}"
             )
     elif args.action == "revoke":

@@ -42,6 +42,9 @@ class AuthToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16), doc="the first characters, to recognise a token in a list")
     scopes: Mapped[str] = mapped_column(Text, doc="comma-separated feeds (ingest) or role (device)")
+    source: Mapped[str | None] = mapped_column(
+        String(40), nullable=True, doc="ingest: the one source whose records it writes (revision o001)"
+    )
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -8,6 +8,7 @@ and an ingest token can never open a page.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from data.store import utcnow
 KINDS = {"device": "cdv_", "ingest": "cin_"}
 TOKEN_RE_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 TOUCH_EVERY = timedelta(minutes=5)
+SOURCE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
+LEGACY_SOURCE = "api"  # the source of the shared INGEST_TOKEN and of ingest tokens made before sources
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class TokenInfo:
     expires_at: datetime | None
     revoked_at: datetime | None
     last_used_at: datetime | None
+    source: str | None = None  # ingest tokens: the one source whose records this token writes
 
     @property
     def active(self) -> bool:
@@ -60,6 +64,7 @@ def _info(row: AuthToken) -> TokenInfo:
         row.expires_at,
         row.revoked_at,
         row.last_used_at,
+        row.source if row.kind == "ingest" else None,
     )
 
 
@@ -80,10 +85,26 @@ def _check_scopes(kind: str, scopes: list[str]) -> list[str]:
     return cleaned
 
 
+def source_for(name: str, source: str | None) -> str:
+    """The source an ingest token writes: the one given, else its name made into a slug ('LAKSA feed' ->
+    'laksa-feed'); a record's source is its sender's, so one system can never overwrite another's."""
+    text = (source or "").strip().lower() or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
+    if not SOURCE_RE.match(text):
+        raise ValueError(f"bad source {text!r}: 1-40 lowercase letters, digits, '.', '_' or '-'")
+    return text
+
+
 def create_token(
-    engine: Engine, kind: str, name: str, scopes: list[str], created_by: str, expires_days: int | None = None
+    engine: Engine,
+    kind: str,
+    name: str,
+    scopes: list[str],
+    created_by: str,
+    expires_days: int | None = None,
+    source: str | None = None,
 ) -> tuple[str, TokenInfo]:
-    """Create a token and return its text (shown this once, never stored) with its record."""
+    """Create a token and return its text (shown this once, never stored) with its record; an ingest token
+    is bound to one source (`source_for`)."""
     if kind not in KINDS:
         raise ValueError(f"token kind must be one of {', '.join(KINDS)}")
     name = (name or "").strip()
@@ -92,6 +113,9 @@ def create_token(
     if expires_days is not None and expires_days <= 0:
         raise ValueError("expiry must be a positive number of days")
     clean = _check_scopes(kind, scopes)
+    if kind == "device" and source:
+        raise ValueError("a device token writes nothing, so it has no source")
+    bound = source_for(name, source) if kind == "ingest" else None
     plain = KINDS[kind] + secrets.token_urlsafe(32)
     now = utcnow()
     with engine.begin() as conn:
@@ -102,13 +126,15 @@ def create_token(
                 token_hash=token_hash(plain),
                 prefix=plain[:10],
                 scopes=",".join(clean),
+                source=bound,
                 created_by=created_by,
                 created_at=now,
                 expires_at=now + timedelta(days=expires_days) if expires_days else None,
             )
         )
         row_id = conn.execute(select(AuthToken.id).where(AuthToken.token_hash == token_hash(plain))).scalar_one()
-        record_event(conn, "token_create", actor=created_by, subject=f"{kind}:{row_id}", detail=",".join(clean))
+        detail = ",".join(clean) + (f" source={bound}" if bound else "")
+        record_event(conn, "token_create", actor=created_by, subject=f"{kind}:{row_id}", detail=detail)
     return plain, _get(engine, row_id)
 
 

@@ -4,6 +4,7 @@ through a column mapping: each record checked, located in the city, and upserted
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,8 +49,20 @@ OPEN311_FIELDS = {
     "long": "lon",
     "media_url": "media_url",
 }
+# Channel words Open311 servers use (a request's `channel`, or Chicago's `extended_attributes.channel`).
+OPEN311_CHANNELS = {
+    "phone": "phone", "phone call": "phone", "call": "phone", "call center": "phone", "112": "call_112",
+    "mobile": "app", "mobile app": "app", "ios": "app", "android": "app", "app": "app", "spot": "app",
+    "web": "web", "internet": "web", "online": "web", "email": "web", "e-mail": "web",
+    "walk in": "walk_in", "walk-in": "walk_in", "counter": "walk_in", "twitter": "social_media",
+    "facebook": "social_media", "social media": "social_media", "whatsapp": "whatsapp",
+}  # fmt: skip
 OPEN311_MAPPING = parse_mapping(
-    {"columns": {"source_id": "service_request_id", "requested_at": "requested_datetime"}, "default_status": "open"},
+    {
+        "columns": {"source_id": "service_request_id", "requested_at": "requested_datetime"},
+        "default_status": "open",
+        "channels": OPEN311_CHANNELS,
+    },
     "open311",
 )
 TEXT_LIMITS = {c.name: c.type.length for c in Complaint.__table__.columns if getattr(c.type, "length", None)}
@@ -68,9 +81,17 @@ def complaint_from_open311(item: dict, source: str) -> dict:
     raw["category"] = item.get("service_name") or item.get("service_code")
     raw["source"] = source
     raw["address"] = raw.get("address") or item.get("address_string")
-    for extra in ("channel", "closed_datetime"):
-        if item.get(extra) is not None:
-            raw["closed_at" if extra == "closed_datetime" else extra] = item[extra]
+    extended = item.get("extended_attributes") if isinstance(item.get("extended_attributes"), dict) else {}
+    channel = item.get("channel") if item.get("channel") is not None else extended.get("channel")
+    if channel is not None:
+        raw["channel"] = channel
+    if item.get("closed_datetime") is not None:
+        raw["closed_at"] = item["closed_datetime"]
+    attributes = item.get("attributes")
+    if isinstance(attributes, dict) and attributes:  # Chicago's answers to the service's questions
+        raw["attributes"] = json.dumps(attributes, ensure_ascii=False, sort_keys=True, default=str)
+    elif isinstance(attributes, str) and attributes:
+        raw["attributes"] = attributes
     names = [item.get("first_name"), item.get("last_name")]
     if any(names):
         raw["reporter_name"] = " ".join(str(n) for n in names if n)
@@ -79,8 +100,11 @@ def complaint_from_open311(item: dict, source: str) -> dict:
     return raw
 
 
-def complaint_from_row(record: dict, columns: dict[str, str], source: str) -> dict:
+def complaint_from_row(record: dict, columns: dict[str, str], source: str, mapping: Mapping | None = None) -> dict:
     raw = {ours: record.get(theirs) for ours, theirs in columns.items()}
+    for name in mapping.compose if mapping else ():
+        if is_missing(raw.get(name)) or not str(raw.get(name)).strip():
+            raw[name] = mapping.composed(name, record)  # e.g. an intersection's address from its two streets
     raw["source"] = source
     return raw
 
@@ -143,6 +167,8 @@ def check_complaint(raw: dict, mapping: Mapping, now: datetime | None = None) ->
             value = value[:limit]
             checked.truncated += 1
         rec[name] = value or None
+    if raw.get("attributes"):
+        rec["attributes"] = raw["attributes"]
     if len(rec["category"]) > TEXT_LIMITS["category"]:
         rec["category"] = rec["category"][: TEXT_LIMITS["category"]]
         checked.truncated += 1
@@ -264,7 +290,7 @@ def ingest_complaints_csv(
                 header = [h for h in record if h != "_extra"]
                 found = mapping.locate(header, Path(path))
                 columns = {ours: header[i] for ours, i in found.items()}
-            yield f"line {line}", complaint_from_row(record, columns, source)
+            yield f"line {line}", complaint_from_row(record, columns, source, mapping)
 
     for batch in _batched(converted()):
         ingest_complaint_batch(engine, batch, mapping, report, actor=f"ingest:{source}")

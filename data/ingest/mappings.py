@@ -7,6 +7,7 @@ mapping does not name are ignored.
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
@@ -16,7 +17,6 @@ import yaml
 
 from data.ingest.readers import FileUnreadableError, header_key
 from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES
-from data.timebuckets import WIB
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "config" / "mappings"
 FIELDS = (
@@ -35,10 +35,24 @@ class Mapping:
     statuses: dict[str, str] = field(default_factory=dict)  # their status (header_key form) -> ours
     channels: dict[str, str] = field(default_factory=dict)
     categories: dict[str, str] = field(default_factory=dict)
-    timezone: tzinfo = WIB
+    timezone: tzinfo | None = None  # None: the city's own zone (its pack's)
     date_formats: tuple[str, ...] = ()
     default_status: str | None = None
     default_channel: str = "other"
+    # our field -> templates over their headers ("{Intersection Street 1} and {Intersection Street 2}"), tried
+    # in order for a row whose mapped column is empty; a template applies when every header it names has a value
+    compose: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def composed(self, name: str, record: dict) -> str | None:
+        """The first of `name`'s templates this row can fill, or None."""
+        if name not in self.compose:
+            return None
+        values = {header_key(k): str(v).strip() for k, v in record.items() if isinstance(k, str) and v is not None}
+        for template in self.compose[name]:
+            names = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+            if names and all(values.get(header_key(n)) for n in names):
+                return template.format_map({n: values[header_key(n)] for n in names})
+        return None
 
     def locate(self, header: list[str], path: Path) -> dict[str, int]:
         """Which column of this file holds each of our fields; missing required ones stop the load."""
@@ -116,9 +130,12 @@ def parse_mapping(spec: object, name: str) -> Mapping:
     if bad:
         raise FileUnreadableError(f"mapping {name}: channel(s) {', '.join(bad)} are not ours")
     try:
-        zone = ZoneInfo(spec["timezone"]) if spec.get("timezone") else WIB
+        zone = ZoneInfo(spec["timezone"]) if spec.get("timezone") else None
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise FileUnreadableError(f"mapping {name}: unknown timezone {spec['timezone']!r}") from exc
+    compose = spec.get("compose") or {}
+    if not isinstance(compose, dict) or set(compose) - set(FIELDS):
+        raise FileUnreadableError(f"mapping {name}: 'compose' is a table of our field: [templates over headers]")
     default_status = spec.get("default_status")
     if default_status is not None and default_status not in COMPLAINT_STATUSES:
         raise FileUnreadableError(f"mapping {name}: default_status {default_status!r} is not ours")
@@ -133,4 +150,5 @@ def parse_mapping(spec: object, name: str) -> Mapping:
         date_formats=tuple(spec.get("date_formats") or ()),
         default_status=default_status,
         default_channel=str(spec.get("default_channel") or "other"),
+        compose={k: tuple(v) if isinstance(v, list) else (str(v),) for k, v in compose.items()},
     )

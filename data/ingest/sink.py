@@ -43,6 +43,7 @@ UPDATABLE = (
     "category",
     "service_code",
 )
+    "attributes",
 
 
 @dataclass

@@ -71,6 +71,7 @@ TEXT: dict[str, dict[str, str]] = {
     "channel_app": {"id": "Aplikasi", "en": "App"},
     "channel_whatsapp": {"id": "WhatsApp", "en": "WhatsApp"},
     "channel_call_112": {"id": "Telepon 112", "en": "Call 112"},
+    "channel_phone": {"id": "Telepon", "en": "Phone"},
     "channel_social_media": {"id": "Media sosial", "en": "Social media"},
     "channel_walk_in": {"id": "Datang langsung", "en": "Walk-in"},
     "channel_web": {"id": "Situs web", "en": "Web"},

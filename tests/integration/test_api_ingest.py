@@ -82,7 +82,7 @@ def test_complaints_post_returns_ids_and_open311_reads_them_back(app_engine):
     request_id = created.json["requests"][0]["service_request_id"]
     forwarded = {
         "service_request_id": "LAPOR-9",
-        "source": "lapor",
+        "source": "api",  # the shared INGEST_TOKEN writes source 'api' only (a database token: its own source)
         "status": "closed",
         "service_code": "sampah",
         "requested_datetime": "2026-11-19T08:00:00+07:00",

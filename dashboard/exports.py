@@ -14,6 +14,7 @@ import io
 import json
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -23,7 +24,15 @@ from flask import Flask, Response, current_app, g, request, stream_with_context
 from callbacks.analyst_grid import personal_data_allowed
 from callbacks.context import RUNTIME_KEY
 from data.auth.events import record_export as log_export
-from data.queries.analyst_filter import FilterState, from_query, known_values, to_filter, to_query
+from data.queries.analyst_filter import (
+    MULTI,
+    FilterState,
+    KnownValues,
+    from_query,
+    known_values,
+    to_filter,
+    to_query,
+)
 from data.queries.analyst_records import iter_records, record_columns
 from data.store import utcnow
 from data.timebuckets import to_wib, wib_today
@@ -54,25 +63,47 @@ def _who() -> str:
     return str(name or request.remote_addr or "anonymous")
 
 
-def _request_state() -> tuple[FilterState, dict | None, list | None, list[str]]:
-    """The page's filter from the query string plus the grid's own column filters and sort (JSON)."""
+class BadExportRequestError(ValueError):
+    """A query string the export cannot honour exactly; answered 400 with the reason, never a guessed file."""
+
+
+def _request_state() -> tuple[FilterState, dict | None, list | None, KnownValues]:
+    """The page's filter from the query string plus the grid's own column filters and sort (JSON).
+
+    Any value that would be dropped or changed (a bad day, an unknown district, broken JSON) raises
+    BadExportRequestError: a file that silently holds other rows than asked for is worse than no file."""
     rt = current_app.extensions[RUNTIME_KEY]
     params = {k: request.args.getlist(k) for k in request.args}
-    state, rejected = from_query(params, known_values(rt.engine), wib_today(utcnow()))
-    grid_filter = _json_arg("grid", dict)
-    sort = _json_arg("sort", list)
-    return state, grid_filter, sort, rejected
+    known = known_values(rt.engine)
+    state, rejected = from_query(params, known, wib_today(utcnow()))
+    grid_filter = _json_arg("grid", dict, rejected)
+    sort = _json_arg("sort", list, rejected)
+    if rejected:
+        raise BadExportRequestError("; ".join(rejected))
+    return state, grid_filter, sort, known
 
 
-def _json_arg(name: str, kind: type) -> object:
+def _json_arg(name: str, kind: type, rejected: list[str]) -> object:
     raw = request.args.get(name)
     if not raw:
         return None
     try:
         value = json.loads(raw)
     except ValueError:
+        value = None
+    if not isinstance(value, kind):
+        rejected.append(f"{name}: not a JSON {'object' if kind is dict else 'list'}")
         return None
-    return value if isinstance(value, kind) else None
+    return value
+
+
+def _bad_request(error: BadExportRequestError) -> Response:
+    reason = (
+        f"Export ditolak, parameter tidak valid / export refused, invalid parameters: {error}\n"
+        "Tanggal: YYYY-MM-DD, rentang paling lama 3 tahun; nilai filter seperti di halaman /analyst.\n"
+        "Days: YYYY-MM-DD, at most 3 years apart; filter values as on the /analyst page.\n"
+    )
+    return Response(reason, status=400, mimetype="text/plain")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -88,8 +119,32 @@ def _cell(value: object) -> object:
     return value
 
 
-def _filename(state: FilterState, ext: str) -> str:
-    return f"keluhan_{state.start_day}_{state.end_day}.{ext}"
+FILENAME_MAX_VALUES = 3  # more values of one filter are counted, not listed, so the name stays readable
+
+
+def export_filename(state: FilterState, known: KnownValues, ext: str, column_filtered: bool = False) -> str:
+    """'keluhan_2026-11-01_2026-11-30_Cipondoh_banjir.csv': the days and every filter, so two exports of
+    different views never get the same name; only letters, digits, '.', '-' and '_' (safe on every system)."""
+    parts = ["keluhan", state.start_day, state.end_day]
+    for key, name in MULTI.items():
+        values = [str(v) for v in getattr(state, name)]
+        if not values:
+            continue
+        if name == "districts":
+            values = [known.districts.get(v, v) for v in values]
+        elif name == "subdistricts":
+            values = [known.subdistricts.get(v, (v, ""))[0] for v in values]
+        elif name == "hours":
+            values = [f"{int(v):02d}h" for v in values]
+        elif name == "weekdays":
+            values = [f"hari{v}" for v in values]
+        if len(values) > FILENAME_MAX_VALUES:
+            values = [f"{len(values)}-{key}"]
+        parts.append("+".join(values))
+    if column_filtered:
+        parts.append("kolom-difilter")
+    name = "_".join(re.sub(r"[^A-Za-z0-9.+-]+", "-", p).strip("-") for p in parts)
+    return f"{name[:180]}.{ext}"
 
 
 def csv_chunks(rows: Iterator[tuple], header: list[str], on_done: Callable[[int], None]) -> Iterator[str]:
@@ -114,15 +169,19 @@ def csv_chunks(rows: Iterator[tuple], header: list[str], on_done: Callable[[int]
 
 def export_csv() -> Response:
     rt = current_app.extensions[RUNTIME_KEY]
-    state, grid_filter, sort, _rejected = _request_state()
+    try:
+        state, grid_filter, sort, known = _request_state()
+    except BadExportRequestError as error:
+        return _bad_request(error)
     personal = personal_data_allowed()
     who = _who()
     rows = iter_records(rt.engine, to_filter(state), utcnow(), sort, grid_filter, personal)
     body = csv_chunks(rows, record_columns(personal), lambda n: record_export(who, "csv", state, n, personal))
+    filename = export_filename(state, known, "csv", bool(grid_filter))
     return Response(
         stream_with_context(body),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{_filename(state, "csv")}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 
@@ -163,7 +222,10 @@ def _file_chunks(path: str, size: int = 1 << 16) -> Iterator[bytes]:
 
 def export_xlsx() -> Response:
     rt = current_app.extensions[RUNTIME_KEY]
-    state, grid_filter, sort, _rejected = _request_state()
+    try:
+        state, grid_filter, sort, known = _request_state()
+    except BadExportRequestError as error:
+        return _bad_request(error)
     personal = personal_data_allowed()
     rows = iter_records(rt.engine, to_filter(state), utcnow(), sort, grid_filter, personal)
     fd, path = tempfile.mkstemp(suffix=".xlsx", prefix="export-")
@@ -174,11 +236,12 @@ def export_xlsx() -> Response:
         os.unlink(path)
         raise
     record_export(_who(), "xlsx", state, count, personal)
+    filename = export_filename(state, known, "xlsx", bool(grid_filter))
     return Response(
         _file_chunks(path),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={
-            "Content-Disposition": f'attachment; filename="{_filename(state, "xlsx")}"',
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "Content-Length": str(os.path.getsize(path)),
         },
     )

@@ -7,6 +7,9 @@ import re
 import tracemalloc
 import zipfile
 from datetime import date
+from urllib.parse import quote
+
+import pytest
 
 from dashboard.app import create_app
 from dashboard.exports import write_xlsx
@@ -40,21 +43,53 @@ def test_csv_has_exactly_the_rows_the_filter_counts(small_city, settings_for, ca
     assert any(f'"rows": {expected}' in rec.getMessage() for rec in caplog.records)
 
 
-def test_unknown_filter_values_are_ignored_not_passed_to_sql(small_city, settings_for):
+def test_unknown_filter_values_are_refused_with_400_not_passed_to_sql(small_city, settings_for):
     app = create_app(settings_for(str(small_city.url)))
     client = app.server.test_client()
     evil = client.get("/analyst/export.csv?from=2026-11-10&to=2026-11-20&district=1'%20OR%201=1--")
-    evil_body = evil.get_data()  # read each stream to its end before the next request
-    plain_body = client.get("/analyst/export.csv?from=2026-11-10&to=2026-11-20").get_data()
-    assert evil.status_code == 200
-    assert evil_body == plain_body and plain_body.count(b"\n") > 100
+    assert evil.status_code == 400 and "district=1' OR 1=1--" in evil.get_data(as_text=True)
+    assert client.get("/analyst/export.csv?from=2026-11-10&to=2026-11-20").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("?from=bad", "from=bad"),
+        ("?from=2026-11-01&to=2026-13-45", "to=2026-13-45"),
+        ("?range=fortnight", "range=fortnight"),
+        ("?status=lost", "status=lost"),
+        ("?by=year", "by=year"),
+        ("?from=2020-01-01&to=2026-11-20", "from=2020-01-01"),
+        ("?grid=%7Bnot-json", "grid"),
+        ("?sort=%7B%7D", "sort"),
+    ],
+)
+@pytest.mark.parametrize("ext", ["csv", "xlsx"])
+def test_bad_parameters_answer_400_with_the_reason_never_a_30_day_file(small_city, settings_for, query, reason, ext):
+    app = create_app(settings_for(str(small_city.url)))
+    response = app.server.test_client().get(f"/analyst/export.{ext}{query}")
+    assert response.status_code == 400 and response.mimetype == "text/plain"
+    assert reason in response.get_data(as_text=True)
+    assert "Content-Disposition" not in response.headers
+
+
+def test_file_name_names_the_days_and_every_filter(small_city, settings_for):
+    app = create_app(settings_for(str(small_city.url)))
+    client = app.server.test_client()
+    plain = client.get("/analyst/export.csv?from=2026-11-10&to=2026-11-20")
+    plain.get_data()
+    assert 'filename="keluhan_2026-11-10_2026-11-20.csv"' in plain.headers["Content-Disposition"]
+    grid = quote('{"late":{"filterType":"number","type":"equals","filter":1}}')
+    filtered = client.get("/analyst/export.xlsx" + QUERY + "&status=open&hour=7&grid=" + grid)
+    disposition = filtered.headers["Content-Disposition"]
+    assert 'filename="keluhan_2026-11-10_2026-11-20_Cipondoh_sampah+banjir_open_07h_kolom-difilter.xlsx"' in (
+        disposition
+    )
 
 
 def test_grid_column_filter_travels_into_the_export(small_city, settings_for):
     app = create_app(settings_for(str(small_city.url)))
     grid = '{"late":{"filterType":"number","type":"equals","filter":1}}'
-    from urllib.parse import quote
-
     body = app.server.test_client().get("/analyst/export.csv" + QUERY + "&grid=" + quote(grid)).get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     late = rows[0].index("late")

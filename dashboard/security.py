@@ -184,6 +184,10 @@ def _wants_json() -> bool:
 
 def error_response(status: int, message: str, **extra: object) -> Response:
     """JSON for machines and Dash, a short HTML page for people; never a stack trace."""
+    if request.path.startswith("/open311/"):
+        from dashboard.open311_format import format_of, spec_error
+
+        return spec_error(status, message, format_of(request.path))  # GeoReport v2's error shape
     if _wants_json():
         response = jsonify({"error": message, "status": status, **extra})
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from datetime import datetime
+from datetime import UTC, datetime
 
 from babel.numbers import format_decimal
 
@@ -79,8 +79,11 @@ def fmt_time_wib(moment: datetime | None, with_date: bool = False) -> str:
     """A stored UTC time as WIB clock time, e.g. '14:05 WIB' or '23/11 14:05 WIB'."""
     if moment is None:
         return "—"
-    wib = to_wib(moment)
-    return wib.strftime("%d/%m %H:%M WIB" if with_date else "%H:%M WIB")
+    local = to_wib(moment)
+    if not with_date:
+        return local.strftime("%H:%M %Z")
+    same_year = local.year == to_wib(now or datetime.now(UTC)).year
+    return local.strftime("%d/%m %H:%M %Z" if same_year else "%d/%m/%Y %H:%M %Z")
 
 
 def fmt_age(seconds: float | None, lang: str) -> str:
@@ -104,4 +107,4 @@ def category_label(code: str, lang: str) -> str:
     cat = CATEGORY_BY_CODE.get(code)
     if cat is None:
         return code.replace("_", " ").capitalize()
-    return cat.label_en if lang_of(lang) == "en" else cat.label_id
+    return cat.label.text(lang_of(lang))

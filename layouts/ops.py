@@ -155,7 +155,7 @@ def _sla_tab(lang: str) -> html.Div:
         {"field": "category_label", "headerName": t("category", lang), "flex": 1},
         {"field": "district", "headerName": t("district", lang), "width": 140},
         {"field": "agency", "headerName": t("agency", lang), "width": 150},
-        {"field": "due", "headerName": t("ops_due", lang), "width": 140},
+        {"field": "due", "headerName": t("ops_due", lang), "width": 175},  # room for a year: 05/01/2027 09:00 WIB
     ]  # fmt: skip
     agency = dbc.Select(
         id=ids.OPS_COMPLAINT_AGENCY, options=[{"label": a, "value": a} for a in AGENCIES], value=AGENCIES[0]

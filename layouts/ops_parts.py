@@ -6,6 +6,7 @@ They take plain values and small frames; they never query.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,17 +24,19 @@ MEMBER_STYLE = {
 }
 BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 11.0}
 
+INCIDENT_MAP_FIT_PX = 320  # the incident map is 380 px tall (assets/ops.css): the rest is margin for the legend
+EQUATOR_M = 40_075_016.686
 
 def _row(label: str, value: object) -> html.Div:
     return html.Div([html.Span(label, className="ops-k"), html.Span(str(value), className="ops-v")], className="ops-kv")
 
 
-def audit_list(frame: pd.DataFrame, lang: str) -> html.Div:
+def audit_list(frame: pd.DataFrame, lang: str, now: datetime | None = None) -> html.Div:
     """The log book, newest first: when, who, what, note."""
     items = [
         html.Li(
             [
-                html.Span(fmt_time_wib(r.at, with_date=True), className="ops-audit-at"),
+                html.Span(fmt_time_wib(r.at, with_date=True, now=now), className="ops-audit-at"),
                 html.Strong(f" {r.actor} ", className="ops-audit-actor"),
                 html.Span(t(f"audit_{r.action}", lang)),
                 html.Span(f" — {r.note}" if isinstance(r.note, str) and r.note else ""),
@@ -45,12 +48,14 @@ def audit_list(frame: pd.DataFrame, lang: str) -> html.Div:
     return html.Div([html.H3(t("ops_audit", lang)), html.Ul(items, className="ops-audit")])
 
 
-def alert_detail(alert: dict, audit: pd.DataFrame, district_name: str, lang: str) -> html.Div:
+def alert_detail(
+    alert: dict, audit: pd.DataFrame, district_name: str, lang: str, now: datetime | None = None
+) -> html.Div:
     rows = [
         _row(t("ops_severity", lang), t(alert["severity"], lang)),
         _row(t("status", lang), t(alert["status"], lang)),
         _row(t("district", lang), district_name),
-        _row(t("ops_opened", lang), fmt_time_wib(alert["opened_at"], with_date=True)),
+        _row(t("ops_opened", lang), fmt_time_wib(alert["opened_at"], with_date=True, now=now)),
     ]
     if alert.get("value") is not None and not pd.isna(alert["value"]):
         rows.append(_row(t("ops_value", lang), fmt_number(alert["value"], lang, 1)))
@@ -64,7 +69,7 @@ def alert_detail(alert: dict, audit: pd.DataFrame, district_name: str, lang: str
         [
             html.H2(alert["title"], className=f"ops-detail-title ops-sev-{alert['severity']}"),
             *rows,
-            audit_list(audit, lang),
+            audit_list(audit, lang, now),
         ],
         className="ops-detail",
         id=f"ops-alert-{alert['id']}",
@@ -111,6 +116,12 @@ def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> tuple[list[
 
 
 def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
+def fit_zoom(lat: float, extent_m: float, px: int = INCIDENT_MAP_FIT_PX) -> float:
+    """The zoom at which a circle of radius `extent_m` around `lat` spans `px` pixels (MapLibre's 512-px tiles)."""
+    metres_per_px_at_zoom_0 = EQUATOR_M * math.cos(math.radians(lat)) / 512
+    return round(math.log2(metres_per_px_at_zoom_0 * px / (2 * max(extent_m, 50.0))), 2)
+
+
     """One incident on one map: its radius, the reports (grouped), the gauges and the nearest cameras."""
     inc = card["incident"]
     fig = go.Figure()
@@ -139,8 +150,10 @@ def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
             )
         )  # fmt: skip
     fig.update_layout(
-        map={"style": "white-bg", "center": {"lat": inc["lat"], "lon": inc["lon"]}, "zoom": 12.3,
-             "layers": _district_layers(geojson)},
+    farthest = pd.concat([card["complaints"]["distance_m"], card["sensors"]["distance_m"]]).max()
+    extent = max(inc["radius_m"], 0.0 if pd.isna(farthest) else float(farthest)) * 1.05  # whole circle, all members
+        map={"style": "white-bg", "center": {"lat": inc["lat"], "lon": inc["lon"]},
+             "zoom": fit_zoom(inc["lat"], extent), "layers": _district_layers(geojson)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
         uirevision=f"incident-{inc['id']}",
@@ -172,7 +185,7 @@ def _sensor_counts(gauges: pd.DataFrame, lang: str) -> str:
     return " · ".join(f"{fmt_number(n, lang)} {t(f'ops_gauges_{kind}', lang)}" for kind, n in counts.items()) or "—"
 
 
-def incident_summary(card: dict, lang: str) -> html.Div:
+def incident_summary(card: dict, lang: str, now: datetime | None = None) -> html.Div:
     inc = card["incident"]
     sensors = card["sensors"]
     cams = sensors[sensors["kind"] == "cctv"]
@@ -185,7 +198,7 @@ def incident_summary(card: dict, lang: str) -> html.Div:
             html.Div(
                 [
                     _row(t("status", lang), t(inc["status"], lang)),
-                    _row(t("ops_opened", lang), fmt_time_wib(inc["opened_at"], with_date=True)),
+                    _row(t("ops_opened", lang), fmt_time_wib(inc["opened_at"], with_date=True, now=now)),
                     _row(t("agency", lang), inc["agency"] or "—"),
                     _row(
                         t("ops_reports", lang), f"{len(card['complaints'])} ({card['events']} {t('ops_events', lang)})"
@@ -211,12 +224,12 @@ def incident_summary(card: dict, lang: str) -> html.Div:
     )
 
 
-def complaint_file(file: dict, district_name: str, lang: str) -> html.Div:
+def complaint_file(file: dict, district_name: str, lang: str, now: datetime | None = None) -> html.Div:
     c = file["complaint"]
     state = file["sla_state"]
     history = [
         html.Li(
-            f"{fmt_time_wib(r.changed_at, with_date=True)} · {t(r.status, lang)}"
+            f"{fmt_time_wib(r.changed_at, with_date=True, now=now)} · {t(r.status, lang)}"
             + (f" · {r.actor}" if isinstance(r.actor, str) else "")
             + (f" — {r.note}" if isinstance(r.note, str) else "")
         )
@@ -226,7 +239,7 @@ def complaint_file(file: dict, district_name: str, lang: str) -> html.Div:
         html.Li(
             [
                 html.Span(t(f"stage_{s['stage']}", lang), className="ops-stage-name"),
-                html.Span(f"{t('ops_due', lang)} {fmt_time_wib(s['due_at'], with_date=True)}"),
+                html.Span(f"{t('ops_due', lang)} {fmt_time_wib(s['due_at'], with_date=True, now=now)}"),
                 html.Span(t(s["state"], lang), className=f"ops-state {STATE_CLASS.get(s['state'], '')}"),
             ],
             className="ops-stage",
@@ -242,13 +255,13 @@ def complaint_file(file: dict, district_name: str, lang: str) -> html.Div:
             html.Span(t(state, lang), className=f"ops-state {STATE_CLASS.get(state, '')}", id="ops-complaint-state"),
             _row(t("district", lang), district_name),
             _row(t("agency", lang), c.get("agency") or "—"),
-            _row(t("ops_requested", lang), fmt_time_wib(c["requested_at"], with_date=True)),
-            _row(t("ops_due", lang), fmt_time_wib(c["due_at"], with_date=True)),
+            _row(t("ops_requested", lang), fmt_time_wib(c["requested_at"], with_date=True, now=now)),
+            _row(t("ops_due", lang), fmt_time_wib(c["due_at"], with_date=True, now=now)),
             html.P(c.get("description") or "", className="ops-detail-text"),
             html.H3(t("ops_stages", lang)),
             html.Ul(stages, className="ops-stages"),
             html.H3(t("ops_history", lang)),
             html.Ul(history, className="ops-history"),
-            audit_list(file["audit"], lang),
+            audit_list(file["audit"], lang, now),
         ]
     )

@@ -17,6 +17,7 @@ from datetime import datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -36,6 +37,8 @@ CSV_COLUMNS = {
     "value": ("value", "result", "nilai", "reading"),
 }
 NAV_LINK = re.compile(r"Datastreams\(\s*'?\"?([^)'\"]+)'?\"?\s*\)")
+PAGE_LINK = re.compile(r"/Datastreams\(\s*'?\"?([^)'\"]+)'?\"?\s*\)/Observations(?:$|[?/])")
+PAGE_LINKS = ("@iot.selfLink", "@iot.nextLink", "@iot.prevLink")
 REGISTRY_TTL_S = 30.0
 T = TypeVar("T")
 
@@ -151,28 +154,66 @@ def _datastream_ref(item: dict) -> object:
     return match.group(1) if match else None
 
 
-def collect_readings(doc: object, into: RawReadings, where: str = "") -> None:
-    """Add every reading in a JSON document: a list, a {"value": [...]} page, an entity, or a dataArray."""
+def page_datastream(page: dict) -> str | None:
+    """The datastream a page of `GET .../Datastreams(ID)/Observations` came from, as its links name it
+    (servers name it there, not in each observation); None when the links name none."""
+    for key in PAGE_LINKS:
+        link = page.get(key)
+        match = PAGE_LINK.search(unquote(urlsplit(link).path) + "/") if isinstance(link, str) else None
+        if match:
+            return match.group(1).strip()
+    return None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the enclosing page (or the `--datastream` option) says about observations that name no stream."""
+
+    datastream: str | None = None
+    told: str | None = None  # the datastream the person running the ingest named
+    conflict: str | None = None
+
+    def within(self, page: dict) -> PageContext:
+        linked = page_datastream(page)
+        if linked and self.told and linked != self.told:
+            return PageContext(None, self.told, f"the page's links name Datastreams({linked}) but --datastream "
+                                                f"{self.told} was given")  # fmt: skip
+        return PageContext(linked or self.datastream, self.told, self.conflict)
+
+    def missing_reason(self, what: str) -> str:
+        if self.conflict:
+            return self.conflict
+        return (f"{what} names no Datastream and neither does its page's @iot.selfLink/@iot.nextLink (a page of "
+                "/Observations mixes datastreams): fetch /Datastreams(ID)/Observations, add "
+                "$expand=Datastream($select=id), or pass --datastream ID")  # fmt: skip
+
+
+def collect_readings(doc: object, into: RawReadings, where: str = "", context: PageContext | None = None) -> None:
+    """Add every reading in a JSON document: a list, a {"value": [...]} page, an entity, or a dataArray.
+
+    Observations that name no datastream take their page's (from its links) or `context`'s."""
+    context = context or PageContext()
     if isinstance(doc, list):
         for i, item in enumerate(doc):
-            collect_readings(item, into, f"{where}[{i}]")
+            collect_readings(item, into, f"{where}[{i}]", context)
         return
     if not isinstance(doc, dict):
         into.broken.append(Reject(where or "document", "expected a JSON object or array", doc))
         return
     if isinstance(doc.get("value"), list) and "result" not in doc and "sensor_id" not in doc:
-        collect_readings(doc["value"], into, f"{where}value")
+        collect_readings(doc["value"], into, f"{where}value", context.within(doc))
         return
     if "dataArray" in doc:
-        _collect_data_array(doc, into, where)
+        _collect_data_array(doc, into, where, context)
         return
     if "sensor_id" in doc:
         into.add(where, doc.get("sensor_id"), False, doc.get("observed_at"), _value_text(doc.get("value")), doc)
         return
     if "result" in doc or "phenomenonTime" in doc:
         ref = _datastream_ref(doc)
+        ref = context.datastream if ref is None and not context.conflict else ref
         if ref is None:
-            into.broken.append(Reject(where, "observation names no Datastream (@iot.id)", doc))
+            into.broken.append(Reject(where, context.missing_reason("observation"), doc))
             return
         at = _phenomenon_end(doc.get("phenomenonTime", doc.get("resultTime")))
         into.add(where, str(ref), True, at, _value_text(doc.get("result")), doc)
@@ -180,9 +221,10 @@ def collect_readings(doc: object, into: RawReadings, where: str = "") -> None:
     into.broken.append(Reject(where or "document", "not an observation: no sensor_id, result or dataArray", doc))
 
 
-def _collect_data_array(doc: dict, into: RawReadings, where: str) -> None:
+def _collect_data_array(doc: dict, into: RawReadings, where: str, context: PageContext) -> None:
     components = doc.get("components") or []
     ref = _datastream_ref(doc)
+    ref = context.datastream if ref is None and not context.conflict else ref
     if not isinstance(components, list) or not isinstance(doc.get("dataArray") or [], list):
         into.broken.append(Reject(where, "components and dataArray must be JSON arrays", None))
         return
@@ -190,7 +232,7 @@ def _collect_data_array(doc: dict, into: RawReadings, where: str) -> None:
         into.broken.append(Reject(where, "dataArray components must include phenomenonTime and result", None))
         return
     if ref is None:
-        into.broken.append(Reject(where, "dataArray names no Datastream (@iot.id or navigationLink)", None))
+        into.broken.append(Reject(where, context.missing_reason("dataArray"), None))
         return
     t_i, r_i = components.index("phenomenonTime"), components.index("result")
     for j, row in enumerate(doc.get("dataArray") or []):
@@ -288,13 +330,15 @@ def _csv_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Ite
         )
 
 
-def _json_readings(path: Path, chunk_rows: int, progress: Progress | None) -> Iterator[RawReadings]:
+def _json_readings(
+    path: Path, chunk_rows: int, progress: Progress | None, context: PageContext
+) -> Iterator[RawReadings]:
     raw = RawReadings()
     for location, item in json_records(path, progress):
         if isinstance(item, Broken):
             raw.broken.append(Reject(location, item.reason, item.text))
         else:
-            collect_readings(item, raw, "" if location == "document" else location)
+            collect_readings(item, raw, "" if location == "document" else location, context)
         if len(raw) >= chunk_rows:
             yield raw
             raw = RawReadings()
@@ -304,13 +348,18 @@ def _json_readings(path: Path, chunk_rows: int, progress: Progress | None) -> It
 
 def ingest_observations_file(
     engine: Engine, path: Path, fmt: str, report: IngestReport, progress: Progress | None = None,
-    chunk_rows: int = 100_000,
+    chunk_rows: int = 100_000, datastream: str | None = None,
 ) -> None:  # fmt: skip
     """Load a CSV or SensorThings JSON file of readings in batches, each its own transaction; the alert
-    rules run once, over every sensor the file touched, when it is loaded."""
+    rules run once, over every sensor the file touched, when it is loaded. `datastream` names the stream of
+    SensorThings observations that name none themselves (a saved page whose links name none either)."""
     registry = SensorRegistry.load(engine)
-    chunks = _csv_readings if fmt == "csv" else _json_readings
-    checked = ((raw, validate_readings(raw, registry)) for raw in chunks(Path(path), chunk_rows, progress))
+    if fmt == "csv":
+        chunks = _csv_readings(Path(path), chunk_rows, progress)
+    else:
+        told = str(datastream).strip() if datastream is not None else None
+        chunks = _json_readings(Path(path), chunk_rows, progress, PageContext(told, told))
+    checked = ((raw, validate_readings(raw, registry)) for raw in chunks)
     touched: set[str] = set()
     for raw, result in read_ahead(checked):
         touched.update(_store_checked(engine, raw, result, report, evaluate_alerts=False).sensor_ids)

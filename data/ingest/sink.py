@@ -42,6 +42,7 @@ UPDATABLE = (
     "media_url",
     "category",
     "service_code",
+    "attributes",
 )
     "attributes",
 

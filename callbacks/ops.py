@@ -84,7 +84,7 @@ def refresh_alerts(
             "status_label": frame["status"].map(lambda s: t(s, lang)),
             "title": frame["title"],
             "district": frame["district_code"].map(district_name),
-            "opened": frame["opened_at"].map(lambda at: fmt_time_wib(at, with_date=True)),
+            "opened": frame["opened_at"].map(lambda at: fmt_time_wib(at, with_date=True, now=moment)),
         }
     ).to_dict("records")
     counts = alert_counts(engine, moment)
@@ -95,7 +95,8 @@ def refresh_alerts(
         _badge("unack", t("ops_unacknowledged", lang), counts["unacknowledged"]),
         _badge("incidents", t("ops_open_incidents", lang), incidents),
     ]
-    return rows, ops_parts.alerts_map(frame, district_geojson(), lang), badges, fmt_time_wib(moment, with_date=True)
+    clock = fmt_time_wib(moment, with_date=True, now=moment)
+    return rows, ops_parts.alerts_map(frame, district_geojson(), lang), badges, clock
 
 
 def _badge(key: str, label: str, value: int) -> object:
@@ -113,7 +114,7 @@ def show_alert(rows: list | None, _changed: int, params: dict) -> object:
     if alert is None:
         return html.P(t("ops_not_found", lang), className="ops-muted")
     trail = audit_trail(runtime().engine, alert_id=alert_id)
-    return ops_parts.alert_detail(alert, trail, district_name(alert["district_code"]), lang)
+    return ops_parts.alert_detail(alert, trail, district_name(alert["district_code"]), lang, now())
 
 
 def _feedback(ok: bool, text: str) -> object:
@@ -148,7 +149,7 @@ def refresh_incidents(_tick: int | None, _changed: int, params: dict) -> list[di
             "status_label": frame["status"].map(lambda s: t(s, lang)),
             "title": frame["title"],
             "agency": frame["agency"].fillna("—"),
-            "opened": frame["opened_at"].map(lambda at: fmt_time_wib(at, with_date=True)),
+            "opened": frame["opened_at"].map(lambda at: fmt_time_wib(at, with_date=True, now=moment)),
         }
     ).to_dict("records")
 
@@ -162,12 +163,12 @@ def show_incident(rows: list | None, _changed: int, params: dict) -> object:
         return html.P(t("ops_not_found", lang), className="ops-muted")
     return html.Div(
         [
-            ops_parts.incident_summary(card, lang),
+            ops_parts.incident_summary(card, lang, now()),
             dcc.Graph(figure=ops_parts.incident_map(card, district_geojson(), lang), className="ops-incident-map",
                       config={"displayModeBar": False}),
             html.H3(t("ops_timeline", lang)),
             dcc.Graph(figure=ops_parts.incident_timeline(card, lang), config={"displayModeBar": False}),
-            ops_parts.audit_list(card["audit"], lang),
+            ops_parts.audit_list(card["audit"], lang, now()),
         ]
     )  # fmt: skip
 
@@ -200,8 +201,8 @@ def act_on_incident(  # noqa: ANN201
 
 
 def refresh_sla(_tick: int | None, state: str, district: str, _changed: int, params: dict) -> list[dict]:
-    lang = _lang(params)
-    frame = complaints_by_sla(runtime().engine, now(), district=_chosen(district), state=_chosen(state))
+    lang, moment = _lang(params), now()
+    frame = complaints_by_sla(runtime().engine, moment, district=_chosen(district), state=_chosen(state))
     return pd.DataFrame(
         {
             "id": frame["id"].astype(str),
@@ -210,7 +211,7 @@ def refresh_sla(_tick: int | None, state: str, district: str, _changed: int, par
             "category_label": frame["category"].map(lambda c: category_label(c, lang)),
             "district": frame["district_code"].map(district_name),
             "agency": frame["agency"].fillna("—"),
-            "due": frame["due_at"].map(lambda at: fmt_time_wib(at, with_date=True)),
+            "due": frame["due_at"].map(lambda at: fmt_time_wib(at, with_date=True, now=moment)),
         }
     ).to_dict("records")
 
@@ -225,10 +226,11 @@ def show_complaint(rows: list | None, typed: int | None, _changed: int, params: 
     complaint_id, lang = _complaint_id(rows, typed), _lang(params)
     if complaint_id is None:
         return html.P(t("ops_choose", lang), className="ops-muted")
-    file = complaint_file(runtime().engine, complaint_id, now())
+    moment = now()
+    file = complaint_file(runtime().engine, complaint_id, moment)
     if file is None:
         return html.P(f"{t('ops_not_found', lang)}: #{fmt_number(complaint_id, lang)}", className="ops-muted")
-    return ops_parts.complaint_file(file, district_name(file["complaint"]["district_code"]), lang)
+    return ops_parts.complaint_file(file, district_name(file["complaint"]["district_code"]), lang, moment)
 
 
 def assign_complaint(  # noqa: ANN201

@@ -48,7 +48,7 @@ def check_ingest_token(scope: str, given: str | None = None) -> bool:
     turning into a refusal the sender would not retry.
     """
     runtime = current_app.extensions[RUNTIME_KEY]
-    given = given or bearer_token()
+    given = given or bearer_token() or basic_password()
     g.ingest_token = None
     if not given or scope.split(":", 1)[0] not in SCOPES:
         return False

@@ -23,7 +23,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import admin as admin_callbacks
-from dashboard.api_auth import bearer_token, check_ingest_token
+from dashboard.api_auth import basic_password, bearer_token, check_ingest_token
 from dashboard.exposure import bound_to_loopback_only, declare_bind, open_demo_reachable
 from dashboard.runtime import Runtime
 from data.auth import access, tokens, users
@@ -162,6 +162,8 @@ def guard() -> Response | None:
     if path.startswith("/open311/") and (bearer_token() or request.args.get("api_key")):
         if check_ingest_token("open311", given=request.args.get("api_key")):
             return None  # another city system reading with a token scoped 'open311' (bearer or Open311 api_key)
+    if path.startswith("/sta/") and (bearer_token() or basic_password()) and check_ingest_token("sensorthings"):
+        return None  # another city system reading SensorThings with a token scoped 'sensorthings'
     principal = _load_principal()
     g.city_principal = principal
     g.user = principal  # exports and audit trails name `g.user.name`
@@ -176,7 +178,7 @@ def guard() -> Response | None:
     if not needed or (principal is not None and all(principal.may(p) for p in needed)):
         return None
     if principal is None and request.method == "GET" and path != "/_dash-update-component":
-        if path.startswith(("/api/", "/open311/")):
+        if path.startswith(("/api/", "/open311/", "/sta/")):
             return _refuse(401, "authentication required")
         query = urlencode({"next": request.full_path.rstrip("?")})
         return redirect(f"/login?{query}", 303)
@@ -210,7 +212,9 @@ def _refuse(status: int, reason: str) -> Response:
         from dashboard.open311_format import format_of, spec_error
 
         return spec_error(status, reason, format_of(request.path))  # GeoReport v2's error shape
-    if request.path.startswith(("/_dash-", "/api/", "/open311/", "/auth/")) or request.is_json:
+    if request.path.startswith("/sta/"):
+        response = jsonify({"code": status, "type": "error", "message": reason})  # SensorThings' (FROST's) shape
+    elif request.path.startswith(("/_dash-", "/api/", "/open311/", "/auth/")) or request.is_json:
         response = jsonify({"error": reason, "status": status})
     else:
         response = Response(

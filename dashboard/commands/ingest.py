@@ -40,6 +40,11 @@ def configure(sub: argparse._SubParsersAction) -> None:
 
     o = kinds.add_parser("observations", help="sensor readings: SensorThings JSON or CSV sensor_id,observed_at,value")
     o.add_argument("--format", choices=("sensorthings", "csv"), default=None, help="default: by the file's extension")
+    o.add_argument(
+        "--datastream", default=None, metavar="ID",
+        help="SensorThings: the datastream of observations that name none (a saved page of "
+        "/Datastreams(ID)/Observations whose links do not say)",
+    )  # fmt: skip
 
     kinds.add_parser("sensors", help="the sensor registry from CSV or GeoJSON")
     kinds.add_parser("metrics", help="service metrics per service and period, CSV or JSON")
@@ -94,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
             kind = ingest_open311_file(engine, args.file, args.source or "open311", report, progress)
             report.feed = f"open311 {kind}"
         elif args.what == "observations":
-            ingest_observations_file(engine, args.file, "csv" if fmt == "csv" else "json", report, progress)
+            ingest_observations_file(
+                engine, args.file, "csv" if fmt == "csv" else "json", report, progress, datastream=args.datastream
+            )
         elif args.what == "sensors":
             ingest_sensors_file(engine, args.file, report, progress)
         else:

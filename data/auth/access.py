@@ -28,6 +28,7 @@ PATH_RULES: dict[str, str] = {
     "/api/openapi.json": PUBLIC,
     "/api/v1/": "ingest",  # bearer ingest tokens, checked by dashboard.api_auth.check_ingest_token
     "/open311/": "leader",
+    "/sta/": "wall",  # SensorThings read API: what the wall shows; or a token scoped 'sensorthings'
     "/wall": "wall",
     "/cctv/": "wall",
     "/maps/": "wall",

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
+
+import pytest
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
+from data.rollups import fill_daily_rollup
 from data.store import MIGRATIONS_DIR, init_schema
+from tests.conftest import PG_URL, service_available
 
 
 def _config() -> Config:
@@ -38,3 +44,51 @@ def test_every_earlier_revision_upgrades_to_head(tmp_path) -> None:
         full_tables = full_tables or tables
         assert tables == full_tables, f"upgrading from {revision} gave other tables"
         engine.dispose()
+
+
+def _at(engine, revision: str) -> None:
+    cfg = _config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+@pytest.fixture
+def empty_pg_url():
+    """A fresh, empty PostgreSQL schema of its own (the shared test schema is at the head already)."""
+    service_available("127.0.0.1", 5432, "PostgreSQL")
+    schema = f"mig_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_the_daily_rollup_revision_fills_what_the_code_would(store, tmp_path, request):
+    """p005 carries its own SQL; on a store of its age (a WIB city) it gives the rollup the code gives."""
+    url = f"sqlite:///{tmp_path / 'p004.db'}" if store == "sqlite" else request.getfixturevalue("empty_pg_url")
+    engine = create_engine(url)
+    _at(engine, "p004_hourly_cover_index")
+    hours = [datetime(2026, 11, 19, 15) + timedelta(hours=h) for h in range(6)]  # across 17:00 UTC, a WIB midnight
+    with engine.begin() as conn:
+        conn.execute(
+            text("INSERT INTO observations_hourly (sensor_id, hour, n, total, min_value, max_value) "
+                 "VALUES (:s, :h, :n, :t, 0, :m)"),
+            [{"s": s, "h": h, "n": 4, "t": 10.0 * (i + 1), "m": float(i)}
+             for s in ("a", "b") for i, h in enumerate(hours)],
+        )  # fmt: skip
+    _at(engine, "p005_daily_rollup")
+    read = "SELECT sensor_id, day, hours, round(CAST(hourly_mean_sum AS NUMERIC), 6), max_value FROM observations_daily"
+    with engine.connect() as conn:
+        migrated = sorted(tuple(r) for r in conn.execute(text(read)))
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM observations_daily"))
+        fill_daily_rollup(conn)
+    with engine.connect() as conn:
+        by_code = sorted(tuple(r) for r in conn.execute(text(read)))
+    assert migrated == by_code and len(migrated) == 4
+    engine.dispose()

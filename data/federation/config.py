@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from data.city.model import ZONES, CityZone, Label
 
 ENV_REF = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
 
@@ -85,3 +88,37 @@ class FederationConfig(_Strict):
 
     def member(self, code: str) -> Member | None:
         return next((m for m in self.members if m.code == code), None)
+
+
+class FederationPack(_Strict):
+    """A provincial or national room: `city.yaml` of kind provinsi or nasional with a `federation:` part.
+
+    It has no boundaries or catalogue of its own: its members are rooms, drawn from the national outlines."""
+
+    name: str = Field(min_length=3, description="e.g. Provinsi Banten")
+    short_name: str = Field(min_length=2)
+    kind: Literal["provinsi", "nasional"]
+    code: str = Field(pattern=r"^[0-9]{2}$", description="the province's Kemendagri code; 00 for the national room")
+    zone: CityZone = CityZone()
+    default_language: Literal["id", "en"] = "id"
+    title: Label | None = None
+    federation: FederationConfig
+    folder: Path = Field(exclude=True)
+
+    @field_validator("zone", mode="before")
+    @classmethod
+    def _zone_from_name(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value not in ZONES:
+                raise ValueError(f"{value!r} is not an Indonesian zone; use one of {', '.join(ZONES)}")
+            return {"name": value}
+        return value
+
+    def __hash__(self) -> int:
+        return hash((str(self.folder), self.code))
+
+    def room_title(self, lang: str) -> str:
+        """'Ruang Kendali Provinsi Banten' / 'Provinsi Banten Operations Room'."""
+        if self.title is not None:
+            return self.title.text(lang)
+        return f"Ruang Kendali {self.name}" if lang != "en" else f"{self.name} Operations Room"

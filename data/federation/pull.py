@@ -8,6 +8,7 @@ A summary whose signature does not match, or that speaks for another member's co
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -177,3 +178,17 @@ def _keep_day(conn, code: str, summary: RoomSummary, body: str, now: datetime) -
         member_code=code, local_date=summary.local_date.isoformat(), **values
     )
     conn.execute(stmt.on_conflict_do_update(index_elements=["member_code", "local_date"], set_=values))
+
+
+def run_forever(engine: Engine, config: FederationConfig, stop: threading.Event | None = None) -> None:
+    """Pull rounds every `every_seconds` until `stop` is set; a failing round is logged, never fatal."""
+    stop = stop or threading.Event()
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            results = pull_round(engine, config)
+            failed = [r.code for r in results if r.summary is None]
+            LOG.info("federation round: %d asked, %d failed %s", len(results), len(failed), failed or "")
+        except Exception:  # noqa: BLE001 - the next round tries again; the pages show members stale meanwhile
+            LOG.exception("federation round failed")
+        stop.wait(max(1.0, config.every_seconds - (time.monotonic() - started)))

@@ -1,0 +1,91 @@
+"""The federation room's callbacks: wiring only. The wall redraws its map, rankings and cards when a member's
+summary arrives or a member turns stale, not on every tick; the leaders' page compares members over time."""
+
+from __future__ import annotations
+
+import dash
+from dash import Dash, Input, Output, State
+
+from callbacks.cache import cached, current_versions
+from callbacks.context import now, runtime
+from data.city import current as current_room
+from data.federation import outlines, queries
+from layouts import federation, ids
+from layouts.federation_figures import MEASURES, members_map, score_history
+from layouts.i18n import lang_of
+
+BOARD_DOMAINS = ("federation",)
+
+
+def _board():  # noqa: ANN202 - a DataFrame
+    """Every member's newest figures and freshness, computed once a minute per data version for all screens."""
+    rt, moment = runtime(), now().replace(second=0, microsecond=0)
+    config = current_room().federation
+    return cached("fed_board", BOARD_DOMAINS, lambda: queries.member_board(rt.engine, config, moment), moment)
+
+
+def wall_state(_tick: int | None, current: dict | None) -> dict:
+    """What the wall shows depends on: the members' summaries (data version) and which members are stale."""
+    board = _board()
+    state = {
+        "version": current_versions().get("federation", 0),
+        "stale": sorted(board.loc[board["stale"].astype(bool), "code"].tolist()),
+        "minute": now().strftime("%H:%M"),  # ages on the cards move on with the clock
+    }
+    return dash.no_update if state == current else state
+
+
+def draw_wall(_state: dict | None, measure: str | None, viewport: list | None, params: dict | None) -> tuple:
+    lang = lang_of((params or {}).get("lang"))
+    measure = measure if measure in MEASURES else "score"
+    size = (int(viewport[0]), int(viewport[1])) if isinstance(viewport, list) and len(viewport) == 2 else (1920, 1080)
+    board = _board()
+    codes = tuple(board["code"])
+    shapes = outlines.member_outlines(codes)
+    figure = members_map(board, shapes, outlines.context_outlines(codes), measure, lang, size, outlines.bounds(shapes))
+    tops = {m: queries.rankings(board, m) for m in queries.RANK_MEASURES}
+    cards = [federation.member_card(row, now(), lang) for _, row in board.iterrows()]
+    return figure, federation.rankings(board, tops, lang), cards, federation.counts(board, lang)
+
+
+def draw_leader(_tick: int | None, chosen: list | None, params: dict | None) -> tuple:
+    lang = lang_of((params or {}).get("lang"))
+    board = _board()
+    known = set(board["code"])
+    picked = [c for c in (chosen or []) if isinstance(c, str) and c in known] or None
+    rt = runtime()
+    history = cached("fed_history", BOARD_DOMAINS, lambda: queries.member_history(rt.engine), None)
+    shown = history if picked is None else history[history["code"].isin(picked)]
+    rows = board if picked is None else board[board["code"].isin(picked)]
+    options = [{"label": f"{r['name']} ({r['zone_label']})", "value": r["code"]} for _, r in board.iterrows()]
+    table = federation.comparison_table(rows, queries.scores_back(history, rows), lang)
+    return options, score_history(shown, lang), table
+
+
+def register(app: Dash) -> None:
+    app.clientside_callback(
+        "function(_) { return [window.innerWidth, window.innerHeight]; }",
+        Output(ids.FED_VIEWPORT, "data"),
+        Input(ids.FED_PARAMS, "data"),
+    )
+    app.callback(Output(ids.FED_STATE, "data"), Input(ids.FED_TICK, "n_intervals"), State(ids.FED_STATE, "data"))(
+        wall_state
+    )
+    app.callback(
+        Output(ids.FED_MAP, "figure"),
+        Output(ids.FED_RANKINGS, "children"),
+        Output(ids.FED_CARDS, "children"),
+        Output(ids.FED_COUNTS, "children"),
+        Input(ids.FED_STATE, "data"),
+        Input(ids.FED_MEASURE, "value"),
+        Input(ids.FED_VIEWPORT, "data"),
+        State(ids.FED_PARAMS, "data"),
+    )(draw_wall)
+    app.callback(
+        Output(ids.FED_CHOOSE, "options"),
+        Output(ids.FED_HISTORY, "figure"),
+        Output(ids.FED_TABLE, "children"),
+        Input(ids.FED_LEADER_TICK, "n_intervals"),
+        Input(ids.FED_CHOOSE, "value"),
+        State(ids.FED_LEADER_PARAMS, "data"),
+    )(draw_leader)

@@ -1,0 +1,45 @@
+"""Words of the federation room (a province or the ministry watching many cities' rooms)."""
+
+from __future__ import annotations
+
+TEXT: dict[str, dict[str, str]] = {
+    "fed_app": {"id": "Ruang kendali atas ruang kendali kota", "en": "A room over the cities' rooms"},
+    "fed_members": {"id": "Anggota", "en": "Members"},
+    "fed_measure": {"id": "Warna peta", "en": "Map colour"},
+    "fed_score": {"id": "Skor Kota", "en": "City Score"},
+    "fed_connected_pct": {"id": "Integrasi aplikasi", "en": "Application integration"},
+    "fed_sla_pct": {"id": "Selesai tepat SLA", "en": "Closed within SLA"},
+    "fed_open_per_10k": {"id": "Keluhan terbuka / 10rb warga", "en": "Open complaints / 10k residents"},
+    "fed_top": {"id": "Teratas", "en": "Top"},
+    "fed_bottom": {"id": "Terbawah", "en": "Bottom"},
+    "fed_fresh": {"id": "terkini", "en": "live"},
+    "fed_stale": {"id": "BASI", "en": "STALE"},
+    "fed_never": {"id": "belum pernah menjawab", "en": "has never answered"},
+    "fed_last_summary": {"id": "ringkasan terakhir", "en": "last summary"},
+    "fed_open": {"id": "terbuka", "en": "open"},
+    "fed_late": {"id": "terlambat", "en": "late"},
+    "fed_alerts": {"id": "peringatan bahaya", "en": "danger alerts"},
+    "fed_open_room": {"id": "Buka ruang kendalinya", "en": "Open its room"},
+    "fed_local_day": {"id": "hari setempat", "en": "local day"},
+    "fed_counts": {
+        "id": "{fresh} terkini · {stale} basi dari {total}",
+        "en": "{fresh} live · {stale} stale of {total}",
+    },
+    "fed_no_figures": {"id": "tanpa angka", "en": "no figures"},
+    "fed_stale_legend": {"id": "abu-abu: basi (angka terakhir)", "en": "grey: stale (last figures)"},
+    "fed_leader_title": {"id": "Perbandingan anggota", "en": "Members compared"},
+    "fed_choose": {"id": "Pilih anggota (kosong = semua)", "en": "Choose members (empty = all)"},
+    "fed_history": {
+        "id": "Skor Kota harian (hari setempat tiap anggota)",
+        "en": "Daily City Score (each member's local days)",
+    },
+    "fed_now": {"id": "Sekarang", "en": "Now"},
+    "fed_week_ago": {"id": "7 hari lalu", "en": "7 days ago"},
+    "fed_month_ago": {"id": "30 hari lalu", "en": "30 days ago"},
+    "fed_export": {"id": "Unduh tabel penilaian", "en": "Download the assessment table"},
+    "fed_period": {"id": "Periode", "en": "Period"},
+    "fed_member": {"id": "Anggota", "en": "Member"},
+    "fed_zone": {"id": "Zona", "en": "Zone"},
+    "fed_wall_link": {"id": "Dinding", "en": "Wall"},
+    "fed_leader_link": {"id": "Perbandingan", "en": "Comparison"},
+}

@@ -13,15 +13,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from data.complaint_rollups import OPEN_STATUSES
 from data.frames import frame_of
 from data.memo import Memo, no_memo
-from data.models import COMPLAINT_STATUSES, Complaint, District
+from data.models import Complaint, District
+from data.queries import complaint_flows as flows
 from data.queries.closures import closing_performance, quantile_offsets
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import hours_between, wib_day, wib_midnight_utc, wib_today, wib_week
 
-# Listed (not `!= 'closed'`) so the (status, ...) indexes answer with a few range seeks, not a full scan.
-OPEN_STATUSES = tuple(s for s in COMPLAINT_STATUSES if s != "closed")
+# OPEN_STATUSES is listed (not `!= 'closed'`) so the (status, ...) indexes answer with range seeks, not a scan.
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,15 @@ def complaint_kpis(
     day_start = wib_midnight_utc(wib_today(now))
     still_open = Complaint.status.in_(OPEN_STATUSES)
     with engine.connect() as conn:
-        open_backlog = _count(conn, still_open, Complaint.requested_at <= now, *base)
-        late_open = _count(conn, still_open, Complaint.due_at < now, *base)
-        received_today = _count(conn, Complaint.requested_at >= day_start, Complaint.requested_at <= now, *base)
-        closed_today = _count(conn, Complaint.closed_at >= day_start, Complaint.closed_at <= now, *base)
+        if flows.answers(flt):  # the rollups: cost flat in complaints per day
+            open_backlog, late_open = flows.open_backlog(conn, now, flt)
+            today = flows.flow_between(conn, day_start, now, flt)
+            received_today, closed_today = today.received, today.closed
+        else:
+            open_backlog = _count(conn, still_open, Complaint.requested_at <= now, *base)
+            late_open = _count(conn, still_open, Complaint.due_at < now, *base)
+            received_today = _count(conn, Complaint.requested_at >= day_start, Complaint.requested_at <= now, *base)
+            closed_today = _count(conn, Complaint.closed_at >= day_start, Complaint.closed_at <= now, *base)
         age_h = hours_between(Complaint.requested_at, now)
         (age_median,) = _quantiles(
             conn, age_h, [still_open, Complaint.requested_at <= now, *base], (0.5,), n=open_backlog

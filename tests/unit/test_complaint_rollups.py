@@ -4,12 +4,15 @@ and the revision that creates them fills them as the app's rebuild does."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from alembic import command
 from alembic.config import Config
 
 from data.complaint_rollups import rebuild_all
 from data.ingest.sink import store_complaints
 from data.store import MIGRATIONS_DIR
+from data.timebuckets import wib_midnight_utc, wib_today
 from tests.helpers.complaint_rollup_scenarios import CITY_MIDNIGHT, MINUTE, complaint, replay_mixed_batches, rollups
 
 
@@ -44,3 +47,75 @@ def test_the_migration_fills_the_rollups_as_the_rebuild_does(sqlite_engine):
     assert rollups(sqlite_engine) == expected
     rebuild_all(sqlite_engine)
     assert rollups(sqlite_engine) == expected
+
+
+def _stored(moment):
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")  # as SQLAlchemy stores times on SQLite
+
+
+def _raw_figures(engine, now, district=None):
+    """The tiles' counts straight from the raw rows, as the queries counted them before the rollups."""
+    from sqlalchemy import text
+
+    day_start = wib_midnight_utc(wib_today(now))
+    where = "AND district_code = :d" if district else ""
+    sql = {
+        "open": f"status != 'closed' AND requested_at <= :now {where}",
+        "late": f"status != 'closed' AND due_at < :now {where}",
+        "received": f"requested_at >= :start AND requested_at <= :now {where}",
+        "closed": f"closed_at >= :start AND closed_at <= :now {where}",
+    }
+    params = {"now": _stored(now), "start": _stored(day_start), "d": district}
+    with engine.connect() as conn:
+        return {
+            k: conn.execute(text(f"SELECT count(*) FROM complaints WHERE {w}"), params).scalar() for k, w in sql.items()
+        }
+
+
+def test_the_wall_counts_from_the_rollups_equal_the_raw_counts_at_any_moment(small_city):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from data.models import Complaint
+    from data.queries.complaints import complaint_kpis
+    from data.queries.filters import ComplaintFilter
+
+    with small_city.connect() as conn:
+        end = conn.execute(select(func.max(Complaint.requested_at))).scalar()
+    midnight = wib_midnight_utc(wib_today(end))
+    moments = [end, end - timedelta(minutes=37), midnight, midnight + timedelta(minutes=1), midnight - MINUTE]
+    for now in moments:
+        for district in (None, "36.71.01"):
+            kpis = complaint_kpis(small_city, now, ComplaintFilter.for_district(district))
+            got = {"open": kpis.open_backlog, "late": kpis.late_open,
+                   "received": kpis.received_today, "closed": kpis.closed_today}  # fmt: skip
+            assert got == _raw_figures(small_city, now, district), (now, district)
+
+
+def test_daily_flows_from_the_rollups_equal_the_raw_daily_counts(small_city):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, text
+
+    from data.models import Complaint
+    from data.queries.kpi_board import daily_flows
+
+    with small_city.connect() as conn:
+        end = conn.execute(select(func.max(Complaint.requested_at))).scalar() - timedelta(minutes=23)
+        first = wib_today(end) - timedelta(days=6)
+        frame = daily_flows(small_city, first, 7, end)
+        start = wib_midnight_utc(first)
+        for day, row in frame.iterrows():
+            lo = wib_midnight_utc(date.fromisoformat(day))
+            hi = min(lo + timedelta(days=1), end + timedelta(microseconds=1))
+            params = {"lo": _stored(max(lo, start)), "hi": _stored(hi)}
+            received = conn.execute(
+                text("SELECT count(*) FROM complaints WHERE requested_at >= :lo AND requested_at < :hi"), params
+            ).scalar()
+            closed, within = conn.execute(
+                text("SELECT count(*), sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) FROM complaints "
+                     "WHERE closed_at >= :lo AND closed_at < :hi"), params
+            ).one()  # fmt: skip
+            assert (row["received"], row["closed"]) == (received, closed), day
+            assert (row["within"] if closed else None) == (within if closed else None), day

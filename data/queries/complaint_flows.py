@@ -1,0 +1,118 @@
+"""Complaints received and closed in a window, and the open backlog now, read from the complaint rollups.
+
+Whole UTC hours come from `complaints_hourly` / `complaints_backlog` (data/complaint_rollups.py); the partial
+hour at a window's end is counted from the raw rows through their time indexes (at most an hour of rows), so
+every figure equals the raw count exactly. A city day is 24 whole UTC hours in any Indonesian zone.
+Only filters the rollups carry (kecamatan, category, channel, no requested-time range) are answered here;
+`answers(flt)` says so, and callers keep their raw query for the rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import case, func, select
+from sqlalchemy.engine import Connection
+
+from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, hour_of
+from data.models import Complaint
+from data.queries.filters import ComplaintFilter
+from data.timebuckets import wib_day, wib_today
+
+HOUR = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Flow:
+    received: int
+    closed: int
+    closed_within_sla: int
+
+
+def answers(flt: ComplaintFilter) -> bool:
+    """Whether the rollups carry every condition of `flt`."""
+    return not (flt.start or flt.end or flt.subdistricts or flt.statuses or flt.agencies)
+
+
+def _rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001
+    out = []
+    if flt.districts:
+        out.append(table.c.district_code.in_(flt.districts))
+    if flt.categories:
+        out.append(table.c.category.in_(flt.categories))
+    if "channel" in table.c and flt.channels:
+        out.append(table.c.channel.in_(flt.channels))
+    return out
+
+
+def _raw_count(conn: Connection, *where: object) -> int:
+    return int(conn.execute(select(func.count()).select_from(Complaint).where(*where)).scalar() or 0)
+
+
+def _raw_flow(conn: Connection, start: datetime, end: datetime, flt: ComplaintFilter) -> Flow:
+    """Received and closed with `start <= time <= end`, from the raw rows (the partial hour at an edge)."""
+    base = flt.clauses(include_time=False)
+    received = _raw_count(conn, Complaint.requested_at >= start, Complaint.requested_at <= end, *base)
+    closed, within = conn.execute(
+        select(func.count(), func.coalesce(func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0)), 0))
+        .where(Complaint.closed_at >= start, Complaint.closed_at <= end, *base)
+    ).one()  # fmt: skip
+    return Flow(received, int(closed), int(within))
+
+
+def flow_between(conn: Connection, start: datetime, end: datetime, flt: ComplaintFilter) -> Flow:
+    """Complaints received (by `requested_at`) and closed (by `closed_at`) with `start <= time <= end`;
+    `start` on a whole hour (a city midnight)."""
+    last_hour = hour_of(end)
+    h = HOURLY.c
+    received, closed, within = conn.execute(
+        select(func.coalesce(func.sum(h.received), 0), func.coalesce(func.sum(h.closed), 0),
+               func.coalesce(func.sum(h.closed_within_sla), 0))
+        .where(h.hour >= start, h.hour < last_hour, *_rollup_clauses(HOURLY, flt))
+    ).one()  # fmt: skip
+    edge = _raw_flow(conn, max(start, last_hour), end, flt)
+    return Flow(int(received) + edge.received, int(closed) + edge.closed, int(within) + edge.closed_within_sla)
+
+
+def daily_flow(conn: Connection, start: datetime, end: datetime, flt: ComplaintFilter) -> pd.DataFrame:
+    """Per city day ('YYYY-MM-DD'), received, closed and closed within SLA with `start <= time <= end`;
+    `start` a city midnight. Columns: day, received, closed, within."""
+    last_hour = hour_of(end)
+    h = HOURLY.c
+    day = wib_day(h.hour).label("day")
+    rows = conn.execute(
+        select(day, func.sum(h.received), func.sum(h.closed), func.sum(h.closed_within_sla))
+        .where(h.hour >= start, h.hour < last_hour, *_rollup_clauses(HOURLY, flt))
+        .group_by(day)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["day", "received", "closed", "within"]).set_index("day").astype(float)
+    edge = _raw_flow(conn, max(start, last_hour), end, flt)
+    if edge.received or edge.closed:
+        edge_day = str(wib_today(end))
+        frame.loc[edge_day] = frame.reindex([edge_day]).fillna(0).iloc[0] + [
+            edge.received,
+            edge.closed,
+            edge.closed_within_sla,
+        ]
+    return frame
+
+
+def open_backlog(conn: Connection, now: datetime, flt: ComplaintFilter) -> tuple[int, int]:
+    """(open, late) now: open = any status but closed and received by `now`; late = open and due before `now`.
+
+    The backlog rollup counts every open complaint per due hour: due hours before `now`'s hour are late
+    whole; the rows due within `now`'s hour before `now`, and those received after `now` (a clock ahead),
+    are read from the raw rows through the (status, due_at) and (status, requested_at) indexes."""
+    b = BACKLOG.c
+    current_hour = hour_of(now)
+    total, late_hours = conn.execute(
+        select(func.coalesce(func.sum(b.open), 0),
+               func.coalesce(func.sum(case((b.due_hour < current_hour, b.open), else_=0)), 0))
+        .where(*_rollup_clauses(BACKLOG, flt))
+    ).one()  # fmt: skip
+    base = [Complaint.status.in_(OPEN_STATUSES), *flt.clauses(include_time=False)]
+    ahead = _raw_count(conn, Complaint.requested_at > now, *base)
+    late_now = _raw_count(conn, Complaint.due_at >= current_hour, Complaint.due_at < now, *base)
+    return int(total) - ahead, int(late_hours) + late_now

@@ -9,7 +9,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from data.auth.models import SecurityEvent
@@ -30,9 +30,10 @@ def record_event(
     ip: str | None = None,
     ok: bool = True,
     detail: str | None = None,
-) -> None:
-    """Append one line to the log inside the caller's transaction (so a change and its record go together)."""
-    conn.execute(
+) -> int:
+    """Append one line to the log inside the caller's transaction (so a change and its record go together);
+    returns its id."""
+    result = conn.execute(
         SecurityEvent.__table__.insert().values(
             at=utcnow(),
             action=action[:32],
@@ -43,6 +44,7 @@ def record_event(
             detail=detail,
         )
     )
+    return int(result.inserted_primary_key[0])
 
 
 def failures_since(conn: Connection, since: datetime, *, subject: str | None = None, ip: str | None = None) -> int:
@@ -62,15 +64,41 @@ def failures_since(conn: Connection, since: datetime, *, subject: str | None = N
 def login_blocked(conn: Connection, username: str, ip: str | None) -> bool:
     """True while this username from this address, this address, or this username has too many recent failures.
 
+    The count includes the caller's own attempt, already recorded as a failure (`begin_login_attempt`).
     Failures count for a sliding window; a success does not reset them, so guessing cannot be interleaved
     with one known password.
     """
     since = utcnow() - LOGIN_WINDOW
-    if failures_since(conn, since, subject=username, ip=ip) >= MAX_FAILURES_PER_USER_AND_IP:
+    if failures_since(conn, since, subject=username, ip=ip) > MAX_FAILURES_PER_USER_AND_IP:
         return True
-    if ip is not None and failures_since(conn, since, ip=ip) >= MAX_FAILURES_PER_IP:
+    if ip is not None and failures_since(conn, since, ip=ip) > MAX_FAILURES_PER_IP:
         return True
-    return failures_since(conn, since, subject=username) >= MAX_FAILURES_PER_USER
+    return failures_since(conn, since, subject=username) > MAX_FAILURES_PER_USER
+
+
+def begin_login_attempt(engine: Engine, username: str, ip: str | None) -> tuple[int, bool]:
+    """Record an attempt (as a failure until its password is checked) and say whether it is over the limit.
+
+    Attempts for one username, and from one address, are counted one at a time (advisory locks on
+    PostgreSQL, always user then address so two never wait on each other; SQLite has one writer), so of
+    many simultaneous guesses in any number of processes exactly the limit's worth are checked.
+    """
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            for key in (f"login-user:{username}", f"login-ip:{ip}"):
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+        attempt = record_event(conn, "login", subject=username, ip=ip, ok=False, detail="checking")
+        blocked = login_blocked(conn, username, ip)
+        if blocked:
+            settle_login(conn, attempt, ok=False, detail="blocked")
+    return attempt, blocked
+
+
+def settle_login(conn: Connection, event_id: int, *, ok: bool, detail: str | None, actor: str | None = None) -> None:
+    """Write the outcome onto the attempt's line (recorded as a failure until the password was checked)."""
+    conn.execute(
+        update(SecurityEvent).where(SecurityEvent.id == event_id).values(ok=ok, detail=detail, actor=actor)
+    )
 
 
 def record_export(

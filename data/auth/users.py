@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
-from data.auth.events import login_blocked, record_event
+from data.auth.events import begin_login_attempt, record_event, settle_login
 from data.auth.models import User
 from data.auth.passwords import dummy_hash, hash_password, needs_rehash, password_problem, verify_password
 from data.auth.roles import Principal, check_role
@@ -158,25 +158,25 @@ def set_role(engine: Engine, username: str, role: str, personal_data: bool, acto
 def authenticate(engine: Engine, username: str, password: str, ip: str | None = None) -> LoginResult:
     """Check a login; every attempt is logged and too many failures block further tries for a while."""
     try:
-        name = normalise_username(username)
-    except ValueError:
-        name = (username or "")[:64]
+        name, valid = normalise_username(username), True
+    except ValueError:  # no such user can exist; logged as typed, minus NUL and other unprintables
+        name, valid = "".join(ch for ch in (username or "")[:64] if ch.isprintable()), False
+    attempt, blocked = begin_login_attempt(engine, name, ip)  # counted before the slow password check
+    if blocked:
+        return LoginResult(None, reason="blocked")
     with Session(engine) as conn, conn.begin():
-        if login_blocked(conn, name, ip):
-            record_event(conn, "login", subject=name, ip=ip, ok=False, detail="blocked")
-            return LoginResult(None, reason="blocked")
-        user = conn.scalars(select(User).where(User.username == name)).one_or_none()
+        user = conn.scalars(select(User).where(User.username == name)).one_or_none() if valid else None
         stored = user.password_hash if user is not None else dummy_hash()
         ok = verify_password(password or "", stored) and user is not None and user.active
         if not ok:
             detail = "unknown user" if user is None else ("disabled" if not user.active else "bad password")
-            record_event(conn, "login", subject=name, ip=ip, ok=False, detail=detail)
+            settle_login(conn, attempt, ok=False, detail=detail)
             return LoginResult(None, reason="bad_credentials")
         values: dict[str, object] = {"last_login_at": utcnow()}
         if needs_rehash(user.password_hash):
             values["password_hash"] = hash_password(password)
         conn.execute(update(User).where(User.id == user.id).values(**values))
-        record_event(conn, "login", actor=name, subject=name, ip=ip, ok=True)
+        settle_login(conn, attempt, ok=True, detail=None, actor=name)
         return LoginResult(principal_of(user), epoch=user.session_epoch)
 
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+import orjson
 from sqlalchemy import Engine
 
+from data.cleaning import without_nul
 from data.models import IngestError
 from data.store import utcnow
 
@@ -39,8 +41,8 @@ class Reject:
             csv.writer(buffer, lineterminator="").writerow(self.record)
             text = buffer.getvalue()
         else:
-            text = json.dumps(self.record, ensure_ascii=False, default=str)
-        return text[:RECORD_TEXT_LIMIT]
+            text = _json_text(self.record)
+        return without_nul(text[:RECORD_TEXT_LIMIT])
 
     def as_dict(self) -> dict[str, str]:
         return {"location": self.location, "reason": self.reason}
@@ -120,6 +122,19 @@ class IngestReport:
         }
 
 
+def _json_text(record: object) -> str:
+    """The record as JSON, or a short note when it cannot be (nested past orjson's 254 levels, a key that is
+    no text): a reject must never crash the report that keeps the good records' counts."""
+    try:
+        return orjson.dumps(record, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+    except (orjson.JSONEncodeError, TypeError):
+        pass  # e.g. an integer past 64 bits: the standard library writes those
+    try:
+        return json.dumps(record, ensure_ascii=False, default=str)
+    except (RecursionError, TypeError, ValueError):
+        return f"(a {type(record).__name__} that cannot be shown: nested too deeply or not JSON)"
+
+
 def _reason_kind(reason: str) -> str:
     """Group reasons that differ only in the quoted value, so the summary counts kinds of problem."""
     out, quoted = [], False
@@ -145,8 +160,8 @@ def record_ingest_errors(engine: Engine, feed: str, rejects: list[Reject]) -> No
                 {
                     "feed": feed,
                     "received_at": now,
-                    "location": r.location[:120],
-                    "reason": r.reason,
+                    "location": without_nul(r.location[:120]),
+                    "reason": without_nul(r.reason),
                     "record": r.record_text() or None,
                 }
                 for r in rejects

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from data import geography, sla
 from data.alerts.evaluate import after_ingest
 from data.bulk import copy_rows_in
+from data.cleaning import clean_record
 from data.complaint_rollups import RollupDelta
 from data.feeds import COMPLAINTS_FEED, mark_feed, sensor_feed
 from data.models import Complaint, ComplaintStatusChange, Observation, Sensor
@@ -154,8 +155,10 @@ def _insert_readings(conn: Connection, batch: ObservationBatch) -> int:
 
 
 def _prepare(record: dict) -> dict:
-    """Fill what a feed may leave out: district by point-in-polygon, SLA due time, updated time."""
+    """Fill what a feed may leave out: district by point-in-polygon, SLA due time, updated time; remove NUL
+    characters (PostgreSQL cannot store them) so every feed's records are kept the same on both stores."""
     rec = dict(record)
+    clean_record(rec)
     if rec.get("lat") is not None and rec.get("lon") is not None and not rec.get("district_code"):
         district, sub = geography.locator().locate_one(rec["lat"], rec["lon"])
         rec["district_code"], rec["subdistrict_code"] = district, sub

@@ -15,7 +15,7 @@ from callbacks.context import now, runtime
 from data.queries.analyst_filter import FilterState, to_filter, to_query
 from data.queries.analyst_records import complaint_detail, count_records, record_page
 from layouts import analyst_detail, ids
-from layouts.i18n import fmt_number, lang_of, t
+from layouts.i18n import category_label, fmt_number, lang_of, t
 
 PERSONAL_FLAG = "PERSONAL_DATA_ALLOWED"
 
@@ -33,6 +33,18 @@ def _wib(value: object) -> object:
 
         return fmt_time_wib(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value, with_date=True)
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _grid_row(record: dict, lang: str) -> dict:
+    """A record as the grid shows it: WIB times, and words for the category, status and channel codes."""
+    row = {k: _wib(v) for k, v in record.items()}
+    if row.get("category"):
+        row["category"] = category_label(row["category"], lang)
+    if row.get("status"):
+        row["status"] = t(row["status"], lang)
+    if row.get("channel"):
+        row["channel"] = t(f"channel_{row['channel']}", lang)
+    return row
 
 
 def export_href(kind: str, state: FilterState, grid_filter: dict | None, sort: list | None) -> str:
@@ -66,7 +78,7 @@ def grid_rows(request: dict | None, data: dict | None, params: dict | None) -> t
         personal,
     )
     total = count_records(engine, flt, moment, grid_filter, personal)
-    rows = [{k: _wib(v) for k, v in r.items()} for r in frame.to_dict("records")]
+    rows = [_grid_row(r, lang) for r in frame.to_dict("records")]
     count = t("an_count", lang).format(n=fmt_number(total, lang))
     return (
         {"rowData": rows, "rowCount": total},

@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts import ids
+from layouts.grid_locale import grid_locale_text
 from layouts.i18n import lang_of, t
 
 FILTER_DROPDOWNS = (
@@ -114,9 +115,10 @@ def records_grid(lang: str) -> html.Section:
     columns = [
         {"field": "id", "headerName": t("col_id", lang), "width": 90, **number_filter},
         {"field": "requested_at", "headerName": t("col_requested_at", lang), "width": 160},
-        {"field": "category", "headerName": t("category", lang), **text_filter},
-        {"field": "status", "headerName": t("status", lang), "width": 120, **text_filter},
-        {"field": "channel", "headerName": t("channel", lang), "width": 120, **text_filter},
+        # category, status and channel show words, not codes; the filter bar's dropdowns filter them
+        {"field": "category", "headerName": t("category", lang), "filter": False},
+        {"field": "status", "headerName": t("status", lang), "width": 120, "filter": False},
+        {"field": "channel", "headerName": t("channel", lang), "width": 120, "filter": False},
         {"field": "agency", "headerName": t("agency", lang), **text_filter},
         {"field": "district", "headerName": t("district", lang), **text_filter},
         {"field": "subdistrict", "headerName": t("subdistrict", lang), **text_filter},
@@ -140,8 +142,16 @@ def records_grid(lang: str) -> html.Section:
                 id=ids.ANALYST_GRID,
                 rowModelType="infinite",
                 columnDefs=columns,
-                defaultColDef={"sortable": True, "resizable": True, "minWidth": 100, "flex": 1},
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "minWidth": 100,
+                    "flex": 1,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
                 dashGridOptions={
+                    "localeText": grid_locale_text(lang),
                     "pagination": True,
                     "paginationPageSize": PAGE_SIZE,
                     "paginationPageSizeSelector": False,

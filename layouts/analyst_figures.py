@@ -17,6 +17,7 @@ from layouts.i18n import category_label, t
 
 CLOSE_ORDER = ("<1d", "1-3d", "3-7d", "7-14d", ">14d")
 BUCKET_COLOURS = ("#1b7f3b", "#7cb342", "#f2b705", "#e8710a", "#b3261e")
+MODEBAR_ROOM = 34  # px above the plot, where the mode bar sits (shown on hover only): it never covers data
 SELECTED, UNSELECTED, PLAIN = "#0b57d0", "#aecbfa", "#4c78a8"
 PALETTE = (
     "#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#eeca3b", "#b279a2",
@@ -24,11 +25,16 @@ PALETTE = (
 )  # fmt: skip
 
 
+def bucket_label(bucket: str, lang: str) -> str:
+    """A time-to-close bucket code ('<1d') in words ('kurang dari 1 hari')."""
+    return t(f"an_bucket_{CLOSE_ORDER.index(bucket)}", lang) if bucket in CLOSE_ORDER else bucket
+
+
 def base_layout(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
     """Shared look: compact margins, locale separators, a legend that never covers the data."""
     fig.update_layout(
         height=height,
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        margin={"l": 8, "r": 8, "t": MODEBAR_ROOM, "b": 8},
         separators=",." if lang == "id" else ".,",
         paper_bgcolor="#fff",
         plot_bgcolor="#fff",
@@ -146,10 +152,10 @@ def close_by_agency(buckets: pd.DataFrame, sla: pd.DataFrame, selected: Sequence
             y=labels,
             x=share.to_numpy(),
             orientation="h",
-            name=bucket,
+            name=bucket_label(bucket, lang),
             marker_color=colour,
             customdata=np.array(order),
-            hovertemplate="%{y}<br>" + bucket + ": %{x:.1f}%<extra></extra>",
+            hovertemplate="%{y}<br>" + bucket_label(bucket, lang) + ": %{x:.1f}%<extra></extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(ticksuffix="%", range=[0, 100])
@@ -195,34 +201,49 @@ def backlog_age(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for late, name, colour in ((0, t("an_on_time", lang), PLAIN), (1, t("an_late", lang), "#b3261e")):
         part = frame[frame["late"] == late].set_index("bucket")["n"].reindex(CLOSE_ORDER).fillna(0)
-        fig.add_bar(x=list(CLOSE_ORDER), y=part.to_numpy(), name=name, marker_color=colour, text=part.to_numpy())
+        words = [bucket_label(b, lang) for b in CLOSE_ORDER]
+        fig.add_bar(x=words, y=part.to_numpy(), name=name, marker_color=colour, text=part.to_numpy())
     fig.update_layout(barmode="stack")
+    fig.update_xaxes(title_text=t("an_age_axis", lang))
+    fig.update_yaxes(title_text=t("an_open_axis", lang))
     return base_layout(fig, lang, 300)
 
 
 def sensor_vs_complaints(
     readings: pd.DataFrame, reports: pd.DataFrame, categories: Sequence[str], lang: str
 ) -> go.Figure:
-    """Complaints of the chosen categories (bars, left axis) against sensor readings (lines, right axis)."""
+    """Complaints of the chosen categories (bars, top) over each sensor kind in its own panel and unit below:
+    rain in mm and a river level in cm never share one scale, and one time axis lines them up."""
     if readings.empty and reports.empty:
         return empty_figure("—", lang)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    kinds = [kind for kind, _ in readings.groupby("kind")]
+    fig = make_subplots(rows=1 + len(kinds), cols=1, shared_xaxes=True, vertical_spacing=0.14 / max(1, len(kinds)))
     label = ", ".join(category_label(c, lang) for c in categories)
     fig.add_bar(
         x=pd.to_datetime(reports["period"]).to_numpy(),
         y=reports["n"].to_numpy(),
         name=f"{t('an_complaints', lang)}: {label}",
         marker_color="#9aa5b1",
-        secondary_y=False,
+        row=1,
+        col=1,
     )
-    for i, (kind, part) in enumerate(readings.groupby("kind")):
+    fig.update_yaxes(title_text=t("an_complaints_axis", lang), row=1, col=1)
+    for i, kind in enumerate(kinds):
+        part = readings[readings["kind"] == kind]
         fig.add_scatter(
             x=pd.to_datetime(part["period"]).to_numpy(),
             y=part["value"].to_numpy(),
             name=t(f"an_kind_{kind}", lang),
             mode="lines+markers",
             line={"width": 3, "color": ("#0b57d0", "#e8710a", "#1b7f3b", "#b279a2")[i % 4]},
-            secondary_y=True,
+            row=i + 2,
+            col=1,
         )
+        axis = "" if i + 2 == 1 else str(i + 2)
+        fig.add_annotation(  # the panel's name and unit above it: a y-title would not fit a 150 px panel
+            text=f"<b>{t(f'an_kind_{kind}', lang)}</b>", showarrow=False, xref="x domain", yref=f"y{axis} domain",
+            x=0, y=1.0, xanchor="left", yanchor="bottom", font={"size": 12, "color": "#3c4650"},
+        )  # fmt: skip
     fig.update_xaxes(tickformat="%d/%m")
-    return base_layout(fig, lang, 340)
+    fig.update_xaxes(title_text=t("an_day_axis", lang), row=1 + len(kinds), col=1)
+    return base_layout(fig, lang, 200 + 150 * len(kinds))

@@ -123,3 +123,34 @@ def test_map_click_cross_filters_the_other_charts(dash_duo, small_city, settings
     changed = [name for name, a, b in zip(ids.ANALYST_CHARTS, before, after, strict=True) if a != b]
     assert set(changed) >= {"over_time", "by_category", "by_channel", "heatmap", "backlog_age"}
     assert dash_duo.get_logs() == []
+
+
+GRID_FACTS = """
+const panel = document.querySelector('#analyst-grid .ag-paging-panel');
+const cut = [...document.querySelectorAll('#analyst-grid .ag-header-cell-text')]
+  .filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)
+  .map(el => el.textContent);
+const bars = [...document.querySelectorAll('.analyst .modebar-container')]
+  .map(el => getComputedStyle(el).opacity);
+return {paging: panel ? panel.textContent.replace(/\s+/g, ' ').trim() : '', cut: cut, modebars: bars,
+        categories: [...document.querySelectorAll('#analyst-grid .ag-cell[col-id="channel"]')].map(c => c.textContent)};
+"""
+
+
+@pytest.mark.parametrize(("lang", "words"), [("id", ("sampai", "dari", "Halaman")), ("en", ("to", "of", "Page"))])
+def test_grid_speaks_the_page_language_and_charts_keep_the_mode_bar_out_of_sight(
+    dash_duo, small_city, settings_for, lang, words
+):
+    dash_duo.start_server(create_app(settings_for(str(small_city.url))))
+    dash_duo.driver.set_window_size(1024, 768)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/analyst?lang={lang}")
+    _wait_for(lambda: all(_charts(dash_duo.driver)))
+    facts = _wait_for(lambda: (f := dash_duo.driver.execute_script(GRID_FACTS))["categories"] and f)
+    line = facts["paging"]
+    assert all(f" {w} " in f" {line} " for w in words), line
+    assert "to" not in line.split() if lang == "id" else "sampai" not in line
+    assert facts["cut"] == []
+    assert facts["modebars"] and set(facts["modebars"]) == {"0"}  # shown on hover only
+    assert "call_112" not in facts["categories"] and "app" not in facts["categories"]
+    assert "<1d" not in dash_duo.driver.find_element("css selector", ".analyst-charts").text
+    assert dash_duo.get_logs() == []

@@ -17,6 +17,7 @@ from callbacks.context import now, runtime
 from data.alerts import lifecycle
 from data.alerts.console import complaint_file, complaints_by_sla, incident_card
 from data.alerts.queries import alert_by_id, alert_counts, alerts_for_console, audit_trail, incidents_for_console
+from data.alerts.titles import localise_titles, localised_alert
 from data.geography import districts
 from layouts import ids, ops_parts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
@@ -72,6 +73,7 @@ def refresh_alerts(
         engine, moment, statuses=WITH_RESOLVED if status == "with_resolved" else ACTIVE, severity=_chosen(severity),
         district=_chosen(district), kind=_chosen(kind), resolved_since=moment - timedelta(hours=24),
     )  # fmt: skip
+    frame = localise_titles(engine, frame, lang)  # in the operator's language, with today's figures
     places = _places()
     centre = frame["district_code"].map(lambda c: places.get(c, (None, None, None)))
     frame["lat"] = frame["lat"].fillna(centre.map(lambda p: p[1]))
@@ -114,6 +116,7 @@ def show_alert(rows: list | None, _changed: int, params: dict) -> object:
     if alert is None:
         return html.P(t("ops_not_found", lang), className="ops-muted")
     trail = audit_trail(runtime().engine, alert_id=alert_id)
+    alert = localised_alert(runtime().engine, alert, lang)
     return ops_parts.alert_detail(alert, trail, district_name(alert["district_code"]), lang, now())
 
 
@@ -161,6 +164,7 @@ def show_incident(rows: list | None, _changed: int, params: dict) -> object:
     card = incident_card(runtime().engine, incident_id)
     if card is None:
         return html.P(t("ops_not_found", lang), className="ops-muted")
+    card["alerts"] = localise_titles(runtime().engine, card["alerts"], lang)
     return html.Div(
         [
             ops_parts.incident_summary(card, lang, now()),

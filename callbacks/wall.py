@@ -10,6 +10,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_u
 
 from callbacks import wall_feeds, wall_kpis, wall_map
 from callbacks.context import now, runtime
+from data.alerts.titles import localised_alert
 from data.feeds import feed_health
 from data.queries.wall import district_names, takeover
 from layouts import ids
@@ -45,6 +46,7 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
         return health_strip(chips, lang), heartbeat, title, error, no_update, [no_update] * len(slot_params), []
     alert = takeover(rt.engine, moment)
     new_params = []
+    alert = localised_alert(rt.engine, alert, lang) if alert else alert  # the banner in the wall's language
     for p in slot_params:
         if p.get("slot") == "takeover" and alert and p.get("district") != alert.get("district_code"):
             new_params.append({**p, "district": alert.get("district_code")})

@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import now, runtime
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
+from data.alerts.titles import localise_titles
 from data.queries.complaints import recent_complaints
 from data.queries.filters import ComplaintFilter
 from data.queries.wall import district_names, ticker_alerts
@@ -38,7 +39,7 @@ def _changed(children: list, previous: str | None) -> tuple[list, str]:
 def ticker(params: dict) -> list:
     rt, moment = runtime(), now()
     district, lang = slot_district(params), slot_lang(params)
-    alerts = ticker_alerts(rt.engine, moment, district)
+    alerts = localise_titles(rt.engine, ticker_alerts(rt.engine, moment, district), lang)
     complaints = recent_complaints(rt.engine, moment, TICKER_COMPLAINTS, ComplaintFilter.for_district(district))
     return streams.ticker_items(alerts, complaints, district_names(rt.engine), moment, lang)
 

@@ -6,12 +6,14 @@ They take plain values and small frames; they never query.
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
+from data.city import zone
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, t
 
 SEVERITY_COLOUR = {"danger": "#d62828", "warning": "#f4a100"}
@@ -23,23 +25,53 @@ MEMBER_STYLE = {
     "cctv": ("#111827", "circle"),
 }
 BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 11.0}
-
 INCIDENT_MAP_FIT_PX = 320  # the incident map is 380 px tall (assets/ops.css): the rest is margin for the legend
 EQUATOR_M = 40_075_016.686
+
 
 def _row(label: str, value: object) -> html.Div:
     return html.Div([html.Span(label, className="ops-k"), html.Span(str(value), className="ops-v")], className="ops-kv")
 
 
+SYSTEM_ACTOR = "system"
+SYSTEM_NOTES = (  # the notes data.alerts writes as the system, and the words that say them in each language
+    (re.compile(r"^condition cleared$"), "ops_note_cleared"),
+    (re.compile(r"^eased to (?P<level>warning|danger): (?P<rest>.*)$", re.S), "ops_note_eased"),
+    (re.compile(r"^sungai kembali normal, tidak ada laporan baru$"), "ops_note_river_normal"),
+    (re.compile(r"^sungai di bawah batas bahaya, tidak ada laporan baru$"), "ops_note_river_below"),
+    (re.compile(r"^(?P<n>\d+) → #(?P<to>\d+)$"), "ops_note_moved"),
+    (re.compile(r"^\+(?P<n>\d+)$"), "ops_note_joined"),
+)
+
+
+def system_note(note: str, lang: str) -> str:
+    """A note the system wrote, in the reader's language (anything else as written)."""
+    for pattern, key in SYSTEM_NOTES:
+        found = pattern.match(note)
+        if found:
+            fields = found.groupdict()
+            if "level" in fields:
+                fields["level"] = t(fields["level"], lang).lower()
+            return t(key, lang).format(**fields)
+    return note
+
+
 def audit_list(frame: pd.DataFrame, lang: str, now: datetime | None = None) -> html.Div:
-    """The log book, newest first: when, who, what, note."""
+    """The log book, newest first: when, who (the system in the reader's language), what, note."""
     items = [
         html.Li(
             [
                 html.Span(fmt_time_wib(r.at, with_date=True, now=now), className="ops-audit-at"),
-                html.Strong(f" {r.actor} ", className="ops-audit-actor"),
+                html.Strong(
+                    f" {t('ops_actor_system', lang) if r.actor == SYSTEM_ACTOR else r.actor} ",
+                    className="ops-audit-actor",
+                ),
                 html.Span(t(f"audit_{r.action}", lang)),
-                html.Span(f" — {r.note}" if isinstance(r.note, str) and r.note else ""),
+                html.Span(
+                    f" — {system_note(r.note, lang) if r.actor == SYSTEM_ACTOR else r.note}"
+                    if isinstance(r.note, str) and r.note
+                    else ""
+                ),
             ],
             className=f"ops-audit-{r.action}",
         )
@@ -60,7 +92,8 @@ def alert_detail(
     if alert.get("value") is not None and not pd.isna(alert["value"]):
         rows.append(_row(t("ops_value", lang), fmt_number(alert["value"], lang, 1)))
     if alert.get("threshold") is not None and not pd.isna(alert["threshold"]):
-        rows.append(_row(t("ops_limit", lang), fmt_number(alert["threshold"], lang, 1)))
+        label = "ops_usual" if alert.get("kind") == "spike" else "ops_limit"  # a spike's threshold is the usual count
+        rows.append(_row(t(label, lang), fmt_number(alert["threshold"], lang, 1)))
     if alert.get("sensor_id"):
         rows.append(_row(t("ops_sensor", lang), alert["sensor_id"]))
     if isinstance(alert.get("detail"), str):
@@ -115,13 +148,13 @@ def _circle(lat: float, lon: float, radius_m: float, n: int = 72) -> tuple[list[
     return [lat + dlat * math.sin(a) for a in angles], [lon + dlon * math.cos(a) for a in angles]
 
 
-def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
 def fit_zoom(lat: float, extent_m: float, px: int = INCIDENT_MAP_FIT_PX) -> float:
     """The zoom at which a circle of radius `extent_m` around `lat` spans `px` pixels (MapLibre's 512-px tiles)."""
     metres_per_px_at_zoom_0 = EQUATOR_M * math.cos(math.radians(lat)) / 512
     return round(math.log2(metres_per_px_at_zoom_0 * px / (2 * max(extent_m, 50.0))), 2)
 
 
+def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
     """One incident on one map: its radius, the reports (grouped), the gauges and the nearest cameras."""
     inc = card["incident"]
     fig = go.Figure()
@@ -149,9 +182,9 @@ def fit_zoom(lat: float, extent_m: float, px: int = INCIDENT_MAP_FIT_PX) -> floa
                 text=part["name"].to_numpy(), hovertemplate="%{text}<extra></extra>", name=label,
             )
         )  # fmt: skip
-    fig.update_layout(
     farthest = pd.concat([card["complaints"]["distance_m"], card["sensors"]["distance_m"]]).max()
     extent = max(inc["radius_m"], 0.0 if pd.isna(farthest) else float(farthest)) * 1.05  # whole circle, all members
+    fig.update_layout(
         map={"style": "white-bg", "center": {"lat": inc["lat"], "lon": inc["lon"]},
              "zoom": fit_zoom(inc["lat"], extent), "layers": _district_layers(geojson)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
@@ -162,17 +195,21 @@ def fit_zoom(lat: float, extent_m: float, px: int = INCIDENT_MAP_FIT_PX) -> floa
 
 
 def incident_timeline(card: dict, lang: str) -> go.Figure:
-    """Reports, alerts and the room's actions on one time axis (WIB)."""
+    """Reports, alerts and the room's actions on one time axis (the city's zone)."""
     lanes = [
         (t("ops_reports", lang), card["complaints"]["requested_at"], "#" + card["complaints"]["id"].astype(str)),
         (t("ops_alerts", lang), card["alerts"]["opened_at"], card["alerts"]["title"]),
-        (t("ops_audit", lang), card["audit"]["at"], card["audit"]["actor"] + ": " + card["audit"]["action"]),
+        (t("ops_audit", lang), card["audit"]["at"],
+         card["audit"]["actor"].map(lambda a: t("ops_actor_system", lang) if a == SYSTEM_ACTOR else a) + ": "
+         + card["audit"]["action"].map(lambda a: t(f"audit_{a}", lang))),
     ]
     fig = go.Figure()
+    city_zone = zone()
     for lane, times, text in lanes:
-        wib = pd.to_datetime(times) + pd.Timedelta(hours=7)
+        wib = pd.to_datetime(times) + pd.Timedelta(city_zone.offset)
         fig.add_trace(go.Scatter(x=wib.to_numpy(), y=[lane] * len(wib), mode="markers", text=text.to_numpy(),
-                                 marker={"size": 11}, hovertemplate="%{x|%d/%m %H:%M} WIB · %{text}<extra></extra>",
+                                 marker={"size": 11},
+                                 hovertemplate=f"%{{x|%d/%m %H:%M}} {city_zone.label} · %{{text}}<extra></extra>",
                                  showlegend=False))  # fmt: skip
     fig.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 30}, height=170, xaxis={"tickformat": "%H:%M"},
                       plot_bgcolor="#f8fafc", paper_bgcolor="rgba(0,0,0,0)")  # fmt: skip

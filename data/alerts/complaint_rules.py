@@ -16,29 +16,18 @@ from datetime import datetime, timedelta
 import pandas as pd
 from sqlalchemy import Connection, and_, func, or_, select
 
+from data.alerts import titles
 from data.alerts.config import AlertConfig
 from data.alerts.lifecycle import Condition
 from data.alerts.models import Alert
 from data.alerts.rules import spike_severity
-from data.demo.catalog import CATEGORY_BY_CODE
 from data.frames import frame_of
-from data.geography import districts
 from data.models import Complaint
 from data.timebuckets import wib_day, wib_midnight_utc, wib_today
 
 SPIKE_RULE = "complaint_spike"
 SLA_RULE = "sla_due"
 HOLD_FACTOR = 10  # a live spike holds until its p-value is ten times the firing threshold
-
-
-def district_name(code: str | None) -> str:
-    names = {d.code: d.name for d in districts()}
-    return names.get(code or "", code or "luar kota")
-
-
-def category_name(code: str) -> str:
-    cat = CATEGORY_BY_CODE.get(code)
-    return cat.label_id if cat else code
 
 
 def live_keys(conn: Connection, prefix: str) -> set[str]:
@@ -89,14 +78,13 @@ def spike_conditions(conn: Connection, config: AlertConfig, now: datetime) -> tu
         severity, p = spike_severity(int(k), mean, rule, p_limit)
         if severity is None:
             continue
-        cat, place = category_name(category), district_name(district)
         firing.append(
             Condition(
                 key=key,
                 rule=SPIKE_RULE,
                 kind="spike",
                 severity=severity,
-                title=f"Lonjakan {cat} di {place}: {int(k)} laporan hari ini (biasanya {mean:.1f})".replace(".", ","),
+                title=titles.spike_title(category, district, k, mean, "id"),
                 detail=f"Uji Poisson satu sisi: P(X ≥ {int(k)} | λ = {max(mean, rule.min_mean):.2f}) = {p:.2e}; "
                 f"rerata {weeks} minggu, hari dan jam yang sama",
                 district_code=district,
@@ -123,14 +111,13 @@ def sla_due_conditions(conn: Connection, config: AlertConfig, now: datetime) -> 
         if n < rule.min_count:
             continue
         key = f"{SLA_RULE}:{district or 'none'}"
-        hours = f"{rule.due_within_h:g}".replace(".", ",")
         firing.append(
             Condition(
                 key=key,
                 rule=SLA_RULE,
                 kind="sla",
                 severity=rule.severity,
-                title=f"SLA: {n} keluhan di {district_name(district)} jatuh tempo dalam {hours} jam",
+                title=titles.sla_title(district, n, rule.due_within_h, "id"),
                 district_code=district,
                 value=float(n),
             )

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, select
 
-from data.alerts import webhooks
+from data.alerts import titles, webhooks
 from data.alerts.complaint_rules import sla_due_conditions, spike_conditions
 from data.alerts.config import AlertConfig, installed
 from data.alerts.incident_members import ANCHOR
@@ -59,8 +59,10 @@ def _notify(conn: Connection, config: AlertConfig, report: EvaluationReport, dan
         Alert.threshold,
         Alert.opened_at,
     )
+    english = titles.titles_on(conn, danger, "en", config)  # `title` is the room's language, Indonesian
     for row in conn.execute(select(*cols).where(Alert.id.in_(danger))).mappings():
-        report.webhooks_queued += webhooks.enqueue(conn, config, "alert.danger", dict(row), now)
+        data = {**row, "title_en": english.get(row["id"], row["title"])}
+        report.webhooks_queued += webhooks.enqueue(conn, config, "alert.danger", data, now)
     for incident_id in report.incidents_opened:
         row = (
             conn.execute(

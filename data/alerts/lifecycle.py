@@ -95,7 +95,8 @@ def reconcile(conn: Connection, now: datetime, checked: Iterable[str], firing: S
     }
     for cond in firing:
         row = live.get(cond.key)
-        values = {"last_seen_at": now, "value": cond.value, "threshold": cond.threshold, "detail": cond.detail}
+        values = {"last_seen_at": now, "value": cond.value, "threshold": cond.threshold, "detail": cond.detail,
+                  "title": cond.title}  # the title follows the current figures  # fmt: skip
         if row is None:
             new_id = conn.execute(
                 table.insert().values(

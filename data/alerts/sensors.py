@@ -12,20 +12,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select
 
+from data.alerts import titles
 from data.alerts.config import AlertConfig, SensorRule
 from data.alerts.lifecycle import Condition
 from data.alerts.models import Alert
 from data.alerts.rules import is_offline, rate_severity, threshold_severity
 from data.models import Observation, Sensor, SensorLatest
 from data.queries.sensors import REGISTRY_COLUMNS
-from data.timebuckets import to_wib
-
-
-def _fmt(value: float | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.1f}".rstrip("0").rstrip(".")
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 def _sensors(conn: Connection, sensor_ids: Iterable[str] | None) -> list:
@@ -107,7 +100,7 @@ def sensor_conditions(
             severity = threshold_severity(times, values, levels, rule.hysteresis, rule.min_duration_s, current.get(key))
             if severity:
                 value = values[-1] if values else None
-                title = f"{s.name} {_fmt(value)} {s.unit} (batas {_fmt(levels[severity])})"
+                title = titles.threshold_title(s.name, value, s.unit, levels[severity], "id")
                 firing.append(
                     _condition(rule, s, "threshold", severity, title, value=value, threshold=levels[severity])
                 )
@@ -115,8 +108,7 @@ def sensor_conditions(
             severity, rise = rate_severity(times, values, rule, current.get(key))
             if severity:
                 limit = rule.danger_rise if severity == "danger" else rule.warning_rise
-                minutes = round(rule.window_s / 60)
-                title = f"{s.name} naik {_fmt(rise)} {s.unit} per {minutes} mnt"
+                title = titles.rate_title(s.name, rise, s.unit, rule.window_s, "id")
                 firing.append(_condition(rule, s, "rate", severity, title, value=rise, threshold=limit))
     offline_checked, offline_firing = _offline_conditions(conn, config, now, sensors)
     return checked | offline_checked, firing + offline_firing
@@ -147,7 +139,6 @@ def _offline_conditions(
             if not is_offline(now, last, s.expected_interval_s, rule.after_intervals):
                 continue
             severity = "danger" if s.kind in rule.danger_kinds else rule.severity
-            since = to_wib(last).strftime("%d/%m %H:%M WIB") if last else "tidak pernah"
-            title = f"{s.name} tanpa data sejak {since}"
+            title = titles.offline_title(s.name, last, "id")
             firing.append(_condition(rule, s, "offline", severity, title, detail=f"luring; {s.kind}"))
     return checked, firing

@@ -79,4 +79,16 @@ TEXT: dict[str, dict[str, str]] = {
     "audit_note": {"id": "mencatat", "en": "noted"},
     "audit_joined": {"id": "menggabungkan", "en": "joined"},
     "audit_reopened": {"id": "membuka kembali", "en": "reopened"},
-}
+    "ops_actor_system": {"id": "sistem", "en": "system"},
+    "ops_usual": {"id": "Biasanya", "en": "Usually"},
+    # What the system writes in the log book, said again in the reader's language.
+    "ops_note_cleared": {"id": "kondisi kembali normal", "en": "condition cleared"},
+    "ops_note_eased": {"id": "turun ke {level}: {rest}", "en": "eased to {level}: {rest}"},
+    "ops_note_river_normal": {"id": "sungai kembali normal, tidak ada laporan baru",
+                              "en": "rivers back to normal, no new reports"},
+    "ops_note_river_below": {"id": "sungai di bawah batas bahaya, tidak ada laporan baru",
+                             "en": "rivers below danger level, no new reports"},
+    "ops_note_moved": {"id": "{n} anggota pindah ke insiden #{to} yang lebih dekat",
+                       "en": "{n} members moved to the nearer incident #{to}"},
+    "ops_note_joined": {"id": "+{n} anggota", "en": "+{n} members"},
+}  # fmt: skip

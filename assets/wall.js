@@ -1,4 +1,4 @@
-/* The wall in the browser: WIB clock, map double-buffering, "reconnecting" mark, playlist rotation.
+/* The wall in the browser: the city's clock (WIB, WITA or WIT), map double-buffering, "reconnecting" mark, playlist rotation.
  * Everything here polls the DOM by id/class, so it survives Dash re-rendering the page, keeps no
  * growing state, and never reloads the page. */
 (function () {
@@ -8,12 +8,16 @@
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   ns.wall = {
-    /* The WIB clock (UTC+7, no daylight saving), whatever zone the wall PC is set to. */
+    /* The city's clock (its pack's zone, written on the clock element; no daylight saving in Indonesia),
+     * whatever zone the wall PC is set to. */
     clock: function (_n, params) {
       var lang = (params && params.lang) || "id";
-      var d = new Date(Date.now() + 7 * 3600 * 1000);
+      var el = document.getElementById("wall-clock");
+      var hours = el ? Number(el.getAttribute("data-offset-hours") || 7) : 7;
+      var label = (el && el.getAttribute("data-zone")) || "WIB";
+      var d = new Date(Date.now() + hours * 3600 * 1000);
       return (DAYS[lang] || DAYS.id)[d.getUTCDay()] + " " + pad(d.getUTCDate()) + "/" + pad(d.getUTCMonth() + 1) +
-        " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " WIB";
+        " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " " + label;
     }
   };
 

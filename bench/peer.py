@@ -18,8 +18,8 @@ import psutil
 from sqlalchemy import text
 
 from bench.stats import time_calls
+from data.city import zone
 from data.store import make_engine, utcnow
-from data.timebuckets import WIB_OFFSET
 
 TABLES = ("complaints", "observations", "sensors", "services", "service_metrics", "districts")
 DATES = {
@@ -45,7 +45,7 @@ def load(url: str) -> dict[str, pd.DataFrame]:
 
 def figures(f: dict[str, pd.DataFrame], now: pd.Timestamp) -> dict[str, callable]:
     c, obs, sensors = f["complaints"], f["observations"], f["sensors"]
-    day_start = (now + WIB_OFFSET).normalize() - WIB_OFFSET
+    day_start = (now + zone().offset).normalize() - zone().offset
 
     def complaint_kpis() -> dict:
         still_open = (c["status"] != "closed") & (c["requested_at"] <= now)
@@ -80,7 +80,7 @@ def figures(f: dict[str, pd.DataFrame], now: pd.Timestamp) -> dict[str, callable
 
     def analyst_filter() -> pd.DataFrame:
         w = c[(c["requested_at"] >= now - timedelta(days=90)) & (c["district_code"] == "36.71.01")]
-        return w.groupby([(w["requested_at"] + WIB_OFFSET).dt.date, "category"]).size()
+        return w.groupby([(w["requested_at"] + zone().offset).dt.date, "category"]).size()
 
     def service_health() -> pd.DataFrame:
         m = f["service_metrics"]

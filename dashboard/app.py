@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, dcc, html
+from flask import g
 
 from callbacks import analyst as analyst_callbacks
 from callbacks import briefing as briefing_callbacks
@@ -20,6 +21,8 @@ from dashboard import api, auth, cctv, security
 from dashboard.commands.alerts import install_alert_config
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
+from data import city
+from data.city import CityPack, activate
 from data.places import prepare_store
 from data.store import make_engine
 from layouts import analyst, briefing, leader, ops, wall
@@ -44,10 +47,12 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     `bind` is where the server listens (default: the settings' HOST, as `serve` binds it); the WSGI entry
     passes exposure.PENDING (gunicorn.conf.py's hooks declare the listeners) or exposure.UNKNOWN."""
     settings = settings or Settings.from_env()
+    pack = settings.pack()
+    activate(pack)  # this process's city: SQL day buckets, labels and threads that hold no request
     engine = make_engine(settings.database_url)
-    prepare_store(engine)
+    prepare_store(engine, pack)
     install_alert_config(settings)  # rules evaluated as data arrives through this app's API
-    runtime = Runtime(settings=settings, engine=engine)
+    runtime = Runtime(settings=settings, engine=engine, city=pack)
 
     app = Dash(
         __name__,
@@ -63,6 +68,7 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.extensions[RUNTIME_KEY] = runtime
+    _serve_city_per_request(app, pack)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
 
     for name, path, layout in PAGES:
@@ -85,6 +91,20 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
     _run_first_request_setup(app)
     return app
+
+
+def _serve_city_per_request(app: Dash, pack: CityPack) -> None:
+    """Each request of this app sees its own city, even beside another app (another city) in one process."""
+
+    @app.server.before_request
+    def _enter_city() -> None:
+        g.city_token = city.enter(pack)
+
+    @app.server.teardown_request
+    def _leave_city(_exc: BaseException | None) -> None:
+        token = g.pop("city_token", None)
+        if token is not None:
+            city.leave(token)
 
 
 def _run_first_request_setup(app: Dash) -> None:

@@ -17,18 +17,21 @@ COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, mqtt, 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m dashboard",
-        description="Operations-room software for smart cities (Kota Tangerang demo by default).",
+        description="Operations-room software for smart cities (CITY picks the city pack; Kota Tangerang by default).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in COMMANDS:
         module.configure(sub)
     return parser
+from data.city import activate
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        alerts.install_working_calendar(Settings.from_env())  # every command that stores complaints dates SLAs
+        settings = Settings.from_env()
+        activate(settings.pack())  # CITY: the city every command of this process works for
+        alerts.install_working_calendar(settings)  # every command that stores complaints dates SLAs
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130

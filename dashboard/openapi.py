@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 
+from data.city import current, zone
 from data.models import COMPLAINT_CHANNELS
 
 ERRORS = {
@@ -33,7 +34,8 @@ OBSERVATION = {
         "observed_at": {
             "type": "string",
             "format": "date-time",
-            "description": "ISO 8601; a time without a zone is read as WIB (UTC+7). Epoch seconds or ms also work.",
+            "description": "ISO 8601; a time without a zone is read in the city's zone (info.x-city-zone). "
+            "Epoch seconds or ms also work.",
         },
         "value": {"type": "number", "description": "finite, within the physical range of the sensor's kind"},
     },
@@ -71,7 +73,7 @@ METRIC = {
     "required": ["service", "period_start"],
     "properties": {
         "service": {"type": "string", "description": "a registered service code"},
-        "period_start": {"type": "string", "description": "a date (a WIB day) or an ISO 8601 time"},
+        "period_start": {"type": "string", "description": "a date (a day in the city's zone) or an ISO 8601 time"},
         "transactions": {"type": "integer", "minimum": 0},
         "availability_pct": {"type": "number", "minimum": 0, "maximum": 100},
         "p95_response_ms": {"type": "number", "minimum": 0},
@@ -147,7 +149,8 @@ def document() -> dict:
             "title": "City operations room: feeds API",
             "version": "1",
             "description": "Push complaints, sensor readings and service metrics in; read complaints out as Open311 "
-            "GeoReport v2. Times are stored in UTC and shown in WIB (UTC+7).",
+            f"GeoReport v2. Times are stored in UTC and shown in {zone().described}, {current().name}'s zone.",
+            "x-city-zone": zone().name,
         },
         "components": {"securitySchemes": {"ingestToken": {"type": "http", "scheme": "bearer"}}},
         "paths": {

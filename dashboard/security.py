@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.settings import Settings
+from data.city import zone
 
 log = logging.getLogger("city.security")
 GUARD_JS_PATH = "/_trust/guard.js"
@@ -32,8 +33,8 @@ GUARD_JS = r"""(function () {
   var en = /[?&]lang=en\b/.test(location.search);
   var lastGood = new Date(), failing = false, bar = null;
   function wib(d) {
-    return new Intl.DateTimeFormat("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "Asia/Jakarta"})
-      .format(d) + " WIB";
+    return new Intl.DateTimeFormat("id-ID", {hour: "2-digit", minute: "2-digit", timeZone: "@ZONE_NAME@"})
+      .format(d) + " @ZONE_LABEL@";
   }
   var reasons = {
     db_unavailable: ["basis data tidak terjangkau, mencoba lagi", "database unreachable, retrying"],
@@ -173,7 +174,10 @@ def _matches(path: str, method: str) -> bool:
 
 
 def guard_js() -> Response:
-    response = Response(GUARD_JS, mimetype="application/javascript")
+    """The guard script, its 'last good data' time in the city's zone (WIB, WITA or WIT)."""
+    city_zone = zone()
+    script = GUARD_JS.replace("@ZONE_NAME@", city_zone.name).replace("@ZONE_LABEL@", city_zone.label)
+    response = Response(script, mimetype="application/javascript")
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 

@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from data.city import DEFAULT_CITY, CityPack
+from data.city.load import cached_pack
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "city.db"
 
@@ -38,6 +41,7 @@ class Settings:
     """The app's configuration; build it with `Settings.from_env()` or directly in tests."""
 
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    city: str = DEFAULT_CITY  # a shipped pack's name (packs/<name>/) or a folder holding city.yaml
     host: str = "127.0.0.1"
     port: int = 8050
     refresh_seconds: int = 10
@@ -65,8 +69,12 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         base = cls()
+        city = _env_str("CITY", base.city)
+        pack = cached_pack(city)  # a bad pack stops the start here, naming its file, field and reason
+        rules = pack.catalogue
         return cls(
             database_url=_env_str("DATABASE_URL", base.database_url),
+            city=city,
             host=_env_str("HOST", base.host),
             port=_env_int("PORT", base.port),
             refresh_seconds=max(1, _env_int("REFRESH_SECONDS", base.refresh_seconds)),
@@ -77,8 +85,10 @@ class Settings:
             mqtt_url=_env_str("MQTT_URL", base.mqtt_url),
             ingest_token=_env_str("INGEST_TOKEN", base.ingest_token),
             secret_key=_env_str("SECRET_KEY", base.secret_key),
-            targets_path=Path(_env_str("TARGETS_FILE", str(base.targets_path))),
-            alert_rules_path=Path(_env_str("ALERT_RULES_FILE", str(base.alert_rules_path))),
+            targets_path=Path(_env_str("TARGETS_FILE", str(_pack_file(pack, rules.targets_file, base.targets_path)))),
+            alert_rules_path=Path(
+                _env_str("ALERT_RULES_FILE", str(_pack_file(pack, rules.alert_rules_file, base.alert_rules_path)))
+            ),
             holidays_path=Path(_env_str("HOLIDAYS_FILE", "")) if _env_str("HOLIDAYS_FILE", "") else None,
             demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),
             max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
@@ -94,3 +104,12 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)
+
+    def pack(self) -> CityPack:
+        """The city this configuration serves (read once per process and `CITY` value)."""
+        return cached_pack(self.city)
+
+
+def _pack_file(pack: CityPack, name: str | None, default: Path) -> Path:
+    """A file the pack names (its own targets or alert rules), else the shared default."""
+    return pack.path(name) if name else default

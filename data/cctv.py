@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from data.demo.generate import hash_unit
 from data.models import Sensor, SensorLatest
 from data.queries.sensors import classify, sensor_states
+from data.timebuckets import to_wib
 
 CCTV = "cctv"
 DEFAULT_SNAPSHOT_INTERVAL_S = 10
@@ -137,7 +138,7 @@ def render_snapshot(sensor_id: str, name: str, moment_utc: datetime) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     w, h = SNAPSHOT_SIZE
-    wib = moment_utc + timedelta(hours=7)
+    wib = to_wib(moment_utc)
     hour = wib.hour + wib.minute / 60
     top, low, light = _sky(hour)
     rng = np.random.default_rng(int(hash_unit(sensor_id) * 1e6))
@@ -183,7 +184,7 @@ def render_snapshot(sensor_id: str, name: str, moment_utc: datetime) -> bytes:
     font = ImageFont.load_default(size=20)
     draw.rectangle([0, 0, w, 34], fill=(0, 0, 0, 150))
     draw.text((10, 6), name, font=font, fill=(255, 255, 255))
-    stamp = wib.strftime("%d-%m-%Y %H:%M:%S WIB")
+    stamp = wib.strftime("%d-%m-%Y %H:%M:%S %Z")
     draw.text((w - 10 - draw.textlength(stamp, font=font), 6), stamp, font=font, fill=(255, 255, 255))
     draw.ellipse([12, h - 26, 24, h - 14], fill=(220, 30, 30))
     draw.text((30, h - 30), f"REC  {sensor_id}", font=ImageFont.load_default(size=16), fill=(255, 255, 255))

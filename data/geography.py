@@ -1,30 +1,31 @@
-"""Kota Tangerang's kecamatan and kelurahan: boundaries, populations, and which polygon holds a point."""
+"""The city's kecamatan and desa/kelurahan: boundaries, populations, and which polygon holds a point.
+
+Everything comes from a city pack (`data.city`): its boundary files, the properties holding code, name and
+parent code, and its populations. Each function takes the pack (the active one when omitted) and caches
+per pack, so two cities in one process never share boundaries.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
 
-GEO_DIR = Path(__file__).resolve().parent / "geo" / "tangerang"
+from data import city as city_packs
+from data.city import CityPack
 
-# 2020 census figures we know (SOURCE.md); the rest are estimated from area and density, and flagged.
-CITY_POPULATION_2020 = 1_895_486
-KNOWN_POPULATION_2020 = {"Cipondoh": 248_210, "Benda": 83_530}
-KNOWN_DENSITY_PER_KM2 = {"Ciledug": 18_717, "Jatiuwung": 7_082}
-CITY_DENSITY_PER_KM2 = 11_519
 KM_PER_DEGREE = 111.32
 
 
 @dataclass(frozen=True)
 class Area:
-    """A kecamatan or kelurahan as loaded from the boundary files."""
+    """A kecamatan or desa/kelurahan as loaded from the boundary files."""
 
     code: str
     name: str
@@ -42,83 +43,134 @@ def _area_km2(geom: shapely.Geometry) -> float:
     return geom.area * KM_PER_DEGREE**2 * math.cos(math.radians(lat))
 
 
-def _features(filename: str) -> list[dict]:
-    with open(GEO_DIR / filename, encoding="utf-8") as fh:
+def _features(pack: CityPack, filename: str) -> list[dict]:
+    with open(pack.path(filename), encoding="utf-8") as fh:
         return json.load(fh)["features"]
 
 
-@lru_cache(maxsize=1)
-def districts() -> tuple[Area, ...]:
-    """The 13 kecamatan with 2020 populations (known where published, else estimated and flagged)."""
-    feats = _features("tangerang_kecamatan.geojson")
-    areas = {f["properties"]["code"]: _area_km2(shape(f["geometry"])) for f in feats}
-    estimate: dict[str, float] = {}
-    fixed: dict[str, int] = {}
-    for f in feats:
-        code, name = f["properties"]["code"], f["properties"]["name"]
-        if name in KNOWN_POPULATION_2020:
-            fixed[code] = KNOWN_POPULATION_2020[name]
-        else:
-            estimate[code] = areas[code] * KNOWN_DENSITY_PER_KM2.get(name, CITY_DENSITY_PER_KM2)
-    scale = (CITY_POPULATION_2020 - sum(fixed.values())) / sum(estimate.values())
-    rounded = {code: round(value * scale) for code, value in estimate.items()}
-    largest = max(rounded, key=rounded.__getitem__)
-    rounded[largest] += CITY_POPULATION_2020 - sum(fixed.values()) - sum(rounded.values())  # rounding remainder
+def _label_point(props: dict, geom: shapely.Geometry) -> tuple[float, float]:
+    """(lat, lon) to place a label: the file's centroid when it lies inside the polygon, else a surface point."""
+    lat, lon = props.get("centroid_lat"), props.get("centroid_lng", props.get("centroid_lon"))
+    if isinstance(lat, int | float) and isinstance(lon, int | float) and shapely.contains_xy(geom, lon, lat):
+        return float(lat), float(lon)
+    point = geom.representative_point()
+    return point.y, point.x
+
+
+def _known_populations(pack: CityPack) -> tuple[dict[str, int], dict[str, float]]:
+    """Census populations and densities per kecamatan code from the pack's CSV (both may be partial)."""
+    if not pack.populations.file:
+        return {}, {}
+    populations: dict[str, int] = {}
+    densities: dict[str, float] = {}
+    with open(pack.path(pack.populations.file), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            code = (row.get("code") or "").strip()
+            if (row.get("population") or "").strip():
+                populations[code] = int(row["population"])
+            if (row.get("density_per_km2") or "").strip():
+                densities[code] = float(row["density_per_km2"])
+    return populations, densities
+
+
+def _district_populations(pack: CityPack, areas: dict[str, float]) -> tuple[dict[str, int], set[str]]:
+    """Each kecamatan's population and which are estimates: known figures kept, the rest area x density,
+    scaled so the city adds up to its census total when the pack gives one."""
+    known, densities = _known_populations(pack)
+    fixed = {code: known[code] for code in areas if code in known}
+    default_density = pack.populations.density_per_km2
+    if default_density is None:  # only a total: spread what is left evenly over the remaining area
+        rest_area = sum(a for code, a in areas.items() if code not in fixed) or 1.0
+        default_density = max(pack.populations.total - sum(fixed.values()), 0) / rest_area
+    estimate = {code: a * densities.get(code, default_density) for code, a in areas.items() if code not in fixed}
+    if pack.populations.total is not None and estimate:
+        scale = (pack.populations.total - sum(fixed.values())) / (sum(estimate.values()) or 1.0)
+        rounded = {code: round(value * scale) for code, value in estimate.items()}
+        largest = max(rounded, key=rounded.__getitem__)
+        rounded[largest] += pack.populations.total - sum(fixed.values()) - sum(rounded.values())  # remainder
+    else:
+        rounded = {code: round(value) for code, value in estimate.items()}
+    return {**rounded, **fixed}, set(rounded)
+
+
+@lru_cache(maxsize=8)
+def _districts_of(pack: CityPack) -> tuple[Area, ...]:
+    layer = pack.districts
+    feats = _features(pack, layer.file)
+    geoms = {str(f["properties"][layer.code_field]): shape(f["geometry"]) for f in feats}
+    areas = {code: _area_km2(g) for code, g in geoms.items()}
+    populations, estimated = _district_populations(pack, areas)
     out = []
     for f in feats:
         p = f["properties"]
-        code = p["code"]
-        population = fixed.get(code) or rounded[code]
+        code = str(p[layer.code_field])
+        lat, lon = _label_point(p, geoms[code])
         out.append(
             Area(
                 code=code,
-                name=p["name"],
+                name=str(p[layer.name_field]),
                 parent_code=None,
                 geometry=f["geometry"],
-                centroid_lat=p["centroid_lat"],
-                centroid_lon=p["centroid_lng"],
+                centroid_lat=lat,
+                centroid_lon=lon,
                 area_km2=round(areas[code], 3),
-                population=population,
-                population_estimated=code not in fixed,
+                population=populations[code],
+                population_estimated=code in estimated,
             )
         )
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def subdistricts() -> tuple[Area, ...]:
-    """The 104 kelurahan; population split from their kecamatan by area share (an estimate)."""
-    feats = _features("tangerang_kelurahan.geojson")
-    parents = {d.code: d for d in districts()}
-    areas = [_area_km2(shape(f["geometry"])) for f in feats]
+def districts(pack: CityPack | None = None) -> tuple[Area, ...]:
+    """The city's kecamatan with populations (census where the pack has it, else estimated and flagged)."""
+    return _districts_of(pack or city_packs.current())
+
+
+@lru_cache(maxsize=8)
+def _subdistricts_of(pack: CityPack) -> tuple[Area, ...]:
+    layer = pack.subdistricts
+    feats = _features(pack, layer.file)
+    parents = {d.code: d for d in _districts_of(pack)}
+    geoms = [shape(f["geometry"]) for f in feats]
+    areas = [_area_km2(g) for g in geoms]
+    parent_of = [str(f["properties"][layer.parent_field]) for f in feats]
     parent_area: dict[str, float] = {}
-    for f, a in zip(feats, areas, strict=True):
-        parent_area[f["properties"]["kecamatan_code"]] = parent_area.get(f["properties"]["kecamatan_code"], 0) + a
+    for parent, a in zip(parent_of, areas, strict=True):
+        parent_area[parent] = parent_area.get(parent, 0) + a
     out = []
-    for f, a in zip(feats, areas, strict=True):
+    for f, g, a, parent in zip(feats, geoms, areas, parent_of, strict=True):
         p = f["properties"]
-        parent = parents[p["kecamatan_code"]]
+        lat, lon = _label_point(p, g)
         out.append(
             Area(
-                code=p["code"],
-                name=p["name"],
-                parent_code=p["kecamatan_code"],
+                code=str(p[layer.code_field]),
+                name=str(p[layer.name_field]),
+                parent_code=parent,
                 geometry=f["geometry"],
-                centroid_lat=p["centroid_lat"],
-                centroid_lon=p["centroid_lng"],
+                centroid_lat=lat,
+                centroid_lon=lon,
                 area_km2=round(a, 3),
-                population=round(parent.population * a / parent_area[p["kecamatan_code"]]),
+                population=round(parents[parent].population * a / parent_area[parent]),
                 population_estimated=True,
             )
         )
     return tuple(out)
 
 
-class Locator:
-    """Finds the kecamatan and kelurahan of many points at once (shapely STRtree, vectorised)."""
+def subdistricts(pack: CityPack | None = None) -> tuple[Area, ...]:
+    """The city's desa/kelurahan; population split from their kecamatan by area share (an estimate)."""
+    return _subdistricts_of(pack or city_packs.current())
 
-    def __init__(self) -> None:
-        subs = subdistricts()
+
+def city_population(pack: CityPack | None = None) -> int:
+    return sum(d.population for d in districts(pack))
+
+
+class Locator:
+    """Finds the kecamatan and desa/kelurahan of many points at once (shapely STRtree, vectorised)."""
+
+    def __init__(self, pack: CityPack | None = None) -> None:
+        subs = subdistricts(pack)
         self._codes = np.array([s.code for s in subs], dtype=object)
         self._parents = np.array([s.parent_code for s in subs], dtype=object)
         self._tree = shapely.STRtree([shape(s.geometry) for s in subs])
@@ -148,9 +200,13 @@ class Locator:
         return d[0], s[0]
 
 
-@lru_cache(maxsize=1)
-def locator() -> Locator:
-    return Locator()
+@lru_cache(maxsize=8)
+def _locator_of(pack: CityPack) -> Locator:
+    return Locator(pack)
+
+
+def locator(pack: CityPack | None = None) -> Locator:
+    return _locator_of(pack or city_packs.current())
 
 
 def random_points_in(geometry: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -172,8 +228,12 @@ def random_points_in(geometry: dict, n: int, rng: np.random.Generator) -> tuple[
     return np.concatenate(lats)[:n], np.concatenate(lons)[:n]
 
 
-def city_bounds() -> tuple[float, float, float, float]:
+@lru_cache(maxsize=8)
+def _outline_of(pack: CityPack) -> shapely.Geometry:
+    return shapely.union_all([shape(d.geometry) for d in _districts_of(pack)])
+
+
+def city_bounds(pack: CityPack | None = None) -> tuple[float, float, float, float]:
     """(min_lat, min_lon, max_lat, max_lon) of the city, for fitting maps."""
-    geoms = [shape(d.geometry) for d in districts()]
-    minx, miny, maxx, maxy = shapely.union_all(geoms).bounds
+    minx, miny, maxx, maxy = _outline_of(pack or city_packs.current()).bounds
     return miny, minx, maxy, maxx

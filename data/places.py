@@ -6,20 +6,36 @@ import json
 
 from sqlalchemy import Engine, insert, text
 
+from data import city as city_packs
 from data import geography, models
+from data.city import CityPack
 from data.store import init_schema
 
 
-def prepare_store(engine: Engine) -> None:
+class StoreOfAnotherCityError(RuntimeError):
+    """The store already holds another city's kecamatan: one room, one city, one store."""
+
+
+def prepare_store(engine: Engine, pack: CityPack | None = None) -> None:
     """Migrate the schema and load the city's boundaries if they are missing."""
     init_schema(engine)
-    write_places(engine)
+    write_places(engine, pack)
 
 
-def write_places(engine: Engine) -> None:
-    """Districts and subdistricts from the real boundaries; safe to call on every start."""
+def write_places(engine: Engine, pack: CityPack | None = None) -> None:
+    """Districts and subdistricts from the pack's boundaries; safe to call on every start. A store that
+    already holds another city's kecamatan is refused rather than mixed."""
+    pack = pack or city_packs.current()
     with engine.begin() as conn:
-        if conn.execute(text("SELECT COUNT(*) FROM districts")).scalar():
+        stored = {row[0] for row in conn.execute(text("SELECT code FROM districts"))}
+        if stored:
+            wanted = {d.code for d in geography.districts(pack)}
+            if stored != wanted:
+                raise StoreOfAnotherCityError(
+                    f"{engine.url.render_as_string(hide_password=True)} holds {len(stored)} kecamatan of another "
+                    f"city (e.g. {sorted(stored)[0]}), not {pack.name}'s {len(wanted)} ({pack.code}.*): give this "
+                    "city its own DATABASE_URL"
+                )
             return
         conn.execute(
             insert(models.District),
@@ -34,7 +50,7 @@ def write_places(engine: Engine) -> None:
                     "geometry": json.dumps(d.geometry),
                     "population_estimated": d.population_estimated,
                 }
-                for d in geography.districts()
+                for d in geography.districts(pack)
             ],
         )
         conn.execute(
@@ -50,6 +66,6 @@ def write_places(engine: Engine) -> None:
                     "centroid_lon": s.centroid_lon,
                     "geometry": json.dumps(s.geometry),
                 }
-                for s in geography.subdistricts()
+                for s in geography.subdistricts(pack)
             ],
         )

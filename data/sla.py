@@ -24,14 +24,14 @@ import holidays
 import numpy as np
 import yaml
 
-from data.demo.catalog import CATEGORY_BY_CODE
+from data.city import catalogue, zone
 
 DEFAULT_SLA_WORKING_DAYS = 10
 DUE_SOON_FRACTION = 0.25  # the last quarter of the allowed time counts as "due soon"
 
 
 def sla_working_days(category: str) -> int:
-    cat = CATEGORY_BY_CODE.get(category)
+    cat = catalogue().category(category)
     return cat.sla_working_days if cat else DEFAULT_SLA_WORKING_DAYS
 
 
@@ -151,7 +151,7 @@ def due_times(
     requested_utc = np.asarray(requested_utc, dtype="datetime64[us]")
     if len(requested_utc) == 0:
         return requested_utc
-    offset = np.timedelta64(7, "h")  # WIB
+    offset = np.timedelta64(zone().offset_hours, "h")
     local = requested_utc + offset
     local_day = local.astype("datetime64[D]")
     clock = local - local_day.astype("datetime64[us]")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
-from data.demo.catalog import CATEGORY_BY_CODE
+from data.city import catalogue
 
 STEADY_PCT = 2.0  # a change smaller than this reads as "stable", not as a rise or a fall
 STEADY_SCORE = 0.01
@@ -41,7 +41,7 @@ def _num(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def _category(code: str, lang: str) -> str:
-    cat = CATEGORY_BY_CODE.get(code)
+    cat = catalogue().category(code)
     if cat is None:
         return code.replace("_", " ")
     return (cat.label_en if lang == "en" else cat.label_id).lower()

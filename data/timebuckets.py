@@ -1,44 +1,57 @@
-"""SQL expressions that bucket UTC timestamps by WIB day, week, hour and weekday on SQLite and PostgreSQL.
+"""SQL expressions that bucket UTC timestamps by the city's day, week, hour and weekday on SQLite and PostgreSQL.
 
-The database stores naive UTC; the city lives in WIB (UTC+7, no daylight saving), so every
-calendar grouping shifts by seven hours inside the database, never in pandas.
+The database stores naive UTC; the city lives in its pack's zone (WIB UTC+7, WITA UTC+8 or WIT UTC+9;
+Indonesia has no daylight saving), so every calendar grouping shifts by that many hours inside the
+database, never in pandas. The `wib_` names are historical: each expression takes the active city's
+offset when it is built and carries it in its cache key, so a compiled statement never serves another zone.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Float, Integer, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
-WIB = timezone(timedelta(hours=7), "WIB")
-WIB_OFFSET = timedelta(hours=7)
+from data.city import zone
 
 
-class wib_day(FunctionElement):  # noqa: N801 - reads as a SQL function
-    """The WIB calendar day of a UTC timestamp as 'YYYY-MM-DD'."""
+class _LocalTime(FunctionElement):
+    """A function of a UTC timestamp read in the city's zone; the zone's offset is part of its cache key."""
+
+    inherit_cache = True
+    _traverse_internals = [*FunctionElement._traverse_internals, ("hours", InternalTraversal.dp_plain_obj)]
+
+    def __init__(self, *clauses, **kw) -> None:  # noqa: ANN002, ANN003 - SQLAlchemy's signature
+        self.hours = zone().offset_hours
+        super().__init__(*clauses, **kw)
+
+
+class wib_day(_LocalTime):  # noqa: N801 - reads as a SQL function
+    """The city's calendar day of a UTC timestamp as 'YYYY-MM-DD'."""
 
     type = String()
     inherit_cache = True
 
 
-class wib_week(FunctionElement):  # noqa: N801
-    """The Monday (WIB) that starts the week of a UTC timestamp, as 'YYYY-MM-DD'."""
+class wib_week(_LocalTime):  # noqa: N801
+    """The Monday (city time) that starts the week of a UTC timestamp, as 'YYYY-MM-DD'."""
 
     type = String()
     inherit_cache = True
 
 
-class wib_hour(FunctionElement):  # noqa: N801
-    """The WIB hour of day, 0-23."""
+class wib_hour(_LocalTime):  # noqa: N801
+    """The city's hour of day, 0-23."""
 
     type = Integer()
     inherit_cache = True
 
 
-class wib_weekday(FunctionElement):  # noqa: N801
-    """The WIB weekday, 0 = Monday ... 6 = Sunday."""
+class wib_weekday(_LocalTime):  # noqa: N801
+    """The city's weekday, 0 = Monday ... 6 = Sunday."""
 
     type = Integer()
     inherit_cache = True
@@ -50,9 +63,9 @@ class utc_hour_start(FunctionElement):  # noqa: N801
     inherit_cache = True
 
 
-class wib_day_start(FunctionElement):  # noqa: N801
-    """The UTC instant at which the WIB day of a timestamp starts (17:00 UTC the day before), for the
-    daily rollup: stored as a timestamp like the hourly rollup's hours, so the same bucket functions apply."""
+class wib_day_start(_LocalTime):  # noqa: N801
+    """The UTC instant at which the city's day of a timestamp starts (17:00 UTC the day before in WIB), for
+    the daily rollup: stored as a timestamp like the hourly rollup's hours, so the same bucket functions apply."""
 
     inherit_cache = True
 
@@ -70,42 +83,50 @@ def _args(compiler, element, **kw) -> list[str]:  # noqa: ANN001
 
 @compiles(wib_day, "sqlite")
 def _wib_day_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "date({}, '+7 hours')".format(*_args(compiler, element, **kw))
+    return "date({}, '+{} hours')".format(*_args(compiler, element, **kw), element.hours)
 
 
 @compiles(wib_day, "postgresql")
 def _wib_day_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "to_char({} + interval '7 hours', 'YYYY-MM-DD')".format(*_args(compiler, element, **kw))
+    return "to_char({} + interval '{} hours', 'YYYY-MM-DD')".format(*_args(compiler, element, **kw), element.hours)
 
 
 @compiles(wib_week, "sqlite")
 def _wib_week_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "date({}, '+7 hours', '-6 days', 'weekday 1')".format(*_args(compiler, element, **kw))
+    return "date({}, '+{} hours', '-6 days', 'weekday 1')".format(*_args(compiler, element, **kw), element.hours)
 
 
 @compiles(wib_week, "postgresql")
 def _wib_week_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "to_char(date_trunc('week', {} + interval '7 hours'), 'YYYY-MM-DD')".format(*_args(compiler, element, **kw))
+    return "to_char(date_trunc('week', {} + interval '{} hours'), 'YYYY-MM-DD')".format(
+        *_args(compiler, element, **kw), element.hours
+    )
 
 
 @compiles(wib_hour, "sqlite")
 def _wib_hour_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "CAST(strftime('%H', {}, '+7 hours') AS INTEGER)".format(*_args(compiler, element, **kw))
+    return "CAST(strftime('%H', {}, '+{} hours') AS INTEGER)".format(*_args(compiler, element, **kw), element.hours)
 
 
 @compiles(wib_hour, "postgresql")
 def _wib_hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "CAST(EXTRACT(hour FROM {} + interval '7 hours') AS INTEGER)".format(*_args(compiler, element, **kw))
+    return "CAST(EXTRACT(hour FROM {} + interval '{} hours') AS INTEGER)".format(
+        *_args(compiler, element, **kw), element.hours
+    )
 
 
 @compiles(wib_weekday, "sqlite")
 def _wib_weekday_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "((CAST(strftime('%w', {}, '+7 hours') AS INTEGER) + 6) % 7)".format(*_args(compiler, element, **kw))
+    return "((CAST(strftime('%w', {}, '+{} hours') AS INTEGER) + 6) % 7)".format(
+        *_args(compiler, element, **kw), element.hours
+    )
 
 
 @compiles(wib_weekday, "postgresql")
 def _wib_weekday_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "(CAST(EXTRACT(isodow FROM {} + interval '7 hours') AS INTEGER) - 1)".format(*_args(compiler, element, **kw))
+    return "(CAST(EXTRACT(isodow FROM {} + interval '{} hours') AS INTEGER) - 1)".format(
+        *_args(compiler, element, **kw), element.hours
+    )
 
 
 @compiles(utc_hour_start, "sqlite")
@@ -120,14 +141,16 @@ def _hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
 
 @compiles(wib_day_start, "sqlite")
 def _day_start_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "strftime('%Y-%m-%d %H:%M:%S.000000', date({}, '+7 hours'), '-7 hours')".format(
-        *_args(compiler, element, **kw)
+    return "strftime('%Y-%m-%d %H:%M:%S.000000', date({0}, '+{1} hours'), '-{1} hours')".format(
+        *_args(compiler, element, **kw), element.hours
     )
 
 
 @compiles(wib_day_start, "postgresql")
 def _day_start_pg(element, compiler, **kw) -> str:  # noqa: ANN001
-    return "(date_trunc('day', {} + interval '7 hours') - interval '7 hours')".format(*_args(compiler, element, **kw))
+    return "(date_trunc('day', {0} + interval '{1} hours') - interval '{1} hours')".format(
+        *_args(compiler, element, **kw), element.hours
+    )
 
 
 @compiles(hours_between, "sqlite")
@@ -144,10 +167,10 @@ def _hours_between_pg(element, compiler, **kw) -> str:  # noqa: ANN001
 
 
 def to_wib(moment: datetime) -> datetime:
-    """A stored naive-UTC (or aware) datetime as an aware WIB datetime."""
+    """A stored naive-UTC (or aware) datetime as an aware datetime in the city's zone (named WIB/WITA/WIT)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(WIB)
+    return moment.astimezone(zone().tzinfo)
 
 
 def to_utc_naive(moment: datetime) -> datetime:
@@ -158,14 +181,15 @@ def to_utc_naive(moment: datetime) -> datetime:
 
 
 def wib_midnight_utc(day: date) -> datetime:
-    """The naive UTC instant at which a WIB calendar day starts."""
-    return datetime.combine(day, time.min) - WIB_OFFSET
+    """The naive UTC instant at which the city's calendar day starts."""
+    return datetime.combine(day, time.min) - zone().offset
 
 
 def wib_day_start_utc(moment: datetime) -> datetime:
-    """`wib_day_start` in Python: the naive UTC instant at which the WIB day of `moment` (naive UTC) starts."""
-    return wib_midnight_utc((moment + WIB_OFFSET).date())
+    """`wib_day_start` in Python: the naive UTC instant at which the city's day of `moment` (naive UTC) starts."""
+    return wib_midnight_utc((moment + zone().offset).date())
 
 
 def wib_today(now_utc: datetime) -> date:
-    return (now_utc + WIB_OFFSET).date()
+    """The city's calendar day at a naive UTC moment."""
+    return (now_utc + zone().offset).date()

@@ -1,6 +1,7 @@
 """Words and number formats for the two languages: Indonesian (default) and English.
 
-Numbers follow the locale (1.234,5 in Indonesian); times are shown in WIB.
+Numbers follow the locale (1.234,5 in Indonesian); times are shown in the city's zone (WIB, WITA or WIT).
+Texts may name the city's own words, filled from its pack: {room_title}, {city}, {zone}, {Subdistrict}.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 
 from babel.numbers import format_decimal
 
+from data.city import catalogue, current
 from data.timebuckets import to_wib
 from layouts import texts
 
@@ -64,7 +66,22 @@ def t(key: str, lang: str) -> str:
     entry = TEXT.get(key)
     if entry is None:
         return key
-    return entry.get(lang) or entry["id"]
+    text = entry.get(lang) or entry["id"]
+    return _city_words(text, lang) if "{" in text else text
+
+
+def _city_words(text: str, lang: str) -> str:
+    """Fill the city's own words into a phrase; other {placeholders} are left for the caller's format()."""
+    pack = current()
+    words = {
+        "{room_title}": pack.room_title(lang),
+        "{city}": pack.name,
+        "{zone}": pack.zone.label,
+        "{Subdistrict}": pack.subdistrict_word.capitalize() if lang_of(lang) == "id" else "Subdistrict",
+    }
+    for token, word in words.items():
+        text = text.replace(token, word)
+    return text
 
 
 def fmt_number(value: float | None, lang: str, decimals: int = 0) -> str:
@@ -102,9 +119,7 @@ def fmt_age(seconds: float | None, lang: str) -> str:
 
 
 def category_label(code: str, lang: str) -> str:
-    from data.demo.catalog import CATEGORY_BY_CODE
-
-    cat = CATEGORY_BY_CODE.get(code)
+    cat = catalogue().category(code)
     if cat is None:
         return code.replace("_", " ").capitalize()
     return cat.label.text(lang_of(lang))

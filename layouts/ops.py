@@ -9,15 +9,20 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from data.demo.catalog import CATEGORIES
+from data.city import catalogue
 from data.geography import districts
 from layouts import ids
 from layouts.i18n import lang_of, t
 
 REFRESH_MS = 10_000
-AGENCIES = tuple(sorted({c.agency for c in CATEGORIES} | {"Diskominfo", "Satpol PP", "BPBD"}))
 ALERT_KINDS = ("threshold", "rate", "offline", "spike", "sla")
 ALL = "all"  # the "no filter" choice of every select
+
+
+def agencies() -> tuple[str, ...]:
+    """The agencies an operator assigns to: the catalogue's, the categories' owners and the room's own desk."""
+    pack = catalogue()
+    return tuple(sorted({a.code for a in pack.agencies} | {c.agency for c in pack.categories} | {"Diskominfo"}))
 
 
 def _options(pairs: list[tuple[str, str]], lang: str) -> list[dict]:
@@ -119,7 +124,7 @@ def _incidents_tab(lang: str) -> html.Div:
     ]
     agency = dbc.Select(
         id=ids.OPS_INCIDENT_AGENCY,
-        options=[{"label": a, "value": a} for a in AGENCIES],
+        options=[{"label": a, "value": a} for a in agencies()],
         value="BPBD",
         className="ops-agency",
     )
@@ -158,7 +163,7 @@ def _sla_tab(lang: str) -> html.Div:
         {"field": "due", "headerName": t("ops_due", lang), "width": 175},  # room for a year: 05/01/2027 09:00 WIB
     ]  # fmt: skip
     agency = dbc.Select(
-        id=ids.OPS_COMPLAINT_AGENCY, options=[{"label": a, "value": a} for a in AGENCIES], value=AGENCIES[0]
+        id=ids.OPS_COMPLAINT_AGENCY, options=[{"label": a, "value": a} for a in agencies()], value=agencies()[0]
     )
     return html.Div(
         [

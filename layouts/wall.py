@@ -1,4 +1,4 @@
-"""The wall's page frame: header (title, data-health strip, WIB clock), the screen slots, playlist controls.
+"""The wall's page frame: header (title, data-health strip, the city's clock), the screen slots, playlist controls.
 
 Every screen of the wall and every playlist is built here from the registry in layouts/wall_screens.py.
 A single screen is one slot; a playlist renders all its slots at once and assets/wall.js only switches
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from dash import dcc, html
 
+from data.city import zone
 from layouts import ids
 from layouts.components.freshness import reconnecting_mark
 from layouts.i18n import lang_of, t
@@ -98,7 +99,9 @@ def _header(lang: str, title: str) -> html.Header:
             ),  # fmt: skip
             html.Div(id=ids.WALL_HEALTH, className="wall-health"),
             reconnecting_mark(lang),
-            html.Div(id=ids.WALL_CLOCK, className="wall-clock"),
+            # the clock runs in the browser in the city's zone, whatever zone the wall PC is set to
+            html.Div(id=ids.WALL_CLOCK, className="wall-clock",
+                     **{"data-zone": zone().label, "data-offset-hours": str(zone().offset_hours)}),
             html.Span(id=ids.WALL_HEARTBEAT, className="wall-heartbeat"),
         ],
         className="wall-header",

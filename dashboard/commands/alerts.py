@@ -10,7 +10,7 @@ import argparse
 
 from dashboard.settings import Settings
 from data.alerts.config import AlertConfig, install, load_config
-from data.sla import install_calendar, load_holidays_file
+from data.sla import WorkingCalendar, install_calendar, load_holidays_file
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
@@ -22,9 +22,12 @@ def configure(sub: argparse._SubParsersAction) -> None:
 
 
 def install_working_calendar(settings: Settings) -> None:
-    """Make the SLA clocks of this process skip the city's regional holidays (HOLIDAYS_FILE) too."""
+    """Make the SLA clocks of this process skip the city's regional holidays too: its pack's list and
+    HOLIDAYS_FILE's."""
+    days = list(settings.pack().regional_holidays)
     if settings.holidays_path is not None:
-        install_calendar(load_holidays_file(settings.holidays_path))
+        days += load_holidays_file(settings.holidays_path).regional
+    install_calendar(WorkingCalendar.of(days))
 
 
 def install_alert_config(settings: Settings) -> AlertConfig:

@@ -1,53 +1,14 @@
-"""What the demo Kota Tangerang is made of: complaint categories, channels, services and sensor sites.
+"""What the demo city is made of beyond its pack's catalogue: street names, report texts, reporters,
+the city's applications and Kota Tangerang's named sensor sites.
 
-Shares and delays are plausible figures inspired by LAKSA (14,012 reports in 2024, 95.89 % closed)
-and SP4N-LAPOR's stages; they are a demo, not statistics.
+Categories, channels and sensor kinds are the city pack's catalogue (`data.city`, default
+`data/config/catalogue.yaml`); the demo only reads them. Figures are plausible, inspired by LAKSA
+(14,012 reports in 2024, 95.89 % closed); they are a demo, not statistics.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Category:
-    code: str
-    label_id: str
-    label_en: str
-    agency: str
-    share: float  # of non-weather complaints
-    median_close_hours: float
-    sla_working_days: int
-    rain_driven: bool = False
-
-
-CATEGORIES: tuple[Category, ...] = (
-    Category("banjir", "Banjir", "Flooding", "BPBD", 0.0, 20, 3, rain_driven=True),
-    Category("drainase", "Drainase tersumbat", "Blocked drainage", "Dinas PUPR", 0.07, 60, 5, rain_driven=True),
-    Category("jalan_rusak", "Jalan rusak", "Damaged road", "Dinas PUPR", 0.16, 120, 10),
-    Category("pju_mati", "PJU mati", "Street light out", "Dinas Perhubungan", 0.14, 40, 5),
-    Category("sampah", "Sampah menumpuk", "Uncollected waste", "DLH", 0.16, 24, 3),
-    Category("pohon_tumbang", "Pohon tumbang", "Fallen tree", "DLH", 0.03, 10, 2, rain_driven=True),
-    Category("kemacetan", "Kemacetan", "Traffic congestion", "Dinas Perhubungan", 0.09, 6, 2),
-    Category("adminduk", "Adminduk (KTP/KK)", "Civil registry (ID card)", "Disdukcapil", 0.11, 72, 5),
-    Category("kesehatan", "Layanan kesehatan", "Health services", "Dinas Kesehatan", 0.07, 48, 5),
-    Category("pendidikan", "Pendidikan", "Education", "Dinas Pendidikan", 0.05, 96, 10),
-    Category("perizinan", "Perizinan", "Permits", "DPMPTSP", 0.05, 110, 10),
-    Category("ketertiban", "Ketertiban umum", "Public order", "Satpol PP", 0.05, 20, 3),
-    Category("kebakaran", "Kebakaran", "Fire", "Damkar", 0.01, 3, 1),
-)
-
-CATEGORY_BY_CODE = {c.code: c for c in CATEGORIES}
-
-# channel code -> share of reports
-CHANNELS: dict[str, float] = {
-    "app": 0.46,
-    "whatsapp": 0.24,
-    "call_112": 0.12,
-    "social_media": 0.10,
-    "walk_in": 0.05,
-    "web": 0.03,
-}
 
 STREETS = (
     "Jl. Jenderal Sudirman",
@@ -168,24 +129,6 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("tangerang-112", "Call Center 112", "Diskominfo", "kedaruratan", "living", 1_100, 200),
 )
 
-
-@dataclass(frozen=True)
-class SensorKindSpec:
-    kind: str
-    unit: str
-    warning: float | None
-    danger: float | None
-    network: str
-
-
-SENSOR_KINDS: dict[str, SensorKindSpec] = {
-    "water_level": SensorKindSpec("water_level", "cm", 250.0, 320.0, "Pos Duga Air (BPBD)"),
-    "rainfall": SensorKindSpec("rainfall", "mm/h", 10.0, 20.0, "Penakar Hujan (BPBD)"),
-    "pm25": SensorKindSpec("pm25", "µg/m³", 55.5, 150.5, "Kualitas Udara (DLH)"),
-    "traffic_flow": SensorKindSpec("traffic_flow", "kend/jam", 2600.0, 3200.0, "ATCS (Dishub)"),
-    "noise": SensorKindSpec("noise", "dB(A)", 70.0, 85.0, "Kebisingan (DLH)"),
-    "cctv": SensorKindSpec("cctv", "online", None, None, "CCTV (Diskominfo)"),
-}
 
 # Gauges along the Cisadane from upstream (south) to downstream (north), plus two smaller rivers.
 RIVER_GAUGES: tuple[tuple[str, float, float], ...] = (

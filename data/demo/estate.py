@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import numpy as np
 from sqlalchemy import Engine, select
 
+from data.city import zone
 from data.demo import catalog
 from data.demo.generate import hash_unit
 from data.estate.coverage import clear_history, write_history
@@ -257,11 +258,11 @@ def demo_estate(end: datetime, history_days: int, seed: int = 42) -> list[Estate
 
 def month_ends(end: datetime, months: int) -> list[tuple[str, datetime]]:
     """The last `months` WIB months up to `end` as ('YYYY-MM', the UTC moment the month ends or `end`)."""
-    wib = end + timedelta(hours=7)
-    year, mon = wib.year, wib.month
+    local = end + zone().offset
+    year, mon = local.year, local.month
     out = []
     for _ in range(months):
-        nxt = datetime(year + (mon == 12), mon % 12 + 1, 1) - timedelta(hours=7)
+        nxt = datetime(year + (mon == 12), mon % 12 + 1, 1) - zone().offset
         out.append((f"{year:04d}-{mon:02d}", min(nxt, end)))
         year, mon = (year - 1, 12) if mon == 1 else (year, mon - 1)
     return list(reversed(out))

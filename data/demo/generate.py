@@ -5,6 +5,7 @@ Everything derives from one seeded numpy Generator, so the same seed and `end` g
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from data import geography, sla
+from data.city import catalogue, zone
 from data.demo import catalog, weather
 
 STORM_HOURS_BEFORE_END = 9
@@ -20,6 +22,13 @@ STORM_HOURS_BEFORE_END = 9
 FLOOD_GAUGE = "water-level-001"
 FLOOD_SURGE_CM = 70.0
 FLOOD_REPORTS_PER_SPOT = (3, 2, 1, 1, 2)
+# Complaint lifecycle (hours): close ~ category median x lognormal; a few are forgotten and close much later.
+# The live simulator closes open complaints with these same distributions (data/demo/lifecycle.py).
+CLOSE_SIGMA = 0.9
+STUCK_SHARE = 0.035
+STUCK_FACTOR = 8.0
+ACK_MEDIAN_H = 1.5
+ACK_SIGMA = 0.8
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ def build_sensors(spec: DemoSpec, rng: np.random.Generator, interval_s: int) -> 
     counts = _kind_counts(spec.sensors)
     rows = []
     for kind, n in counts.items():
-        spec_k = catalog.SENSOR_KINDS[kind]
+        spec_k = catalogue().sensor_kind(kind)
         for i in range(n):
             if kind == "water_level":
                 name, lat, lon = catalog.RIVER_GAUGES[i % len(catalog.RIVER_GAUGES)]
@@ -111,11 +120,35 @@ def build_sensors(spec: DemoSpec, rng: np.random.Generator, interval_s: int) -> 
     return frame
 
 
+MIN_INTERVAL_S = 10  # the fastest a demo device reports
+
+
+def _offline_count(sensors: int) -> int:
+    """How many devices _offline_tail silences: one in 25, plus (nearly always) a dark camera."""
+    return max(1, sensors // 25) + 1
+
+
 def observation_interval_s(spec: DemoSpec) -> int:
-    """The reporting interval that makes the requested number of observations, in whole minutes."""
-    per_sensor = max(1, spec.observations // max(1, spec.sensors))
-    seconds = spec.days * 86_400 / per_sensor
-    return int(max(60, round(seconds / 60) * 60))
+    """The reporting interval (whole seconds) that stores the requested number of observations.
+
+    Counts the hours the offline devices miss, so `seed --observations N` stores N within about 1 %;
+    a size that would need devices reporting faster than every 10 s is refused with what to change."""
+    span = (spec.end - spec.start).total_seconds()
+    silent = _offline_count(spec.sensors)
+    seconds = (spec.sensors * span - silent * OFFLINE_EXTRA_S) / (spec.observations + OFFLINE_READINGS * silent)
+    if seconds < MIN_INTERVAL_S:
+        fewest_sensors = math.ceil(spec.observations * MIN_INTERVAL_S / span)
+        fewest_days = math.ceil(spec.observations * MIN_INTERVAL_S / (spec.sensors * 86_400))
+        raise ValueError(
+            f"{spec.observations:,} observations from {spec.sensors} sensors over {spec.days} days would need a "
+            f"reading every {seconds:.1f} s; demo devices report at most every {MIN_INTERVAL_S} s. "
+            f"Use --sensors {fewest_sensors} or more, --days {fewest_days} or more, or fewer --observations."
+        )
+    return int(round(seconds))
+
+
+OFFLINE_EXTRA_S = 3 * 3600  # a silent device has been silent at least this long, plus 6-30 of its intervals
+OFFLINE_READINGS = 18  # the mean of those 6-30 intervals
 
 
 def _offline_tail(rng: np.random.Generator, sensors: pd.DataFrame, interval_s: int) -> dict[str, int]:
@@ -125,7 +158,7 @@ def _offline_tail(rng: np.random.Generator, sensors: pd.DataFrame, interval_s: i
     cameras = sensors.loc[sensors["kind"] == "cctv", "id"].to_numpy()
     if len(cameras) and not set(chosen) & set(cameras):
         chosen.append(rng.choice(cameras))  # a dark camera, which the CCTV wall must show as offline
-    return {sid: int(rng.uniform(6, 30) * interval_s) + 3 * 3600 for sid in chosen}
+    return {sid: int(rng.uniform(6, 30) * interval_s) + OFFLINE_EXTRA_S for sid in chosen}
 
 
 def observation_series(
@@ -147,15 +180,15 @@ def observation_series(
         times = np.datetime64(spec.start, "us") + offsets.astype("timedelta64[s]")
         hour_idx = np.minimum(offsets // 3600, len(wx.hours) - 1)
         rain_here = wx.rain[:, hour_pos.get(s.district_code, 0)]
-        wib_hour = ((offsets // 3600) + spec.start.hour + 7) % 24
+        wib_hour = ((offsets // 3600) + spec.start.hour + zone().offset_hours) % 24
         weekday = (times.astype("datetime64[D]").astype(np.int64) - 4) % 7  # 0 = Monday
-        values = _values_for(s.kind, rng, hour_idx, rain_here, city_mean_rain, wib_hour, weekday, s.id)
+        values = values_for(s.kind, rng, hour_idx, rain_here, city_mean_rain, wib_hour, weekday, s.id)
         if s.id == FLOOD_GAUGE:
             values = np.round(values + flood_surge((span - offsets) / 3600), 1)
         yield s.id, times, values
 
 
-def _values_for(
+def values_for(
     kind: str,
     rng: np.random.Generator,
     hour_idx: np.ndarray,
@@ -165,6 +198,7 @@ def _values_for(
     weekday: np.ndarray,
     sensor_id: str,
 ) -> np.ndarray:
+    """One sensor's readings from the hour's rain, the WIB clock and the weekday (the live simulator reuses it)."""
     n = len(hour_idx)
     rush = np.exp(-(((wib_hour - 7.5) / 1.5) ** 2)) + np.exp(-(((wib_hour - 17.5) / 2.0) ** 2))
     workday = np.where(weekday < 5, 1.0, 0.7)
@@ -197,11 +231,13 @@ def hash_unit(text: str) -> float:
 # ---------------------------------------------------------------- complaints
 
 
-def _hour_profile(wib_hour: np.ndarray) -> np.ndarray:
+def hour_profile(wib_hour: np.ndarray) -> np.ndarray:
+    """Relative complaint arrivals by WIB hour: a morning peak, an evening one, quiet nights."""
     return 0.15 + np.exp(-(((wib_hour - 10) / 2.5) ** 2)) + 0.7 * np.exp(-(((wib_hour - 20) / 2.0) ** 2))
 
 
-def _weekday_profile(weekday: np.ndarray) -> np.ndarray:
+def weekday_profile(weekday: np.ndarray) -> np.ndarray:
+    """Relative complaint arrivals by weekday (0 = Monday): Mondays busiest, Sundays quietest."""
     return np.array([1.25, 1.1, 1.05, 1.0, 0.95, 0.75, 0.6])[weekday]
 
 
@@ -210,9 +246,9 @@ def build_complaints(
 ) -> pd.DataFrame:
     """Complaints whose timing follows day, week and rain, placed inside the real district polygons."""
     districts = geography.districts()
-    cats = catalog.CATEGORIES
-    hours_wib = wx.hours + pd.Timedelta(hours=7)
-    base = _hour_profile(hours_wib.hour.to_numpy()) * _weekday_profile(hours_wib.day_of_week.to_numpy())
+    cats = catalogue().categories
+    hours_wib = wx.hours + pd.Timedelta(zone().offset)
+    base = hour_profile(hours_wib.hour.to_numpy()) * weekday_profile(hours_wib.day_of_week.to_numpy())
     pop = np.array([d.population for d in districts], dtype=float)
     pop = pop / pop.sum()
     river = np.array([d.code in river_districts for d in districts])
@@ -271,14 +307,14 @@ def build_complaints(
 
 def _add_lifecycle(frame: pd.DataFrame, rng: np.random.Generator, spec: DemoSpec, c_idx: np.ndarray) -> None:
     """Acknowledge, work and close times by category; what has not happened by `end` sets the status."""
-    cats = catalog.CATEGORIES
+    cats = catalogue().categories
     n = len(frame)
     median = np.array([c.median_close_hours for c in cats])[c_idx]
-    close_h = median * rng.lognormal(0, 0.9, n)
-    ack_h = np.minimum(close_h * 0.3, 1.5 * rng.lognormal(0, 0.8, n))
+    close_h = median * rng.lognormal(0, CLOSE_SIGMA, n)
+    ack_h = np.minimum(close_h * 0.3, ACK_MEDIAN_H * rng.lognormal(0, ACK_SIGMA, n))
     work_h = ack_h + (close_h - ack_h) * rng.uniform(0.1, 0.6, n)
-    stuck = rng.random(n) < 0.035
-    close_h = np.where(stuck, close_h * 8, close_h)  # forgotten reports, closed weeks late
+    stuck = rng.random(n) < STUCK_SHARE
+    close_h = np.where(stuck, close_h * STUCK_FACTOR, close_h)  # forgotten reports, closed weeks late
     req = frame["requested_at"].to_numpy()
     end = np.datetime64(spec.end, "us")
 
@@ -301,23 +337,29 @@ def _add_lifecycle(frame: pd.DataFrame, rng: np.random.Generator, spec: DemoSpec
     updated = np.where(~np.isnat(close), close, np.where(~np.isnat(work), work, np.where(~np.isnat(ack), ack, req)))
     frame["updated_at"] = updated
     frame["agency"] = np.array([c.agency for c in cats])[c_idx]
-    channels = np.array(list(catalog.CHANNELS))
-    frame["channel"] = rng.choice(channels, size=n, p=np.array(list(catalog.CHANNELS.values())))
+    channels = np.array(catalogue().channel_codes)
+    frame["channel"] = rng.choice(channels, size=n, p=channel_shares())
     frame["service_code"] = frame["category"]
     limits = np.array([c.sla_working_days for c in cats])[c_idx]
     frame["due_at"] = sla.due_times(req, limits)
 
 
+def channel_shares() -> np.ndarray:
+    """Each catalogue channel's share of reports, summing to one (equal shares when the pack gives none)."""
+    shares = np.array([c.share for c in catalogue().channels], dtype=float)
+    return shares / shares.sum() if shares.sum() > 0 else np.full(len(shares), 1 / len(shares))
+
+
 def _add_text(frame: pd.DataFrame, rng: np.random.Generator, c_idx: np.ndarray) -> None:
     n = len(frame)
-    cats = catalog.CATEGORIES
+    cats = catalogue().categories
     pick = rng.integers(0, 1000, n)
     street = np.array(catalog.STREETS)[rng.integers(0, len(catalog.STREETS), n)]
     number = rng.integers(1, 250, n)
     texts = np.empty(n, dtype=object)
     for k, c in enumerate(cats):
         mask = c_idx == k
-        options = np.array(catalog.DESCRIPTIONS[c.code])
+        options = np.array(catalog.DESCRIPTIONS.get(c.code, (c.label_id,)))
         texts[mask] = options[pick[mask] % len(options)]
     frame["address"] = pd.Series(street).str.cat(pd.Series(number).astype(str), sep=" No. ").to_numpy()
     frame["description"] = pd.Series(texts).str.cat(pd.Series(street), sep=", dekat ").to_numpy()
@@ -374,7 +416,7 @@ def flood_reports(spec: DemoSpec, sensors: pd.DataFrame) -> pd.DataFrame:
             "agency": "BPBD",
             "channel": rng.choice(["whatsapp", "call_112", "app", "social_media"], n),
             "service_code": "banjir",
-            "due_at": sla.due_times(requested, np.full(n, catalog.CATEGORY_BY_CODE["banjir"].sla_working_days)),
+            "due_at": sla.due_times(requested, np.full(n, sla.sla_working_days("banjir"))),
             "address": [f"{catalog.STREETS[i % len(catalog.STREETS)]} No. {10 + i}" for i in spot],
             "description": [f"{texts[i % len(texts)]}, dekat {gauge['name']}" for i in range(n)],
             "reporter_name": [f"{a} {b}" for a, b in zip(first, last, strict=True)],
@@ -390,7 +432,7 @@ def flood_reports(spec: DemoSpec, sensors: pd.DataFrame) -> pd.DataFrame:
 
 def build_service_metrics(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFrame:
     """Daily figures per connected service; today's row covers the hours so far."""
-    end_wib = spec.end + timedelta(hours=7)
+    end_wib = spec.end + zone().offset
     days = pd.date_range(end=end_wib.date(), periods=spec.days + 1, freq="D")
     frames = []
     fraction_today = (end_wib.hour * 3600 + end_wib.minute * 60) / 86_400
@@ -411,7 +453,7 @@ def build_service_metrics(spec: DemoSpec, rng: np.random.Generator) -> pd.DataFr
             pd.DataFrame(
                 {
                     "service_code": svc.code,
-                    "period_start": (days - pd.Timedelta(hours=7)).to_numpy(),
+                    "period_start": (days - pd.Timedelta(zone().offset)).to_numpy(),
                     "transactions": np.round(tx).astype(int),
                     "availability_pct": np.round(availability, 2),
                     "p95_response_ms": np.round(p95),

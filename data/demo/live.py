@@ -15,8 +15,9 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 
 from data import geography
+from data.city import catalogue
 from data.demo import catalog
-from data.demo.generate import hash_unit
+from data.demo.generate import channel_shares, hash_unit
 from data.ingest.sink import store_complaints, store_observations
 from data.models import Complaint, Sensor, SensorLatest
 from data.queries.sensors import sensor_states
@@ -114,7 +115,7 @@ class CitySimulator:
             return 0
         districts = geography.districts()
         weights = np.array([d.population for d in districts], dtype=float)
-        cats = [c for c in catalog.CATEGORIES if c.share > 0]
+        cats = [c for c in catalogue().categories if c.share > 0]
         shares = np.array([c.share for c in cats])
         records = []
         for _ in range(n):
@@ -131,10 +132,10 @@ class CitySimulator:
                     "category": c.code,
                     "service_code": c.code,
                     "status": "open",
-                    "channel": str(self.rng.choice(list(catalog.CHANNELS), p=list(catalog.CHANNELS.values()))),
+                    "channel": str(self.rng.choice(catalogue().channel_codes, p=channel_shares())),
                     "agency": c.agency,
                     "requested_at": at.replace(microsecond=0),
-                    "description": f"{catalog.DESCRIPTIONS[c.code][0]}, dekat {street}",
+                    "description": f"{catalog.DESCRIPTIONS.get(c.code, (c.label_id,))[0]}, dekat {street}",
                     "address": f"{street} No. {self.rng.integers(1, 250)}",
                     "lat": round(float(lat[0]), 6),
                     "lon": round(float(lon[0]), 6),

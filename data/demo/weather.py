@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-WIB_HOURS = 7
+from data.city import zone
 
 
 def rainy_season_factor(months: np.ndarray) -> np.ndarray:
@@ -22,7 +22,7 @@ def rainy_season_factor(months: np.ndarray) -> np.ndarray:
 def city_rain(rng: np.random.Generator, start: datetime, n_hours: int, storm_hours_before_end: int = 0) -> np.ndarray:
     """City-wide rain in mm/h for n hours from `start` (naive UTC): convective spells, mostly afternoons."""
     hours = np.array([start + timedelta(hours=i) for i in range(n_hours)])
-    wib_hour = np.array([(h.hour + WIB_HOURS) % 24 for h in hours])
+    wib_hour = np.array([(h.hour + zone().offset_hours) % 24 for h in hours])
     season = rainy_season_factor(np.array([h.month for h in hours]))
     diurnal = 0.4 + 1.6 * np.exp(-(((wib_hour - 16) / 3.0) ** 2))
     start_p = np.clip(0.012 * season * diurnal, 0, 0.3)

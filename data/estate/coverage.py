@@ -7,11 +7,12 @@ at least once a month; the current month always reflects the registry as it is n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine, delete, select
 
+from data.city import zone
 from data.estate.registry import coverage_summary
 from data.frames import frame_of
 from data.models import ServiceCoverageMonth
@@ -21,8 +22,8 @@ COLUMNS = ["month", "total", "connected", "partial"]
 
 
 def wib_month(moment: datetime) -> str:
-    """The WIB month a naive UTC moment falls in, as 'YYYY-MM'."""
-    return (moment + timedelta(hours=7)).strftime("%Y-%m")
+    """The city's month (its zone) a naive UTC moment falls in, as 'YYYY-MM'."""
+    return (moment + zone().offset).strftime("%Y-%m")
 
 
 def record_coverage(engine: Engine, now: datetime | None = None) -> None:

@@ -11,11 +11,12 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TextIO
 
 from sqlalchemy import Engine, select
 
+from data.city import zone
 from data.estate.coverage import record_coverage
 from data.models import INTEGRATION_STATES, SMART_CITY_DIMENSIONS, Service
 from data.store import bump_data_version, utcnow
@@ -24,7 +25,6 @@ FIELDS = ("code", "name", "agency", "category", "kind", "dimension", "integratio
           "registered_at", "connected_at")  # fmt: skip
 REQUIRED = ("name", "agency", "kind", "dimension")
 MAX_LENGTH = {"code": 64, "name": 160, "agency": 120, "category": 80, "url": 300}
-WIB = timedelta(hours=7)
 
 KIND_ALIASES = {
     "e_government": "e_government", "e-government": "e_government", "egov": "e_government",
@@ -71,8 +71,8 @@ def _normalise(raw: str, aliases: dict[str, str]) -> str | None:
 
 
 def _parse_wib(raw: str) -> datetime:
-    """'2024-03-01' or '2024-03-01 08:30' in WIB -> naive UTC."""
-    return datetime.fromisoformat(raw.strip().replace("T", " ")) - WIB
+    """'2024-03-01' or '2024-03-01 08:30' in the city's zone (WIB, WITA or WIT) -> naive UTC."""
+    return datetime.fromisoformat(raw.strip().replace("T", " ")) - zone().offset
 
 
 def parse_row(raw: dict[str, str], line: int) -> tuple[dict | None, list[str]]:
@@ -163,7 +163,7 @@ def import_inventory(engine: Engine, stream: TextIO, now: datetime | None = None
 
 
 def _wib_text(moment: datetime | None) -> str:
-    return (moment + WIB).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+    return (moment + zone().offset).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
 def export_inventory(engine: Engine, stream: TextIO) -> int:

@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from data import geography
-from data.demo.catalog import CATEGORY_BY_CODE
+from data.city import catalogue
+from data.city import zone as city_zone
 from data.ingest.mappings import Mapping, parse_mapping
 from data.ingest.readers import Broken, Progress, csv_records, json_records
 from data.ingest.report import IngestReport
@@ -29,7 +30,6 @@ from data.ingest.values import (
 )
 from data.models import Complaint
 from data.store import utcnow
-from data.timebuckets import WIB
 
 BATCH = 1_000
 OPEN311_STATUSES = {"open": "open", "closed": "closed"}
@@ -152,7 +152,7 @@ def check_complaint(raw: dict, mapping: Mapping, now: datetime | None = None) ->
         raise BadValueError("category (service_name or service_code) is missing")
     rec["category"] = mapping.category(category)
     code = _text(raw.get("service_code"))
-    if code and code in CATEGORY_BY_CODE:
+    if code and catalogue().category(code) is not None:
         rec["category"] = code  # our own category codes stay codes, so the room's labels apply
     try:
         rec["lat"], rec["lon"] = parse_coordinates(raw.get("lat"), raw.get("lon"))
@@ -180,7 +180,8 @@ def check_complaint(raw: dict, mapping: Mapping, now: datetime | None = None) ->
 
 
 def zone_label(zone: object) -> str:
-    return "WIB (UTC+7)" if zone is WIB else str(zone)
+    """How zone-less times were read: the mapping's own zone, else the city's ('WIB (UTC+7)')."""
+    return city_zone().described if zone is None else str(zone)
 
 
 def locate(records: list[dict]) -> int:

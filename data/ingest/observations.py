@@ -24,10 +24,11 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from data.alerts.evaluate import after_ingest
+from data.city import zone
 from data.ingest.readers import Broken, FileUnreadableError, Progress, header_key, iter_csv_chunks, json_records
 from data.ingest.report import IngestReport, Reject
 from data.ingest.sink import ObservationBatch, store_observations
-from data.ingest.values import PHYSICAL_RANGE, parse_numbers, parse_times
+from data.ingest.values import parse_numbers, parse_times, physical_range
 from data.models import Sensor
 from data.store import utcnow
 
@@ -257,8 +258,8 @@ def validate_readings(raw: RawReadings, registry: SensorRegistry, now: datetime 
     codes, uniques = pd.factorize(sensor_ids)
     unique_kinds = [registry.kinds.get(u) for u in uniques]
     kinds = _per_code(codes, unique_kinds, None)
-    low = _per_code(codes, [PHYSICAL_RANGE.get(k, (-np.inf, np.inf))[0] for k in unique_kinds], -np.inf)
-    high = _per_code(codes, [PHYSICAL_RANGE.get(k, (-np.inf, np.inf))[1] for k in unique_kinds], np.inf)
+    low = _per_code(codes, [physical_range(k)[0] for k in unique_kinds], -np.inf)
+    high = _per_code(codes, [physical_range(k)[1] for k in unique_kinds], np.inf)
     out_of_range = np.isfinite(values) & ((values < low) | (values > high))
     reasons = np.where(pd.isna(time_reasons), None, time_reasons)
     reasons = np.where(pd.isna(reasons) & ~pd.isna(value_reasons), value_reasons, reasons)
@@ -291,7 +292,7 @@ def _store_checked(
     for r in rejects:
         report.reject(r.location, r.reason, r.record)
     if zoneless:
-        report.notes["times without a zone, read as WIB (UTC+7)"] += zoneless
+        report.notes[f"times without a zone, read as {zone().described}"] += zoneless
     if len(batch):
         result = store_observations(engine, batch, evaluate_alerts=evaluate_alerts)
         report.add_store(result.inserted, 0, result.unchanged)

@@ -10,11 +10,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from data import geography
-from data.demo.catalog import SENSOR_KINDS as KIND_DEFAULTS
+from data.city import catalogue
 from data.ingest.readers import Broken, FileUnreadableError, Progress, csv_records, header_key, json_records
 from data.ingest.report import IngestReport
 from data.ingest.values import BadValueError, is_missing, parse_coordinates, parse_number, parse_optional_number
-from data.models import SENSOR_KINDS, Sensor
+from data.models import Sensor
 from data.store import bump_data_version, upsert_statement
 
 ALIASES = {
@@ -65,9 +65,13 @@ def check_sensor(record: dict) -> dict:
     if len(sensor_id) > 64:
         raise BadValueError("id is longer than 64 characters")
     kind = header_key(str(_field(record, "kind") or ""))
-    if kind not in SENSOR_KINDS:
-        raise BadValueError(f"kind {kind or '(missing)'!r} is not one of {', '.join(SENSOR_KINDS)}")
-    defaults = KIND_DEFAULTS[kind]
+    defaults = catalogue().sensor_kind(kind)
+    if defaults is None:
+        raise BadValueError(
+            f"kind {kind or '(missing)'!r} is not one of this city's sensor kinds "
+            f"({', '.join(catalogue().sensor_kind_codes)}); to add one, add an entry to sensor_kinds in the "
+            "city pack's catalogue (city.yaml, or data/config/catalogue.yaml for every city)"
+        )
     try:
         lat, lon = parse_coordinates(*_location(record))
     except BadValueError as exc:

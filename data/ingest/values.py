@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 import numpy as np
 import pandas as pd
 
-from data.timebuckets import WIB
+from data.city import catalogue, zone
 
 EARLIEST = datetime(2000, 1, 1)  # a reading before this is a device whose clock was never set
 OBSERVATION_FUTURE_SLACK = timedelta(minutes=15)
@@ -33,15 +33,6 @@ FALLBACK_FORMATS = (
 ZONE_SUFFIX = r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|[+-]\d{2}(?::?\d{2})?)$"
 EPOCH = r"-?\d{9,13}(?:\.\d+)?"
 
-# What a sensor of each kind can physically report; outside it the device or the feed is broken.
-PHYSICAL_RANGE: dict[str, tuple[float, float]] = {
-    "water_level": (-1_000.0, 5_000.0),  # cm against the gauge's datum
-    "rainfall": (0.0, 500.0),  # mm/h; the world record hour is ~305 mm
-    "pm25": (0.0, 2_000.0),  # µg/m³
-    "traffic_flow": (0.0, 20_000.0),  # vehicles per hour at one site
-    "noise": (0.0, 194.0),  # dB(A); 194 dB is the loudest undistorted sound in air
-    "cctv": (0.0, 1.0),  # online flag
-}
 
 
 class BadValueError(ValueError):
@@ -64,8 +55,11 @@ def _epoch(number: float) -> datetime:
         raise BadValueError(f"{number!r} is not a time (epoch seconds or milliseconds out of range)") from None
 
 
-def parse_time(value: object, *, default_tz: tzinfo = WIB, formats: Sequence[str] = ()) -> tuple[datetime, bool]:
-    """A time as naive UTC, and whether it had no zone (then it is read in `default_tz`, WIB by default)."""
+def parse_time(
+    value: object, *, default_tz: tzinfo | None = None, formats: Sequence[str] = ()
+) -> tuple[datetime, bool]:
+    """A time as naive UTC, and whether it had no zone (then it is read in `default_tz`, by default the
+    city's zone: WIB, WITA or WIT)."""
     if is_missing(value):
         raise BadValueError("missing")
     if isinstance(value, bool):
@@ -82,7 +76,7 @@ def parse_time(value: object, *, default_tz: tzinfo = WIB, formats: Sequence[str
             return _epoch(float(text)), False
         moment = _from_text(text, formats)
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=default_tz).astimezone(UTC).replace(tzinfo=None), True
+        return moment.replace(tzinfo=default_tz or zone().tzinfo).astimezone(UTC).replace(tzinfo=None), True
     return moment.astimezone(UTC).replace(tzinfo=None), False
 
 
@@ -169,8 +163,15 @@ def parse_coordinates(lat: object, lon: object) -> tuple[float | None, float | N
     return la, lo
 
 
+def physical_range(kind: str | None) -> tuple[float, float]:
+    """What a sensor of this kind can physically report (the pack's catalogue); outside it the device or the
+    feed is broken. Unbounded for a kind the catalogue does not know."""
+    spec = catalogue().sensor_kind(kind) if kind else None
+    return (spec.physical_min, spec.physical_max) if spec else (-math.inf, math.inf)
+
+
 def check_physical_range(kind: str, value: float) -> None:
-    low, high = PHYSICAL_RANGE.get(kind, (-math.inf, math.inf))
+    low, high = physical_range(kind)
     if not low <= value <= high:
         raise BadValueError(f"value {value:g} is outside what a {kind} sensor can read ({low:g} to {high:g})")
 
@@ -235,7 +236,7 @@ def parse_times(raw: Sequence[object], now: datetime) -> tuple[np.ndarray, np.nd
     naive = rest & ~zoned
     if naive.any():
         parsed = pd.to_datetime(text[naive].astype(object), format="ISO8601", errors="coerce")
-        out[naive] = (parsed - pd.Timedelta(hours=7)).as_unit("us").to_numpy()
+        out[naive] = (parsed - pd.Timedelta(zone().offset)).as_unit("us").to_numpy()
         zoneless[naive] = True
     for i in np.flatnonzero(~missing & np.isnat(out)):  # unusual layouts (day-first, dotted): rare, one by one
         try:

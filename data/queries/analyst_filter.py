@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
-from data.demo.catalog import CATEGORIES
-from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, SENSOR_KINDS, Complaint, District, Subdistrict
+from data.city import catalogue
+from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, Complaint, District, Subdistrict
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import wib_hour, wib_midnight_utc, wib_weekday
 
@@ -47,7 +47,7 @@ class KnownValues:
     channels: tuple[str, ...]
     statuses: tuple[str, ...]
     agencies: tuple[str, ...]
-    kinds: tuple[str, ...] = SENSOR_KINDS
+    kinds: tuple[str, ...] = ()  # the pack's sensor kinds; known_values fills them
 
 
 def distinct_values(conn: Connection, column: ColumnElement) -> list:
@@ -71,14 +71,16 @@ def known_values(engine: Engine) -> KnownValues:
         ).all()
         cats = [c for c in distinct_values(conn, Complaint.category) if c]
         agencies = [a for a in distinct_values(conn, Complaint.agency) if a]
-    catalog = [c.code for c in CATEGORIES]
+    pack_catalogue = catalogue()
+    catalog = list(pack_catalogue.category_codes)
     return KnownValues(
         districts=districts,
         subdistricts={code: (name, d) for code, name, d in subs},
         categories=tuple(catalog + sorted(set(cats) - set(catalog))),
         channels=tuple(COMPLAINT_CHANNELS),
         statuses=tuple(COMPLAINT_STATUSES),
-        agencies=tuple(sorted(set(agencies) | {c.agency for c in CATEGORIES})),
+        agencies=tuple(sorted(set(agencies) | {c.agency for c in pack_catalogue.categories})),
+        kinds=pack_catalogue.sensor_kind_codes,
     )
 
 

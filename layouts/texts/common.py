@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 TEXT: dict[str, dict[str, str]] = {
-    "app_title": {"id": "Ruang Kendali Kota Tangerang", "en": "Tangerang City Operations Room"},
+    "app_title": {"id": "{room_title}", "en": "{room_title}"},  # from the city pack
     "wall": {"id": "Layar Dinding", "en": "Wall"},
     "leader": {"id": "Pimpinan", "en": "Leaders"},
     "analyst": {"id": "Analis", "en": "Analysts"},
@@ -29,7 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
     "reconnecting": {"id": "menyambung ulang", "en": "reconnecting"},
     "city": {"id": "Seluruh kota", "en": "Whole city"},
     "district": {"id": "Kecamatan", "en": "District"},
-    "subdistrict": {"id": "Kelurahan", "en": "Subdistrict"},
+    "subdistrict": {"id": "{Subdistrict}", "en": "{Subdistrict}"},  # kelurahan, desa, kampung, ... per pack
     "category": {"id": "Kategori", "en": "Category"},
     "channel": {"id": "Kanal", "en": "Channel"},
     "status": {"id": "Status", "en": "Status"},

@@ -55,7 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
     "cctv_stream_unplayable": {"id": "aliran tidak dapat diputar peramban", "en": "stream not playable in a browser"},
     "briefing_title": {"id": "Ringkasan Harian Pimpinan", "en": "Leaders' Daily Briefing"},
     "assessment_title": {"id": "Ringkasan Penilaian Smart City", "en": "Smart City Assessment Summary"},
-    "briefing_city": {"id": "Pemerintah Kota Tangerang", "en": "Tangerang City Government"},
+    "briefing_city": {"id": "Pemerintah {city}", "en": "Government of {city}"},
     "briefing_as_of": {"id": "Keadaan per", "en": "As of"},
     "briefing_period": {"id": "Periode", "en": "Period"},
     "briefing_print": {"id": "Cetak / simpan PDF", "en": "Print / save as PDF"},

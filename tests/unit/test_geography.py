@@ -4,13 +4,14 @@ import numpy as np
 from shapely.geometry import shape
 
 from data import geography
+from data.city import load_pack
 
 
 def test_thirteen_kecamatan_and_104_kelurahan_with_populations_summing_to_the_census():
     districts = geography.districts()
     assert len(districts) == 13
     assert len(geography.subdistricts()) == 104
-    assert sum(d.population for d in districts) == geography.CITY_POPULATION_2020
+    assert sum(d.population for d in districts) == load_pack("tangerang").populations.total == 1_895_486
     cipondoh = next(d for d in districts if d.name == "Cipondoh")
     assert cipondoh.population == 248_210 and not cipondoh.population_estimated
 
@@ -39,5 +40,7 @@ def test_random_points_fall_inside_their_polygon():
 
 
 def test_boundary_files_keep_their_licence_beside_them():
-    assert (geography.GEO_DIR / "LICENSE.wilayah_boundaries").exists()
-    assert json.loads((geography.GEO_DIR / "tangerang_kecamatan.geojson").read_text())["features"]
+    for name in ("tangerang", "lumajang", "oku"):
+        pack = load_pack(name)
+        assert (pack.folder / "LICENSE.wilayah_boundaries").exists() and (pack.folder / "SOURCE.md").exists()
+        assert json.loads(pack.path(pack.districts.file).read_text())["features"]

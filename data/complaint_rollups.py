@@ -51,6 +51,8 @@ class ComplaintHourly(Base):
     and of those still closed (a reopened complaint keeps its `closed_at` but is open again)."""
 
     __tablename__ = "complaints_hourly"
+    # clustered by its key on SQLite: a window's hours are one contiguous range, not a row lookup each
+    __table_args__ = {"sqlite_with_rowid": False}
 
     hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
@@ -66,6 +68,7 @@ class ComplaintBacklog(Base):
     """Complaints open now (any status but closed) per kecamatan, category and UTC hour their SLA falls due."""
 
     __tablename__ = "complaints_backlog"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
     category: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, hour_of
 from data.models import Complaint
 from data.queries.filters import ComplaintFilter
-from data.timebuckets import wib_day, wib_today
+from data.timebuckets import wib_today
 
 HOUR = timedelta(hours=1)
 
@@ -81,13 +81,14 @@ def daily_flow(conn: Connection, start: datetime, end: datetime, flt: ComplaintF
     `start` a city midnight. Columns: day, received, closed, within."""
     last_hour = hour_of(end)
     h = HOURLY.c
-    day = wib_day(h.hour).label("day")
     rows = conn.execute(
-        select(day, func.sum(h.received), func.sum(h.closed), func.sum(h.closed_within_sla))
+        select(h.hour, func.sum(h.received), func.sum(h.closed), func.sum(h.closed_within_sla))
         .where(h.hour >= start, h.hour < last_hour, *_rollup_clauses(HOURLY, flt))
-        .group_by(day)
+        .group_by(h.hour)  # in key order; the hours fall into city days here (a few hundred rows)
     ).all()  # fmt: skip
-    frame = pd.DataFrame(rows, columns=["day", "received", "closed", "within"]).set_index("day").astype(float)
+    hourly = pd.DataFrame(rows, columns=["hour", "received", "closed", "within"])
+    hourly["day"] = [str(wib_today(hour)) for hour in pd.to_datetime(hourly["hour"]).dt.to_pydatetime()]
+    frame = hourly.drop(columns="hour").groupby("day").sum().astype(float)
     edge = _raw_flow(conn, max(start, last_hour), end, flt)
     if edge.received or edge.closed:
         edge_day = str(wib_today(end))

@@ -41,6 +41,7 @@ def upgrade() -> None:
         sa.Column("closed_within_sla", sa.Integer(), nullable=False),
         sa.Column("closed_final", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("hour", "district_code", "category", "channel"),
+        sqlite_with_rowid=False,  # clustered by the key: a window's hours are one contiguous range
     )
     op.create_table(
         "complaints_backlog",
@@ -49,6 +50,7 @@ def upgrade() -> None:
         sa.Column("due_hour", sa.DateTime(), nullable=False),
         sa.Column("open", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("district_code", "category", "due_hour"),
+        sqlite_with_rowid=False,
     )
     dialect = op.get_bind().dialect.name
     received, closed = _hour("requested_at", dialect), _hour("closed_at", dialect)

@@ -92,8 +92,9 @@ def fmt_number(value: float | None, lang: str, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALES[lang_of(lang)])
 
 
-def fmt_time_wib(moment: datetime | None, with_date: bool = False) -> str:
-    """A stored UTC time as WIB clock time, e.g. '14:05 WIB' or '23/11 14:05 WIB'."""
+def fmt_time_wib(moment: datetime | None, with_date: bool = False, now: datetime | None = None) -> str:
+    """A stored UTC time as the city's clock time, e.g. '14:05 WIB', '23/11 14:05 WITA', or with the year
+    ('05/01/2027 09:00 WIB') when the date is not in the year of `now` (naive UTC; default the clock's)."""
     if moment is None:
         return "—"
     local = to_wib(moment)

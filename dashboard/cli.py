@@ -8,10 +8,24 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboard.commands import alerts, ingest, mqtt, registry, secret, seed, serve, simulate, tokens, users
+from dashboard.commands import (
+    alerts,
+    federate,
+    ingest,
+    mqtt,
+    pull,
+    registry,
+    secret,
+    seed,
+    serve,
+    simulate,
+    tokens,
+    users,
+)
 from dashboard.settings import Settings
+from data.city import activate
 
-COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, mqtt, registry)
+COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, pull, mqtt, registry, federate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +37,6 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMANDS:
         module.configure(sub)
     return parser
-from data.city import activate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

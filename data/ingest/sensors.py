@@ -149,10 +149,12 @@ def ingest_sensors_file(engine: Engine, path: Path, report: IngestReport, progre
         rows[row["id"]], where[row["id"]] = row, location
     if not rows and report.read == 0:
         raise FileUnreadableError(f"{path}: no sensors in the file")
-    _store_sensors(engine, rows, where, report)
+    store_sensors(engine, rows, where, report)
 
 
-def _store_sensors(engine: Engine, rows: dict[str, dict], where: dict[str, str], report: IngestReport) -> None:
+def store_sensors(engine: Engine, rows: dict[str, dict], where: dict[str, str], report: IngestReport) -> None:
+    """Upsert checked registry rows (from `check_sensor`); a row whose datastream another sensor owns is
+    rejected and dropped from `rows`."""
     with engine.begin() as conn:
         existing = {r.id: r for r in conn.execute(select(Sensor.__table__))}
         owner = {r.datastream_id: r.id for r in existing.values() if r.datastream_id}

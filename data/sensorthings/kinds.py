@@ -93,8 +93,9 @@ def kind_for(observed_property: dict | None, unit: dict | None, datastream_name:
     entry = next((k for text in texts if text for k in KINDS if any(w in text for w in k.words)), None)
     if entry is None:
         raise BadValueError(
-            f"observed property {str(said)[:80]!r} is none of the room's sensor kinds "
-            f"({', '.join(known_kinds())}): add its name to data/sensorthings/kinds.py or leave it out"
+            f"observed property {str(said)[:80]!r} is none of the sensor kinds this room reads "
+            f"({', '.join(known_kinds())}): add its name to data/sensorthings/kinds.py, or pull only other "
+            "datastreams (--datastream)"
         )
     unit = unit or {}
     for key in (_unit_key(unit.get("symbol")), _unit_key(unit.get("name"))):

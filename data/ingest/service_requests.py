@@ -190,9 +190,7 @@ def submit_requests(
                 raise RequestRefusedError("expected an object of Open311 fields")
             fields, answers = plain_fields(item)
             if fields.get("source") and fields["source"] != source:
-                raise RequestRefusedError(
-                    f"this token writes source {source!r} only, not {fields['source']!r}", 403
-                )
+                raise RequestRefusedError(f"this token writes source {source!r} only, not {fields['source']!r}", 403)
             result.account_id = fields.get("account_id")
             new = not fields.get("service_request_id")
             attributes = _new_request(fields, answers, codes, now) if new else check_attributes_if_any(fields, answers)

@@ -45,9 +45,17 @@ def _tags(element: ET.Element) -> list[str]:
 
 def test_form_post_with_api_key_answers_the_spec_reply_and_reads_back(room):
     client, engine, keys = room
-    form = {"api_key": keys["laksa"], "jurisdiction_id": "36.71", "service_code": "sampah", **PLACE,
-            "address_string": "Jl. Daan Mogot 1", "description": "Sampah menumpuk", "first_name": "Siti",
-            "phone": "0812", "account_id": "u-77"}  # fmt: skip
+    form = {
+        "api_key": keys["laksa"],
+        "jurisdiction_id": "36.71",
+        "service_code": "sampah",
+        **PLACE,
+        "address_string": "Jl. Daan Mogot 1",
+        "description": "Sampah menumpuk",
+        "first_name": "Siti",
+        "phone": "0812",
+        "account_id": "u-77",
+    }
     created = client.post("/open311/v2/requests.json", data=form)
     assert created.status_code == 201, created.data
     [reply] = created.json
@@ -89,8 +97,9 @@ def test_api_key_errors_and_the_spec_status_codes(room):
     error = ET.fromstring(xml.data)
     assert xml.status_code == 403 and error.tag == "errors" and _tags(error[0]) == ["code", "description"]
     assert error[0].find("code").text == "403"
-    other_city = client.post("/open311/v2/requests.json", data={**good, "api_key": keys["laksa"],
-                                                                 "jurisdiction_id": "35.08"})  # fmt: skip
+    other_city = client.post(
+        "/open311/v2/requests.json", data={**good, "api_key": keys["laksa"], "jurisdiction_id": "35.08"}
+    )
     assert other_city.status_code == 404 and "36.71" in other_city.json[0]["description"]
     unknown = client.post("/open311/v2/requests.json", data={**good, "service_code": "nope", "api_key": keys["laksa"]})
     assert unknown.status_code == 404 and "nope" in unknown.json[0]["description"]
@@ -126,7 +135,9 @@ def test_a_required_attribute_is_asked_for(room, monkeypatch):
     required = {"sampah": (defs.Attribute("VOLUME", "singlevaluelist", True, "Berapa banyak?", 1, (("1", "satu"),)),)}
     monkeypatch.setattr(defs, "definitions", lambda: required)
     client, engine, keys = room
-    answer = client.post("/open311/v2/requests.json", data={"service_code": "sampah", **PLACE, "api_key": keys["laksa"]})
+    answer = client.post(
+        "/open311/v2/requests.json", data={"service_code": "sampah", **PLACE, "api_key": keys["laksa"]}
+    )
     assert answer.status_code == 400 and "attribute[VOLUME] is required" in answer.json[0]["description"]
     answered = {"service_code": "sampah", **PLACE, "api_key": keys["laksa"], "attribute[VOLUME]": "1"}
     assert client.post("/open311/v2/requests.json", data=answered).status_code == 201
@@ -134,7 +145,13 @@ def test_a_required_attribute_is_asked_for(room, monkeypatch):
 
 def test_zero_point_with_an_address_keeps_the_address_and_no_point(room):
     client, engine, keys = room
-    body = {"service_code": "sampah", "lat": "0", "long": "0", "address_string": "Pasar Anyar", "api_key": keys["laksa"]}
+    body = {
+        "service_code": "sampah",
+        "lat": "0",
+        "long": "0",
+        "address_string": "Pasar Anyar",
+        "api_key": keys["laksa"],
+    }
     assert client.post("/open311/v2/requests.json", data=body).status_code == 201
     with engine.connect() as conn:
         row = conn.execute(select(Complaint.lat, Complaint.address)).one()
@@ -149,8 +166,16 @@ def test_service_definition_and_multivaluelist_attributes_from_a_form(room):
     definition = client.get("/open311/v2/services/jalan_rusak.json?jurisdiction_id=36.71").json
     assert definition["service_code"] == "jalan_rusak"
     first = definition["attributes"][0]
-    assert set(first) == {"variable", "code", "datatype", "required", "datatype_description", "order",
-                          "description", "values"}  # fmt: skip
+    assert set(first) == {
+        "variable",
+        "code",
+        "datatype",
+        "required",
+        "datatype_description",
+        "order",
+        "description",
+        "values",
+    }
     assert client.get("/open311/v2/services/sampah.json").json == {"service_code": "sampah", "attributes": []}
     missing = client.get("/open311/v2/services/nope.xml")
     assert missing.status_code == 404 and ET.fromstring(missing.data).tag == "errors"
@@ -159,8 +184,14 @@ def test_service_definition_and_multivaluelist_attributes_from_a_form(room):
     attribute = xml.find("attributes")[0]
     assert attribute.tag == "attribute" and attribute.find("values")[0].tag == "value"
     assert _tags(attribute.find("values")[0]) == ["key", "name"] and attribute.find("variable").text == "true"
-    form = [("api_key", keys["laksa"]), ("service_code", "jalan_rusak"), *PLACE.items(),
-            ("attribute[UKURAN_LUBANG]", "besar"), ("attribute[LAJUR][]", "kiri"), ("attribute[LAJUR][]", "kanan")]  # fmt: skip
+    form = [
+        ("api_key", keys["laksa"]),
+        ("service_code", "jalan_rusak"),
+        *PLACE.items(),
+        ("attribute[UKURAN_LUBANG]", "besar"),
+        ("attribute[LAJUR][]", "kiri"),
+        ("attribute[LAJUR][]", "kanan"),
+    ]
     encoded = urlencode(form)  # as a client's form encoder sends it: attribute[LAJUR][] twice
     created = client.post("/open311/v2/requests.json", data=encoded, content_type="application/x-www-form-urlencoded")
     assert created.status_code == 201, created.json
@@ -191,11 +222,14 @@ def test_services_and_requests_xml_match_the_spec_examples(room):
 def test_a_token_writes_only_its_own_source(room):
     client, engine, keys = room
     laksa = {"Authorization": f"Bearer {keys['laksa']}"}
-    forwarded = {"service_request_id": "T-1", "service_code": "sampah", "status": "open",
-                 "requested_datetime": "2026-11-19T08:00:00+07:00"}  # fmt: skip
+    forwarded = {
+        "service_request_id": "T-1",
+        "service_code": "sampah",
+        "status": "open",
+        "requested_datetime": "2026-11-19T08:00:00+07:00",
+    }
     assert client.post("/api/v1/complaints", json=forwarded, headers=laksa).status_code == 201
-    hijack = client.post("/api/v1/complaints", json={**forwarded, "source": "lapor", "status": "closed"},
-                         headers=laksa)  # fmt: skip
+    hijack = client.post("/api/v1/complaints", json={**forwarded, "source": "lapor", "status": "closed"}, headers=laksa)
     assert hijack.status_code == 400 and "writes source 'laksa' only" in hijack.json["errors"][0]["reason"]
     lapor = {"Authorization": f"Bearer {keys['lapor']}"}
     assert client.post("/api/v1/complaints", json={**forwarded, "status": "closed"}, headers=lapor).status_code == 201
@@ -206,8 +240,14 @@ def test_a_token_writes_only_its_own_source(room):
 
 def test_one_id_is_never_listed_twice_across_sources(room, tmp_path):
     client, engine, keys = room
-    record = {"service_request_id": "14-00684314", "service_code": "sampah", "status": "open",
-              "requested_datetime": "2026-11-19T08:00:00+07:00", "lat": -6.1781, "long": 106.6319}  # fmt: skip
+    record = {
+        "service_request_id": "14-00684314",
+        "service_code": "sampah",
+        "status": "open",
+        "requested_datetime": "2026-11-19T08:00:00+07:00",
+        "lat": -6.1781,
+        "long": 106.6319,
+    }
     laksa = {"Authorization": f"Bearer {keys['laksa']}"}
     assert client.post("/api/v1/complaints", json=record, headers=laksa).status_code == 201
     file = tmp_path / "requests.json"
@@ -243,7 +283,10 @@ def test_expected_datetime_is_only_what_the_source_said(room, tmp_path):
     file = tmp_path / "requests.json"
     file.write_text((SAMPLES / "spec_json-service-requests.json").read_text())
     ingest_open311_file(engine, file, "sf", IngestReport(feed="t"))
-    got = {r["service_request_id"]: r for r in client.get("/open311/v2/requests.json?service_request_id=638344,638349").json}
+    got = {
+        r["service_request_id"]: r
+        for r in client.get("/open311/v2/requests.json?service_request_id=638344,638349").json
+    }
     assert got["638344"]["expected_datetime"] == "2010-04-15T21:37:38+07:00"  # the source's, in WIB
 
 

@@ -44,7 +44,7 @@ def draw_wall(_state: dict | None, measure: str | None, viewport: list | None, p
     shapes = outlines.member_outlines(codes)
     figure = members_map(board, shapes, outlines.context_outlines(codes), measure, lang, size, outlines.bounds(shapes))
     tops = {m: queries.rankings(board, m) for m in queries.RANK_MEASURES}
-    cards = [federation.member_card(row, now(), lang) for _, row in board.iterrows()]
+    cards = federation.member_cards(board, now(), lang)
     return figure, federation.rankings(board, tops, lang), cards, federation.counts(board, lang)
 
 

@@ -6,6 +6,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from callbacks.context import RUNTIME_KEY
+from callbacks.warm import warmth
 from data.feeds import feed_health
 from data.store import database_state
 from data.timebuckets import to_wib
@@ -64,4 +65,9 @@ def health():  # noqa: ANN201 - a Flask view
                 }
             )
     body = {"status": "ok" if db["ok"] else "degraded", "database": db, "feeds": feeds}
+    warm = warmth(current_app)
+    if warm is not None:  # ready means warm: the wall's figures are cached (callbacks/warm.py)
+        body["wall"] = warm.as_dict()
+        if db["ok"] and warm.state != "warm":
+            body["status"] = "warming"
     return jsonify(body), 200 if db["ok"] else 503

@@ -70,6 +70,8 @@ def wall_layout(measure: str | None = None, lang: str | None = None, **_: object
                             dcc.Graph(
                                 id=ids.FED_MAP,
                                 className="fed-map",
+                                responsive=True,
+                                style={"height": "100%"},
                                 config={"displayModeBar": False, "scrollZoom": False},
                             ),
                             html.Div(t("fed_stale_legend", lang), className="fed-legend"),
@@ -159,13 +161,16 @@ def member_card(row: pd.Series, now: datetime, lang: str) -> html.A:
     score = row.get("score") if has else None
     status = status_from_score(None if score is None or pd.isna(score) else float(score))
     figures = [
-        html.Div(_value(row, "score", lang) if has else t("fed_no_figures", lang), className="fed-score"),
+        html.Div(
+            [html.Span(_value(row, "score", lang) if has else t("fed_no_figures", lang), className="fed-score"), fresh],
+            className="fed-score-row",
+        ),
         html.Div(
             [
                 html.Span(f"{_value(row, 'open', lang)} {t('fed_open', lang)}"),
                 html.Span(f"{_value(row, 'late', lang)} {t('fed_late', lang)}"),
                 html.Span(f"SLA {_value(row, 'sla_pct', lang)}"),
-                html.Span(f"{t('fed_connected_pct', lang)} {_value(row, 'connected_pct', lang)}"),
+                html.Span(f"{t('fed_integrated', lang)} {_value(row, 'connected_pct', lang)}"),
             ],
             className="fed-figures",
         ),
@@ -184,7 +189,6 @@ def member_card(row: pd.Series, now: datetime, lang: str) -> html.A:
                 className="fed-card-head",
             ),
             *figures,
-            fresh,
         ],
         href=str(row["url"]),
         target="_blank",
@@ -193,6 +197,20 @@ def member_card(row: pd.Series, now: datetime, lang: str) -> html.A:
         className=classes,
         **{"data-member": str(row["code"]), "data-stale": "1" if row["stale"] else "0"},
     )
+
+
+def member_cards(board: pd.DataFrame, now: datetime, lang: str, limit: int = 12) -> list[html.A | html.Div]:
+    """Stale and never-heard members first, then from the lowest score up: what needs a look comes first;
+    beyond `limit` a '+N' tile says how many more the leaders' table lists."""
+    order = board.assign(
+        _never=~board["has_figures"].fillna(False).astype(bool),
+        _stale=board["stale"].astype(bool),
+        _score=pd.to_numeric(board["score"], errors="coerce").fillna(float("inf")),
+    ).sort_values(["_never", "_stale", "_score", "name"], ascending=[False, False, True, True])
+    shown = [member_card(row, now, lang) for _, row in order.head(limit).iterrows()]
+    if len(order) > limit:
+        shown[-1] = html.Div(f"+{len(order) - limit + 1} {t('fed_members', lang).lower()}", className="fed-more")
+    return shown
 
 
 def counts(board: pd.DataFrame, lang: str) -> str:

@@ -20,6 +20,7 @@ SCALE = [[0.0, "#d55e00"], [0.5, "#e69f00"], [1.0, "#009e73"]]  # colour-blind s
 STALE_GREY = "#5b6678"
 NEVER_GREY = "#2b3342"
 TILE_PX = 512  # MapLibre's world is 512 px wide at zoom 0
+# Offline: no tiles; the "white-bg" style fetches nothing, and the members' provinces give the place.
 
 
 def escape(text: object) -> str:

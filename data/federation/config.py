@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from data.city.model import ZONES, CityZone, Label
+from data.city.model import ZONES, CityZone, Label, RegionalHoliday
 
 ENV_REF = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
 
@@ -75,7 +75,8 @@ class FederationConfig(_Strict):
     timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     retries: int = Field(default=2, ge=0, le=5)
     parallel: int = Field(default=16, ge=1, le=64)
-    stale_after_seconds: int = Field(default=600, ge=30, description="a member unheard for this long is stale")
+    stale_after_seconds: int = Field(default=600, ge=10, description="a member unheard for this long is stale")
+    max_backoff_seconds: int = Field(default=1800, ge=5, description="a failing member is asked at least this often")
     members: tuple[Member, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -103,6 +104,7 @@ class FederationPack(_Strict):
     default_language: Literal["id", "en"] = "id"
     title: Label | None = None
     federation: FederationConfig
+    regional_holidays: tuple[RegionalHoliday, ...] = ()  # the room's own days off; members keep their own
     folder: Path = Field(exclude=True)
 
     @field_validator("zone", mode="before")
@@ -116,6 +118,11 @@ class FederationPack(_Strict):
 
     def __hash__(self) -> int:
         return hash((str(self.folder), self.code))
+
+    @property
+    def subdistrict_word(self) -> str:
+        """Shared page texts may name the fourth level; a room over rooms speaks of its members' desa/kelurahan."""
+        return "desa/kelurahan"
 
     def room_title(self, lang: str) -> str:
         """'Ruang Kendali Provinsi Banten' / 'Provinsi Banten Operations Room'."""

@@ -29,7 +29,6 @@ from data.store import bump_data_version, upsert_statement, utcnow
 
 LOG = logging.getLogger(__name__)
 MAX_SUMMARY_BYTES = 2 * 1024 * 1024
-MAX_BACKOFF = timedelta(minutes=30)
 TIMESTAMP_HEADER = "X-CityOps-Timestamp"
 SIGNATURE_HEADER = "X-CityOps-Signature"
 SIGNATURE_TOLERANCE_S = 600  # rooms' clocks may drift; a replay older than this is refused
@@ -157,7 +156,7 @@ def store_results(engine: Engine, config: FederationConfig, results: list[PullRe
                 _keep_day(conn, r.code, r.summary, body, now)
                 continue
             count = int(failures.get(r.code) or 0) + 1
-            wait_s = min(config.every_seconds * 2 ** (count - 1), MAX_BACKOFF.total_seconds())
+            wait_s = min(config.every_seconds * 2 ** (count - 1), max(config.max_backoff_seconds, config.every_seconds))
             conn.execute(
                 table.update().where(table.c.code == r.code).values(
                     last_attempt_at=now, last_error=r.error, failures=count,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_serializer, field_validator
 from sqlalchemy import Engine
 
 from data.alerts.queries import alert_counts
@@ -138,6 +138,10 @@ class RoomSummary(_Part):
         if value.tzinfo is not None:
             value = (value - value.utcoffset()).replace(tzinfo=None)
         return value
+
+    @field_serializer("generated_at")
+    def _utc(self, value: datetime) -> str:
+        return value.isoformat() + "Z"
 
     def to_json(self) -> bytes:
         return self.model_dump_json(by_alias=True).encode()

@@ -10,6 +10,7 @@ TEXT: dict[str, dict[str, str]] = {
     "fed_connected_pct": {"id": "Integrasi aplikasi", "en": "Application integration"},
     "fed_sla_pct": {"id": "Selesai tepat SLA", "en": "Closed within SLA"},
     "fed_open_per_10k": {"id": "Keluhan terbuka / 10rb warga", "en": "Open complaints / 10k residents"},
+    "fed_integrated": {"id": "integ.", "en": "integr."},
     "fed_top": {"id": "Teratas", "en": "Top"},
     "fed_bottom": {"id": "Terbawah", "en": "Bottom"},
     "fed_fresh": {"id": "terkini", "en": "live"},

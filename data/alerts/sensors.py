@@ -17,6 +17,7 @@ from data.alerts.config import AlertConfig, SensorRule
 from data.alerts.lifecycle import Condition
 from data.alerts.models import Alert
 from data.alerts.rules import is_offline, rate_severity, threshold_severity
+from data.city import catalogue
 from data.models import Observation, Sensor, SensorLatest
 from data.queries.sensors import REGISTRY_COLUMNS
 
@@ -97,7 +98,15 @@ def sensor_conditions(
         key = f"{rule.name}:{s.id}"
         if rule.type == "threshold":
             levels = _levels(rule, s)
-            severity = threshold_severity(times, values, levels, rule.hysteresis, rule.min_duration_s, current.get(key))
+            if s.kind in catalogue().low_is_bad:  # a falling value is the bad one: compare mirrored
+                mirrored = {k: None if v is None else -v for k, v in levels.items()}
+                severity = threshold_severity(
+                    times, [-v for v in values], mirrored, rule.hysteresis, rule.min_duration_s, current.get(key)
+                )
+            else:
+                severity = threshold_severity(
+                    times, values, levels, rule.hysteresis, rule.min_duration_s, current.get(key)
+                )
             if severity:
                 value = values[-1] if values else None
                 title = titles.threshold_title(s.name, value, s.unit, levels[severity], "id")

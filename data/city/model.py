@@ -175,8 +175,12 @@ class Catalogue(_Strict):
 
     @model_validator(mode="after")
     def _unique_and_known(self) -> Catalogue:
-        for what, items in (("categories", self.categories), ("channels", self.channels),
-                            ("sensor_kinds", self.sensor_kinds), ("agencies", self.agencies)):
+        for what, items in (
+            ("categories", self.categories),
+            ("channels", self.channels),
+            ("sensor_kinds", self.sensor_kinds),
+            ("agencies", self.agencies),
+        ):
             codes = [i.code for i in items]
             twice = sorted({c for c in codes if codes.count(c) > 1})
             if twice:
@@ -205,6 +209,11 @@ class Catalogue(_Strict):
     @property
     def sensor_kind_codes(self) -> tuple[str, ...]:
         return tuple(k.code for k in self.sensor_kinds)
+
+    @property
+    def low_is_bad(self) -> frozenset[str]:
+        """The kinds whose thresholds are crossed downwards (a falling reservoir, a dropping barometer)."""
+        return frozenset(k.code for k in self.sensor_kinds if k.bad == "low")
 
 
 class RegionalHoliday(_Strict):

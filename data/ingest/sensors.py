@@ -94,7 +94,9 @@ def check_sensor(record: dict) -> dict:
             raise BadValueError(f"{name}: {exc}") from None
         row[name] = default if value is None else value
     if row["warning_threshold"] is not None and row["danger_threshold"] is not None:
-        if row["warning_threshold"] > row["danger_threshold"]:
+        if defaults.bad == "low" and row["warning_threshold"] < row["danger_threshold"]:
+            raise BadValueError(f"warning_threshold is below danger_threshold (a low {kind} is the bad one)")
+        if defaults.bad != "low" and row["warning_threshold"] > row["danger_threshold"]:
             raise BadValueError("warning_threshold is above danger_threshold")
     interval = _field(record, "expected_interval_s")
     row["expected_interval_s"] = 600 if interval is None else int(parse_number(interval))

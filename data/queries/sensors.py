@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, String, select, type_coerce
 
+from data.city import catalogue
 from data.frames import frame_of
 from data.models import ObservationHourly, Sensor, SensorLatest
 
@@ -64,8 +65,11 @@ def classify(frame: pd.DataFrame, now: datetime) -> np.ndarray:
     """State per row: offline when silent for several intervals (or a camera reporting 0), else by thresholds."""
     offline = frame["age_s"].isna() | (frame["age_s"] > OFFLINE_AFTER_INTERVALS * frame["expected_interval_s"])
     offline |= (frame["kind"] == "cctv") & (frame["value"] < 0.5)
-    danger = frame["danger_threshold"].notna() & (frame["value"] >= frame["danger_threshold"])
-    warning = frame["warning_threshold"].notna() & (frame["value"] >= frame["warning_threshold"])
+    # a kind whose low values are bad (the pack's catalogue) crosses its thresholds downwards
+    sign = np.where(frame["kind"].isin(catalogue().low_is_bad), -1.0, 1.0)
+    value = frame["value"] * sign
+    danger = frame["danger_threshold"].notna() & (value >= frame["danger_threshold"] * sign)
+    warning = frame["warning_threshold"].notna() & (value >= frame["warning_threshold"] * sign)
     return np.select([offline, danger, warning], ["offline", "danger", "warning"], default="normal")
 
 

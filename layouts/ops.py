@@ -157,7 +157,7 @@ def _sla_tab(lang: str) -> html.Div:
          "cellClassRules": {"ops-cell-danger": "params.data.sla_state == 'late'",
                             "ops-cell-warning": "params.data.sla_state == 'due_soon'",
                             "ops-cell-ok": "params.data.sla_state == 'on_time'"}},
-        {"field": "category_label", "headerName": t("category", lang), "flex": 1},
+        {"field": "category_label", "headerName": t("category", lang), "flex": 1, "minWidth": 160},
         {"field": "district", "headerName": t("district", lang), "width": 140},
         {"field": "agency", "headerName": t("agency", lang), "width": 150},
         {"field": "due", "headerName": t("ops_due", lang), "width": 175},  # room for a year: 05/01/2027 09:00 WIB

@@ -86,3 +86,34 @@ def test_danger_by_api_appears_on_ops_and_wall_and_is_acknowledged_with_an_audit
     assert takeover_alert(small_city, utcnow()) is None or takeover_alert(small_city, utcnow())["id"] != alert_id
     assert foreign_requests(dash_duo.driver, dash_duo.server_url) == []
     assert dash_duo.get_logs() == []
+
+
+def test_selected_alert_detail_and_buttons_fit_the_first_screen_of_a_1024_tablet(dash_duo, small_city, settings_for):
+    """At 1024x768 the detail opens beside the list, with the acknowledge button in view without scrolling."""
+    with small_city.begin() as conn:
+        conn.execute(
+            insert(Sensor).values(
+                id=GAUGE, name=NAME, kind="water_level", unit="cm", lat=-6.19, lon=106.63, district_code="36.71.01",
+                warning_threshold=250.0, danger_threshold=320.0, expected_interval_s=300,
+            )
+        )  # fmt: skip
+    dash_duo.start_server(create_app(settings_for(str(small_city.url), ingest_token=TOKEN)))
+    _post_readings(dash_duo.server_url, [300, 326, 331, 335, 338])
+    dash_duo.driver.set_window_size(1024, 768)
+    inner = dash_duo.driver.execute_script("return [window.innerWidth, window.innerHeight]")
+    dash_duo.driver.set_window_size(1024 + 1024 - inner[0], 768 + 768 - inner[1])  # the viewport, not the window
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/ops")
+    dash_duo.wait_for_contains_text(f"#{ids.OPS_ALERT_GRID}", NAME, timeout=30)
+    dash_duo.driver.find_element(By.XPATH, f"//div[contains(@class,'ag-cell') and contains(., '{NAME}')]").click()
+    dash_duo.wait_for_contains_text(f"#{ids.OPS_ALERT_DETAIL}", NAME, timeout=20)
+    boxes = dash_duo.driver.execute_script(
+        """const r = s => document.querySelector(s).getBoundingClientRect();
+        return {list: r('.ops-list'), detail: r('#ops-alert-detail'), ack: r('#ops-ack'), resolve: r('#ops-resolve'),
+                vh: window.innerHeight, scrolled: window.scrollY};"""
+    )
+    assert boxes["vh"] == 768 and boxes["scrolled"] == 0
+    assert boxes["detail"]["left"] >= boxes["list"]["right"]  # beside the list, not under the map
+    assert boxes["detail"]["top"] < boxes["vh"] / 2
+    for button in ("ack", "resolve"):
+        assert 0 <= boxes[button]["top"] and boxes[button]["bottom"] <= boxes["vh"], (button, boxes[button])
+    assert dash_duo.get_logs() == []

@@ -1,11 +1,11 @@
 """Service requests other systems send in (Open311 `POST requests.json` and `POST /api/v1/complaints`):
 each checked as GeoReport v2 asks, then stored under the source of the token that sent it.
 
-A record without `service_request_id` is a new report: it needs a service code the room knows, a place
-(lat and long, address_string or address_id) and the attributes its service definition requires, and gets
-an id. One with an id is a request another system holds, forwarded: upserted by (source, id). A retry never
-stores twice: a forwarded id is an upsert, and a new report sent with an idempotency key gets the id the
-key was first given.
+A record without `service_request_id` and `requested_datetime` is a new report: it needs a service code the
+room knows, a place (lat and long, address_string or address_id) and the attributes its service definition
+requires, and gets an id (or keeps the client's own `service_request_id`). One with both is a request another
+system holds, forwarded: upserted by (source, id). A retry never stores twice: a forwarded id is an upsert,
+and a new report sent again with its own id or the same idempotency key answers the id it was first given.
 """
 
 from __future__ import annotations
@@ -192,9 +192,10 @@ def submit_requests(
             if fields.get("source") and fields["source"] != source:
                 raise RequestRefusedError(f"this token writes source {source!r} only, not {fields['source']!r}", 403)
             result.account_id = fields.get("account_id")
-            new = not fields.get("service_request_id")
+            own_id = fields.get("service_request_id")
+            new = not own_id or not fields.get("requested_datetime")  # an id alone: the client's id for a new one
             attributes = _new_request(fields, answers, codes, now) if new else check_attributes_if_any(fields, answers)
-            if new:
+            if not own_id:
                 key = f"{idempotency_key}#{n}" if idempotency_key else None
                 fields["service_request_id"] = idempotent_id(source, key) if key else _fresh_id(now)
             raw = complaint_from_open311(fields, source)
@@ -207,7 +208,7 @@ def submit_requests(
             continue
         result.service_request_id = fields["service_request_id"]
         pending.append((result, raw, new))
-    replays = _existing(engine, source, [r.service_request_id for r, _, new in pending if new and idempotency_key])
+    replays = _existing(engine, source, [r.service_request_id for r, _, new in pending if new])
     to_store = []
     for result, raw, new in pending:
         if new and result.service_request_id in replays:

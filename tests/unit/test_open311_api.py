@@ -275,7 +275,11 @@ def test_retry_with_an_idempotency_key_stores_once(room):
     own_id = {**body, "service_request_id": "LAKSA-9", "requested_datetime": "2026-11-19T08:00:00+07:00"}
     assert client.post("/open311/v2/requests.json", data=own_id).status_code == 201
     assert client.post("/open311/v2/requests.json", data=own_id).json[0]["service_request_id"] == "LAKSA-9"
-    assert _count(engine) == 2
+    own_ticket = {**body, "service_request_id": "LAKSA-10"}  # the app's own id, no requested time: a new report
+    replies = [client.post("/open311/v2/requests.json", data=own_ticket) for _ in range(2)]
+    assert [r.status_code for r in replies] == [201, 201]
+    assert {r.json[0]["service_request_id"] for r in replies} == {"LAKSA-10"}
+    assert _count(engine) == 3
 
 
 def test_expected_datetime_is_only_what_the_source_said(room, tmp_path):

@@ -95,8 +95,8 @@ def register_datastreams(
     """The Streams to read: known Datastreams as registered, new ones registered (counted as inserted in
     `report`); each Datastream the room cannot take is rejected with its reason."""
     with engine.connect() as conn:
-        known = {str(r.datastream_id): r for r in conn.execute(select(Sensor.id, Sensor.kind, Sensor.datastream_id))
-                 if r.datastream_id}  # fmt: skip
+        registered = select(Sensor.id, Sensor.kind, Sensor.datastream_id, Sensor.network)
+        known = {str(r.datastream_id): r for r in conn.execute(registered) if r.datastream_id}
         taken = set(conn.execute(select(Sensor.id)).scalars())
     streams, rows, where = [], {}, {}
     network = (urlsplit(client.base_url).hostname or "SensorThings")[:64]
@@ -110,6 +110,9 @@ def register_datastreams(
         try:
             kind, factor = kind_for(ds.get("ObservedProperty"), ds.get("unitOfMeasurement"), ds.get("name"))
             if ds_id in known:
+                if sensor_id.startswith(SENSOR_ID_PREFIX) and known[ds_id].network != network:
+                    raise BadValueError(f"its id is taken by {sensor_id!r}, pulled from {known[ds_id].network}: "
+                                        "Datastream ids are each server's own")  # fmt: skip
                 if known[ds_id].kind != kind:
                     raise BadValueError(f"it is registered as {known[ds_id].kind} sensor {sensor_id!r} but the "
                                         f"server says {kind}")  # fmt: skip

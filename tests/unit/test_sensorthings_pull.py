@@ -153,3 +153,14 @@ def test_every_page_is_stored_as_it_comes_so_a_failure_midway_keeps_what_was_rea
     frost.answer = original
     pull_once(sqlite_engine, client, ["1"], None, IngestReport("ds"), report := IngestReport("obs"))
     assert len(_readings(sqlite_engine, "sta-1")) == 25 and report.inserted == 5
+
+
+def test_a_second_server_with_the_same_datastream_ids_is_not_mixed_into_the_first(frost, pull, sqlite_engine, capsys):
+    assert pull(frost.root, "--datastream", "1") == 0
+    other = FrostLike()
+    try:
+        assert pull(other.root.replace("127.0.0.1", "localhost"), "--datastream", "1") == 1
+    finally:
+        other.close()
+    assert "taken by 'sta-1', pulled from 127.0.0.1" in capsys.readouterr().out
+    assert len(_readings(sqlite_engine, "sta-1")) == 25

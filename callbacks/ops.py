@@ -17,7 +17,7 @@ from callbacks.context import now, runtime
 from data.alerts import lifecycle
 from data.alerts.console import complaint_file, complaints_by_sla, incident_card
 from data.alerts.queries import alert_by_id, alert_counts, alerts_for_console, audit_trail, incidents_for_console
-from data.alerts.titles import localise_titles, localised_alert
+from data.alerts.titles import incident_title, localise_titles, localised_alert
 from data.geography import districts
 from layouts import ids, ops_parts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
@@ -150,7 +150,7 @@ def refresh_incidents(_tick: int | None, _changed: int, params: dict) -> list[di
         {
             "id": frame["id"].astype(str),
             "status_label": frame["status"].map(lambda s: t(s, lang)),
-            "title": frame["title"],
+            "title": [incident_title(x, k, lang) for x, k in zip(frame["title"], frame["kind"], strict=True)],
             "agency": frame["agency"].fillna("—"),
             "opened": frame["opened_at"].map(lambda at: fmt_time_wib(at, with_date=True, now=moment)),
         }
@@ -165,6 +165,7 @@ def show_incident(rows: list | None, _changed: int, params: dict) -> object:
     if card is None:
         return html.P(t("ops_not_found", lang), className="ops-muted")
     card["alerts"] = localise_titles(runtime().engine, card["alerts"], lang)
+    card["incident"]["title"] = incident_title(card["incident"]["title"], card["incident"]["kind"], lang)
     return html.Div(
         [
             ops_parts.incident_summary(card, lang, now()),

@@ -41,6 +41,7 @@ SYSTEM_NOTES = (  # the notes data.alerts writes as the system, and the words th
     (re.compile(r"^sungai di bawah batas bahaya, tidak ada laporan baru$"), "ops_note_river_below"),
     (re.compile(r"^(?P<n>\d+) → #(?P<to>\d+)$"), "ops_note_moved"),
     (re.compile(r"^\+(?P<n>\d+)$"), "ops_note_joined"),
+    (re.compile(r"^Banjir: (?P<place>.+)$", re.S), "ops_note_flood"),
 )
 
 

@@ -85,7 +85,7 @@ def _notify(conn: Connection, config: AlertConfig, report: EvaluationReport, dan
             .where(IncidentMember.incident_id == incident_id)
             .order_by(IncidentMember.member_type, IncidentMember.member_ref)
         ).all()
-        data = dict(row)
+        data = {**row, "title_en": titles.incident_title(row["title"], row["kind"], "en")}
         for kind in ("complaint", "sensor", "camera", "alert"):
             data[f"{kind}s"] = [m.member_ref for m in members if m.member_type == kind]
         data["river_gauges"] = [m.member_ref for m in members if m.member_type == "sensor" and m.role == ANCHOR]

@@ -17,6 +17,7 @@ from data.alerts.config import AlertConfig, FloodRule
 from data.alerts.lifecycle import SYSTEM_ACTOR, audit
 from data.alerts.models import Alert, Incident
 from data.alerts.nearby import distance_m, nearest
+from data.alerts.titles import flood_title
 from data.models import Sensor
 from data.store import bump_data_version
 
@@ -39,7 +40,7 @@ def _open(conn: Connection, rule: FloodRule, river: object, now: datetime) -> ob
             active_key=f"{KEY_PREFIX}{river.id}",
             severity="danger",
             status="open",
-            title=f"Banjir: {place}",
+            title=flood_title(place, "id"),
             district_code=river.district_code,
             lat=river.lat,
             lon=river.lon,
@@ -49,7 +50,7 @@ def _open(conn: Connection, rule: FloodRule, river: object, now: datetime) -> ob
         )
     ).inserted_primary_key[0]
     conn.execute(update(Alert).where(Alert.id == river.id).values(incident_id=new_id))
-    audit(conn, now, SYSTEM_ACTOR, "opened", f"Banjir: {place}", incident_id=new_id)
+    audit(conn, now, SYSTEM_ACTOR, "opened", flood_title(place, "id"), incident_id=new_id)
     return conn.execute(select(table).where(table.c.id == new_id)).one()
 
 

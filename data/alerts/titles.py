@@ -49,7 +49,9 @@ PHRASES: dict[str, dict[str, str]] = {
     "chance_tiny": {"id": "kurang dari 1 banding sejuta", "en": "less than 1 in a million"},
     "chance": {"id": "sekitar 1 banding {n}", "en": "about 1 in {n}"},
     "city": {"id": "luar kota", "en": "outside the city"},
+    "flood": {"id": "Banjir: {place}", "en": "Flood: {place}"},
 }
+FLOOD_PREFIX = "Banjir: "  # how a flood incident's stored title begins (incidents.py writes it with flood_title)
 
 
 def _lang(lang: str | None) -> str:
@@ -110,6 +112,17 @@ def spike_title(category: str | None, district: str | None, count: float, usual:
 def sla_title(district: str | None, count: float, hours: float, lang: str) -> str:
     return _say("sla", lang, count=number(count, lang, 0), place=district_name(district, lang),
                 hours=number(hours, lang))  # fmt: skip
+
+
+def flood_title(place: str, lang: str) -> str:
+    return _say("flood", lang, place=place)
+
+
+def incident_title(title: str, kind: str | None, lang: str) -> str:
+    """A stored incident title in `lang` (a flood's is 'Banjir: <gauge>'); other titles as written."""
+    if kind == "flood" and isinstance(title, str) and title.startswith(FLOOD_PREFIX):
+        return flood_title(title[len(FLOOD_PREFIX) :], lang)
+    return title
 
 
 def spike_detail(count: float, usual: float, min_mean: float, lang: str) -> str:

@@ -91,4 +91,5 @@ TEXT: dict[str, dict[str, str]] = {
     "ops_note_moved": {"id": "{n} anggota pindah ke insiden #{to} yang lebih dekat",
                        "en": "{n} members moved to the nearer incident #{to}"},
     "ops_note_joined": {"id": "+{n} anggota", "en": "+{n} members"},
+    "ops_note_flood": {"id": "Banjir: {place}", "en": "Flood: {place}"},
 }  # fmt: skip

@@ -16,7 +16,7 @@ from data.alerts.config import load_config
 from data.alerts.evaluate import evaluate
 from data.alerts.models import Alert, WebhookDelivery
 from data.alerts.queries import active_alerts, audit_trail
-from data.alerts.titles import localise_titles, localised_alert, spike_detail, titles_for
+from data.alerts.titles import incident_title, localise_titles, localised_alert, spike_detail, titles_for
 from data.ingest.sink import store_complaints, store_observations
 from data.models import Sensor
 from data.timebuckets import wib_midnight_utc
@@ -148,3 +148,10 @@ def test_the_log_book_names_the_system_and_its_notes_in_the_readers_language():
     assert " sistem " in indonesian and "kondisi kembali normal" in indonesian and "+4 anggota" in indonesian
     assert "tim dikirim" in english and " Budi " in english  # people's own words stay as written
     assert ops_parts.system_note("eased to warning: Pos 1 300 cm", "id") == "turun ke waspada: Pos 1 300 cm"
+    assert ops_parts.system_note("Banjir: Pos Barat", "en") == "Flood: Pos Barat"
+
+
+def test_a_flood_incident_title_reads_in_the_viewers_language():
+    assert incident_title("Banjir: Pos Cisadane Pasar Baru", "flood", "en") == "Flood: Pos Cisadane Pasar Baru"
+    assert incident_title("Banjir: Pos Cisadane Pasar Baru", "flood", "id") == "Banjir: Pos Cisadane Pasar Baru"
+    assert incident_title("Kebakaran pasar", "fire", "en") == "Kebakaran pasar"  # unknown: as written

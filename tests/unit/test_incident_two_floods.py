@@ -136,6 +136,7 @@ def test_two_floods_a_few_km_apart_each_hold_their_own_river_and_stay_open_while
     assert "wl-west" in payloads[0]["data"]["sensors"] and "wl-east" not in payloads[0]["data"]["sensors"]
     assert "wl-east" in payloads[1]["data"]["sensors"] and "wl-west" not in payloads[1]["data"]["sensors"]
     assert payloads[0]["data"]["river_gauges"] == ["wl-west"] and payloads[1]["data"]["river_gauges"] == ["wl-east"]
+    assert payloads[1]["data"]["title"] == "Banjir: Pos Timur" and payloads[1]["data"]["title_en"] == "Flood: Pos Timur"
 
     # Ten quiet hours with no report, but both rivers still in danger: neither incident closes.
     t2 = t1 + timedelta(hours=10)

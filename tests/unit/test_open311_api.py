@@ -300,3 +300,20 @@ def test_post_only_routes_do_not_advertise_get(room):
         allow = client.options(path).headers["Allow"]
         assert "GET" not in allow and "POST" in allow, (path, allow)
     assert "GET" in client.options("/open311/v2/requests.json").headers["Allow"]
+
+
+def test_cli_binds_an_ingest_token_to_a_source(tmp_path, capsys):
+    from dashboard.cli import main
+    from data.auth.tokens import list_tokens
+    from data.store import make_engine
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    args = ["tokens", "--database-url", url, "create", "ingest", "--name", "SP4N-LAPOR export", "--scope", "complaints"]
+    assert main([*args, "--source", "lapor"]) == 0
+    assert "source lapor" in capsys.readouterr().out
+    assert main(args) == 0  # no --source: the name as a slug
+    assert main([*args, "--source", "Bad Source!"]) == 2
+    assert "bad source" in capsys.readouterr().err
+    engine = make_engine(url)
+    assert [t.source for t in list_tokens(engine, "ingest")] == ["lapor", "sp4n-lapor-export"]
+    engine.dispose()

@@ -27,18 +27,26 @@ def _message(text: str, ok: bool = True) -> html.Div:
     return html.Div(text, className=f"alert alert-{'success' if ok else 'danger'} py-2", id="admin-result")
 
 
-def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, list, object]:
-    """The three grids and the open-demo notice, re-read after every change."""
+def _signed_in_person() -> str | None:
+    """The signed-in person's name; None for the open demo or a device (nobody who could log out)."""
+    principal = g.get("city_principal")
+    return principal.name if principal is not None and principal.kind == "person" else None
+
+
+def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, list, object, list]:
+    """The three grids, the open-demo notice and who is signed in, re-read after every change."""
     lang = (params or {}).get("lang", "id")
+    yes_no = {True: t("yes", lang), False: t("no", lang)}
     engine = runtime().engine
     people = [
         {
             "id": u.id,
             "username": u.username,
             "display_name": u.display_name,
-            "role": u.role,
-            "personal_data": u.personal_data,
-            "active": u.active,
+            "role": t(f"role_{u.role}", lang),
+            "personal_data": yes_no[bool(u.personal_data)],
+            "active": yes_no[bool(u.active)],
+            "is_active": bool(u.active),
             "last_login": fmt_time_wib(u.last_login_at, with_date=True) if u.last_login_at else "—",
         }
         for u in users.list_users(engine)
@@ -46,7 +54,7 @@ def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, l
     toks = [
         {
             "id": k.id,
-            "kind": k.kind,
+            "kind": t(f"token_kind_{k.kind}", lang),
             "name": k.name,
             "scopes": ", ".join(k.scopes),
             "state": t("token_active" if k.active else ("token_revoked" if k.revoked_at else "token_expired"), lang),
@@ -61,9 +69,9 @@ def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, l
         for e in recent_events(engine, limit=LOG_ROWS)
     ]
     notice = None
-    if not any(u["active"] for u in people):
+    if not any(u["is_active"] for u in people):
         notice = html.Div(t("admin_open_demo", lang), className="alert alert-warning", id="admin-open-demo")
-    return people, toks, log, notice
+    return people, toks, log, notice, ids.account(_signed_in_person(), lang)
 
 
 def _selected(rows: list | None) -> dict | None:
@@ -164,6 +172,7 @@ def register(app: Dash) -> None:
         Output(ids.TOKENS_GRID, "rowData"),
         Output(ids.LOG_GRID, "rowData"),
         Output(ids.NOTICE, "children"),
+        Output(ids.ACCOUNT, "children"),
         Input(ids.VERSION, "data"),
         State(ids.PARAMS, "data"),
     )(table_rows)

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.auth.roles import ROLES
+from layouts.grid_locale import grid_locale_text
 from layouts.i18n import lang_of, t
 
 # ruff: noqa: S105 - these are component ids, not secrets
@@ -39,6 +40,7 @@ TOKEN_DAYS = "admin-token-days"
 CREATE_TOKEN = "admin-create-token"
 REVOKE = "admin-revoke"
 TOKEN_SHOWN = "admin-token-shown"
+ACCOUNT = "admin-account"  # who is signed in and the log-out button; empty in the open demo (nobody to log out)
 
 
 def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str = "18rem") -> dag.AgGrid:
@@ -47,8 +49,10 @@ def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str =
         columnDefs=[{"field": field, "headerName": t(word, lang)} for field, word in columns],
         rowData=[],
         getRowId="params.data.id",
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 90},
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 90,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},  # fmt: skip
         dashGridOptions={
+            "localeText": grid_locale_text(lang),
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},
             "animateRows": False,
         },
@@ -57,12 +61,12 @@ def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str =
     )
 
 
-def _field(component: object, label: str, width: int = 3) -> dbc.Col:
+def _field(component: object, label: str, width: int | str = 3) -> dbc.Col:
     return dbc.Col([dbc.Label(label, className="small mb-1"), component], md=width, className="mb-2")
 
 
 def users_section(lang: str) -> html.Section:
-    roles = [{"label": r, "value": r} for r in ROLES]
+    roles = [{"label": t(f"role_{r}", lang), "value": r} for r in ROLES]
     return html.Section(
         [
             html.H2(t("admin_users", lang), className="h5"),
@@ -87,7 +91,10 @@ def users_section(lang: str) -> html.Section:
                         dbc.Input(id=NEW_PASSWORD, type="password", maxLength=256, autocomplete="new-password"),
                         t("password", lang) + " / " + t("new_password", lang),
                     ),
-                    _field(dbc.Checkbox(id=NEW_PERSONAL, label=t("personal_data", lang), value=False), "\u00a0", 1),
+                    # its own width (wraps to a new line when the row is full), so the label never spills out
+                    _field(
+                        dbc.Checkbox(id=NEW_PERSONAL, label=t("personal_data", lang), value=False), "\u00a0", "auto"
+                    ),
                 ],
                 className="mt-2 g-2",
             ),
@@ -107,7 +114,7 @@ def users_section(lang: str) -> html.Section:
 
 
 def tokens_section(lang: str) -> html.Section:
-    kinds = [{"label": "device (wall)", "value": "device"}, {"label": "ingest (feed)", "value": "ingest"}]
+    kinds = [{"label": t(f"token_kind_{k}", lang), "value": k} for k in ("device", "ingest")]
     return html.Section(
         [
             html.H2(t("admin_tokens", lang), className="h5"),
@@ -127,7 +134,7 @@ def tokens_section(lang: str) -> html.Section:
             ),
             dbc.Row(
                 [
-                    _field(dbc.Select(id=TOKEN_KIND, options=kinds, value="device"), t("token_kind", lang), 2),
+                    _field(dbc.Select(id=TOKEN_KIND, options=kinds, value="device"), t("token_kind", lang)),
                     _field(dbc.Input(id=TOKEN_NAME, maxLength=120), t("token_name", lang)),
                     _field(dbc.Input(id=TOKEN_SCOPES, value="wall", maxLength=300), t("token_scopes", lang)),
                     _field(dbc.Input(id=TOKEN_DAYS, type="number", min=1, step=1), t("expires_days", lang), 2),
@@ -145,6 +152,16 @@ def tokens_section(lang: str) -> html.Section:
         ],
         className="mb-4",
     )
+
+
+def account(name: str | None, lang: str) -> list:
+    """'Masuk sebagai Rina' and a log-out button for a signed-in person; nothing when nobody signed in."""
+    if not name:
+        return []
+    return [
+        html.Span(f"{t('signed_in_as', lang)} {name}", className="text-muted small"),
+        html.A(t("logout", lang), href="/auth/logout", className="btn btn-outline-secondary", id="admin-logout"),
+    ]
 
 
 def layout(lang: str | None = None, **_: object) -> html.Main:
@@ -165,7 +182,7 @@ def layout(lang: str | None = None, **_: object) -> html.Main:
             html.Div(
                 [
                     html.H1(t("admin_title", lang), className="h3 mb-0"),
-                    html.A(t("logout", lang), href="/auth/logout", className="btn btn-outline-secondary"),
+                    html.Div(id=ACCOUNT, className="d-flex align-items-center gap-2"),
                 ],
                 className="d-flex justify-content-between align-items-center mb-3",
             ),
@@ -175,6 +192,7 @@ def layout(lang: str | None = None, **_: object) -> html.Main:
             tokens_section(lang),
             html.Section([html.H2(t("admin_log", lang), className="h5"), _grid(LOG_GRID, log_columns, lang, "22rem")]),
         ],
-        className="container-fluid py-3",
+        className="container-fluid py-3 admin-page",
         id="admin-page",
+        lang=lang,
     )

@@ -115,3 +115,49 @@ def test_an_analyst_cannot_call_admin_callbacks(admin_client):
     r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("mallory", PASSWORD, role="admin"))
     assert r.status_code == 403
     assert "mallory" not in [u.username for u in users.list_users(engine)]
+
+
+TABLE_OUTPUTS = [
+    (ids.USERS_GRID, "rowData"),
+    (ids.TOKENS_GRID, "rowData"),
+    (ids.LOG_GRID, "rowData"),
+    (ids.NOTICE, "children"),
+    (ids.ACCOUNT, "children"),
+]
+
+
+def _tables(client, lang: str) -> dict:
+    response = _call(client, TABLE_OUTPUTS, ids.VERSION, {ids.PARAMS: ("data", {"lang": lang})})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()["response"]
+
+
+def test_a_signed_in_admin_sees_who_and_log_out_and_grids_in_words(admin_client):
+    client, _ = admin_client
+    tables = _tables(client, "id")
+    account = str(tables[ids.ACCOUNT]["children"])
+    assert "Masuk sebagai" in account and "siti" in account and "Keluar" in account
+    people = {row["username"]: row for row in tables[ids.USERS_GRID]["rowData"]}
+    assert people["joko"]["role"] == "Analis" and people["joko"]["active"] == "Ya"
+    assert _tables(client, "en")[ids.USERS_GRID]["rowData"][0]["active"] == "Yes"
+
+
+def test_no_log_out_button_when_nobody_is_signed_in(tmp_path):
+    """The open demo on 127.0.0.1 has no users: there is nobody to log out."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'city.db'}")
+    prepare_store(engine)
+    client = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'city.db'}")).server.test_client()
+    page = client.get("/admin")
+    assert page.status_code == 200
+    tables = _tables(client, "id")
+    assert tables[ids.ACCOUNT]["children"] == []
+    assert "admin-open-demo" in str(tables[ids.NOTICE]["children"])
+    engine.dispose()
+
+
+@pytest.mark.parametrize(("lang", "no_rows"), [("id", "Tidak ada baris untuk ditampilkan"), ("en", None)])
+def test_admin_grids_speak_the_page_language(lang, no_rows):
+    grids = [ids._grid(g, [("id", "token_id")], lang) for g in (ids.USERS_GRID, ids.LOG_GRID)]
+    for grid in grids:
+        assert grid.dashGridOptions["localeText"].get("noRowsToShow") == no_rows
+    assert "Keluar" not in str(ids.layout(lang)) and "Log out" not in str(ids.layout(lang))

@@ -22,6 +22,7 @@ CONFORMANCE = (
     "http://www.opengis.net/spec/iot_sensing/1.1/req/resource-path/resource-path-to-entities",
     "http://www.opengis.net/spec/iot_sensing/1.1/req/request-data",
 )
+MAX_ENTITIES = 20_000  # in one answer, expansions included
 LINK_SAFE = "$(),'/:="  # kept readable in nextLinks, as FROST writes them
 ENTITY_SETS = ("Things", "Locations", "Datastreams", "Sensors", "ObservedProperties", "Observations")
 # (set, navigation) -> (target set, the target's property that equals this entity's id)
@@ -127,6 +128,7 @@ class Resolver:
         self.conn = conn
         self.base = base
         self._one: dict[tuple[str, object], dict | None] = {}
+        self._built = 0
 
     def answer(self, path: str, query: Query, args: Mapping[str, str]) -> object:
         """The JSON document for `GET {base}/{path}?{args}`; NotFoundError or QueryError when it cannot."""
@@ -189,6 +191,9 @@ class Resolver:
         return out
 
     def _expanded(self, set_name: str, row: dict, query: Query) -> dict:
+        self._built += 1
+        if self._built > MAX_ENTITIES:
+            raise QueryError(f"the answer would hold over {MAX_ENTITIES:,} entities: lower $top (also inside $expand)")
         doc = entity_doc(self.base, set_name, row)
         for nav, sub in query.expand.items():
             if (set_name, nav) in TO_ONE:

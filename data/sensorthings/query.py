@@ -13,6 +13,9 @@ from data.ingest.values import BadValueError, parse_time
 
 DEFAULT_TOP = 100
 MAX_TOP = 1000
+MAX_SKIP = 2**31 - 1
+MAX_FILTER_TOKENS = 300
+MAX_NESTING = 16  # parentheses in $filter, levels of $expand
 OPERATORS = ("eq", "ne", "gt", "ge", "lt", "le")
 TOKEN = re.compile(
     r"""\s*(?:(?P<lp>\()|(?P<rp>\))|(?P<str>'(?:[^']|'')*')
@@ -51,8 +54,10 @@ class Query:
     select: list[str] = field(default_factory=list)
 
 
-def parse_query(args: dict[str, str]) -> Query:
+def parse_query(args: dict[str, str], depth: int = 0) -> Query:
     """The query options of one request (or one $expand item); unknown `$` options are refused."""
+    if depth > MAX_NESTING:
+        raise QueryError(f"$expand is nested more than {MAX_NESTING} levels deep")
     q = Query()
     for key, raw in args.items():
         value = raw.strip()
@@ -60,6 +65,8 @@ def parse_query(args: dict[str, str]) -> Query:
             q.top = _count_number(key, value, MAX_TOP)
         elif key == "$skip":
             q.skip = _count_number(key, value, None)
+            if q.skip > MAX_SKIP:
+                raise QueryError(f"$skip is larger than {MAX_SKIP}")
         elif key == "$count":
             if value.lower() not in ("true", "false"):
                 raise QueryError("$count must be true or false")
@@ -69,7 +76,7 @@ def parse_query(args: dict[str, str]) -> Query:
         elif key == "$filter":
             q.filter = parse_filter(value)
         elif key == "$expand":
-            q.expand = _expansions(value)
+            q.expand = _expansions(value, depth)
         elif key == "$select":
             q.select = [s.strip() for s in value.split(",") if s.strip()]
         elif key.startswith("$"):
@@ -113,7 +120,7 @@ def split_top_level(text: str, sep: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def _expansions(text: str) -> dict[str, Query]:
+def _expansions(text: str, depth: int) -> dict[str, Query]:
     out: dict[str, Query] = {}
     for item in split_top_level(text, ","):
         name, _, rest = item.partition("(")
@@ -129,13 +136,20 @@ def _expansions(text: str) -> dict[str, Query]:
                 if not eq:
                     raise QueryError(f"$expand option {opt!r} must be $name=value")
                 options[key.strip()] = value
-        out[name] = parse_query(options)
+        out[name] = parse_query(options, depth + 1)
     return out
 
 
 def parse_filter(text: str) -> object:
     """A $filter expression: comparisons (eq ne gt ge lt le) joined by and/or/not and parentheses."""
     tokens = _tokens(text)
+    if len(tokens) > MAX_FILTER_TOKENS:
+        raise QueryError(f"$filter has more than {MAX_FILTER_TOKENS} parts: split the question")
+    depth = 0
+    for kind, _ in tokens:
+        depth += {"lp": 1, "rp": -1}.get(kind, 0)
+        if depth > MAX_NESTING:
+            raise QueryError(f"$filter nests parentheses more than {MAX_NESTING} deep")
     node, pos = _or(tokens, 0)
     if pos != len(tokens):
         raise QueryError(f"$filter: unexpected {tokens[pos][1]!r}")
@@ -207,7 +221,7 @@ def _path(word: str) -> str:
 def _literal(token: tuple[str, str]) -> object:
     kind, text = token
     if kind == "str":
-        return text[1:-1].replace("''", "'")
+        return _text(text[1:-1].replace("''", "'"))
     if kind == "num":
         return float(text)
     if kind == "time":
@@ -217,6 +231,12 @@ def _literal(token: tuple[str, str]) -> object:
     if kind == "word" and text == "null":
         return None
     raise QueryError(f"$filter: {text!r} is not a value (numbers, 'text', true, false, null, ISO 8601 times)")
+
+
+def _text(text: str) -> str:
+    if "\x00" in text:  # PostgreSQL text cannot hold NUL: refused here on every engine alike
+        raise QueryError("text values and ids cannot contain NUL characters")
+    return text
 
 
 def _time(text: str) -> datetime:
@@ -237,7 +257,7 @@ def parse_path(path: str) -> list[tuple[str, str | None]]:
         if ident is not None:
             ident = ident.strip()
             if len(ident) >= 2 and ident[0] == ident[-1] == "'":
-                ident = ident[1:-1].replace("''", "'")
+                ident = _text(ident[1:-1].replace("''", "'"))
             if not ident:
                 raise QueryError(f"{m.group('name')}() needs an id")
         out.append((m.group("name"), ident))

@@ -160,6 +160,11 @@ def test_navigation_between_entities(client, engine):
         ("/Gadgets", 404, "no entity set"),
         ("/Things/Datastreams", 404, "name one entity first"),
         ("/Observations('garbage')", 404, "no Observations"),
+        ("/Observations?$filter=" + "(" * 40 + "result gt 1" + ")" * 40, 400, "nests parentheses"),
+        ("/Observations?$filter=" + " and ".join(["result gt 1"] * 80), 400, "more than 300 parts"),
+        ("/Observations?$skip=99999999999999999999", 400, "$skip is larger"),
+        ("/Things?$filter=name eq 'a%00b'", 400, "NUL"),
+        ("/Things?$top=1000&$expand=Datastreams($expand=Observations($top=1000))", 400, "over 20,000 entities"),
     ],
 )
 def test_bad_requests_say_what_to_change(client, url, status, says):

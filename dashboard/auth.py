@@ -29,10 +29,12 @@ from dashboard.runtime import Runtime
 from data.auth import access, tokens, users
 from data.auth.events import record_event
 from data.auth.roles import OPEN_DEMO, Principal, may_see_personal
+from data.cleaning import NUL, strip_nul
 from layouts import admin, login
 from layouts.i18n import t
 
 AUTH_KEY = "auth"
+DASH_KEY = "dash_app"
 CACHE_SECONDS = 10.0
 LANDING = {"wall": "/wall", "leader": "/leader", "analyst": "/analyst", "operator": "/ops", "admin": "/admin"}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -92,6 +94,7 @@ def init_app(app: Dash, runtime: Runtime, bind: Sequence[str]) -> None:
         SESSION_REFRESH_EACH_REQUEST=False,
     )
     runtime.extras[AUTH_KEY] = PrincipalCache()
+    runtime.extras[DASH_KEY] = app  # the guard authorises a callback request by the callback Dash will run
     # The analysts' grid, record detail and exports ask this one switch before showing personal columns.
     server.config["PERSONAL_DATA_ALLOWED"] = lambda: may_see_personal(current_principal())
     dash.register_page("login", path="/login", layout=login.layout, title=t("login_title", settings.default_lang))
@@ -150,6 +153,8 @@ def _load_principal() -> Principal | None:
 def guard() -> Response | None:
     """The one server-side check in front of every page, callback and route."""
     path = request.path
+    if NUL in path or any(NUL in k or NUL in v for k, v in request.args.items(multi=True)):
+        return _refuse(400, "a NUL character (%00) is not allowed in an address")
     if request.method == "POST" and path in OPEN311_POST_PATHS:
         return None  # Open311 POST Service Request: its api_key is checked by dashboard.open311; no cookie counts
     if request.method in UNSAFE_METHODS and not path.startswith("/api/v1/") and not _same_origin():
@@ -168,14 +173,22 @@ def guard() -> Response | None:
     g.city_principal = principal
     g.user = principal  # exports and audit trails name `g.user.name`
     needed = {permission} - {access.PUBLIC}
+    registered = None
     if path == "/_dash-update-component":
         body = request.get_json(silent=True)
-        if not isinstance(body, dict):
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return _refuse(400, "malformed callback request")
-        needed = access.callback_permissions(access.parse_output_ids(body), access.flat_inputs(body))
-        if principal is not None and principal.kind == "person":
-            access.stamp_actor(body, principal.name)  # Dash reads this same parsed body
+        strip_nul(body)  # Dash reads this same parsed body; PostgreSQL cannot compare text with NUL
+        registered = _runtime().extras[DASH_KEY].callback_map.get(body["output"])
+        try:
+            needed = access.callback_permissions(body["output"], (registered or {}).get("inputs") or [], body["inputs"])
+        except (KeyError, ValueError) as exc:
+            return _refuse(400, f"malformed callback request: {exc}")
+        if registered is not None and principal is not None and principal.kind == "person":
+            access.stamp_actor(body, registered, principal.name)
     if not needed or (principal is not None and all(principal.may(p) for p in needed)):
+        if path == "/_dash-update-component" and registered is None:
+            return _refuse(404, "no such callback")  # Dash would fail looking it up
         return None
     if principal is None and request.method == "GET" and path != "/_dash-update-component":
         if path.startswith(("/api/", "/open311/", "/sta/")):

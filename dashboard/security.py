@@ -12,6 +12,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from dash import Dash
+from dash.exceptions import DependencyException
 from flask import Response, jsonify, request
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
@@ -145,6 +146,7 @@ def init_app(app: Dash, settings: Settings) -> None:
     server.after_request(add_headers)
     server.register_error_handler(HTTPException, http_error)
     server.register_error_handler(SQLAlchemyError, database_error)
+    server.register_error_handler(DependencyException, missing_component_file)
     server.register_error_handler(Exception, unexpected_error)
     server.add_url_rule(GUARD_JS_PATH, "trust_guard_js", guard_js)
     app.config.external_scripts.append(GUARD_JS_PATH)
@@ -238,8 +240,15 @@ def describe_database_error(exc: BaseException) -> str:
     return DATABASE_FAULTS[database_fault_code(exc)]
 
 
+def missing_component_file(_exc: DependencyException) -> Response:
+    """Dash raises for a component-suite path it does not serve (crafted, unregistered, traversal): a 404."""
+    return error_response(404, "no such file")
+
+
 def database_error(exc: SQLAlchemyError) -> Response:
     """A database fault is a 503 with Retry-After (senders retry; pages keep their figures), never a 500."""
+    if "NUL (0x00)" in str(exc):  # PostgreSQL cannot store U+0000; the text was sent by the client
+        return error_response(400, "text containing a NUL character (U+0000) cannot be stored: remove it")
     message = describe_database_error(exc)
     lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
     storage = message.startswith(("database is read-only", "database disk is full"))  # any driver's error class

@@ -8,7 +8,7 @@ closed until its rule is added here (tests/unit/test_auth_rules.py fails for suc
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 PUBLIC = ""  # anyone, logged in or not
 
@@ -102,14 +102,22 @@ def output_permission(component_id: object) -> str:
     return CALLBACK_RULES.get(prefix, UNKNOWN_CALLBACK_PERMISSION)
 
 
-def callback_permissions(outputs: Iterable[object], inputs: Iterable[Mapping]) -> set[str]:
-    """Every permission a callback request needs: one per output id, plus the page it renders, if any."""
-    needed = {output_permission(o) for o in outputs}
-    if not needed:
-        needed.add(UNKNOWN_CALLBACK_PERMISSION)  # a request that names no output is not one Dash sends
-    for item in inputs:
-        if isinstance(item, Mapping) and item.get("id") == "_pages_location" and item.get("property") == "pathname":
-            needed.add(path_permission(str(item.get("value") or "/")))
+def callback_permissions(output_key: str, registered_inputs: Sequence[Mapping], body_inputs: object) -> set[str]:
+    """Every permission a request for the callback registered under `output_key` needs: one per output id of
+    that key, plus the page it renders. Dash finds the function by this key and passes inputs by position,
+    whatever ids the body names, so the page is the value at the position of the registered
+    `_pages_location.pathname` input; ids in the body decide nothing. A path that is not text: ValueError."""
+    outputs = parse_output_ids({"output": output_key})
+    needed = {output_permission(o) for o in outputs} or {UNKNOWN_CALLBACK_PERMISSION}
+    items = body_inputs if isinstance(body_inputs, list) else []
+    for position, dep in enumerate(registered_inputs):
+        if (dep.get("id"), dep.get("property")) != ("_pages_location", "pathname"):
+            continue
+        item = items[position] if position < len(items) else None
+        value = item.get("value") if isinstance(item, Mapping) else None
+        if value is not None and not isinstance(value, str):
+            raise ValueError("the page path is not text")  # nothing a browser sends; Dash's router would crash
+        needed.add(path_permission(value or "/"))
     needed.discard(PUBLIC)
     return needed
 
@@ -140,21 +148,16 @@ def _id_of(text: str) -> object:
     return text
 
 
-def flat_inputs(body: Mapping) -> list[Mapping]:
-    """Inputs and states of a callback request, flattened (pattern-matching inputs come as lists)."""
-    flat: list[Mapping] = []
-    for key in ("inputs", "state"):
-        items = body.get(key) if isinstance(body, Mapping) else None
-        for item in items if isinstance(items, list) else []:
-            flat.extend(x for x in (item if isinstance(item, list) else [item]) if isinstance(x, Mapping))
-    return flat
-
-
-def stamp_actor(body: Mapping, name: str) -> int:
-    """Put `name` into every actor field of a callback body (in place); returns how many were set."""
+def stamp_actor(body: Mapping, registered: Mapping, name: str) -> int:
+    """Put `name` into every actor field of a callback body (in place), found at the positions where the
+    registered callback has one (Dash reads by position); returns how many were set."""
     stamped = 0
-    for item in flat_inputs(body):
-        if isinstance(item, dict) and (id_key(item.get("id")), item.get("property")) in ACTOR_KEYS:
-            item["value"] = name
-            stamped += 1
+    for key in ("inputs", "state"):
+        items = body.get(key)
+        for position, dep in enumerate(registered.get(key) or ()):
+            if (id_key(dep.get("id")), dep.get("property")) not in ACTOR_KEYS:
+                continue
+            if isinstance(items, list) and position < len(items) and isinstance(items[position], dict):
+                items[position]["value"] = name
+                stamped += 1
     return stamped

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from data.auth import access, users
 from data.store import make_engine
+from tests.helpers.callbacks import body_for
 
 PASSWORD = "genangan air 2026"
 ROLES = ("wall", "leader", "analyst", "operator", "admin")
@@ -39,42 +38,6 @@ def logged_in(app, role: str):
     return client
 
 
-def _concrete(component_id: str, slot: str) -> object:
-    """A registered id (JSON text with ["MATCH"]) as the browser sends it for one slot."""
-    if not component_id.startswith("{"):
-        return component_id
-    parsed = json.loads(component_id)
-    return {k: (slot if v == ["MATCH"] else v) for k, v in parsed.items()}
-
-
-def body_for(app, output_key: str, values: dict[str, object], slot: str = "main") -> dict:
-    """The /_dash-update-component body the browser sends for a registered callback (MATCH on one slot)."""
-    spec = app.callback_map[output_key]
-    parts = output_key.strip(".").split("...")
-    outputs = []
-    for part in parts:
-        cid, prop = part.rsplit(".", 1)
-        outputs.append({"id": _concrete(cid, slot), "property": prop})
-
-    def items(kind: str) -> list[dict]:
-        out = []
-        for dep in spec[kind]:
-            cid = _concrete(dep["id"], slot)
-            out.append({"id": cid, "property": dep["property"], "value": values.get(access.id_key(cid))})
-        return out
-
-    inputs = items("inputs")
-    last = inputs[-1]
-    last_id = json.dumps(last["id"], separators=(",", ":")) if isinstance(last["id"], dict) else last["id"]
-    return {
-        "output": output_key,  # Dash sends the registered key (wildcards and all); `outputs` are concrete
-        "outputs": outputs if len(outputs) > 1 else outputs[0],
-        "inputs": inputs,
-        "state": items("state"),
-        "changedPropIds": [f"{last_id}.{last['property']}"],
-    }
-
-
 def _rank_key(app) -> str:
     return next(k for k in app.callback_map if '"type":"wall-rank"' in k)
 
@@ -92,10 +55,60 @@ def test_a_logged_in_person_gets_wall_callbacks_with_pattern_matching_ids(city_a
 
 
 def test_the_actor_field_is_still_stamped_beside_pattern_matching_ids():
+    registered = {
+        "inputs": [{"id": '{"index":["MATCH"],"type":"ops-ack"}', "property": "n_clicks"}],
+        "state": [{"id": "ops-operator", "property": "value"}],
+    }
     body = {
         "inputs": [{"id": {"type": "ops-ack", "index": 3}, "property": "n_clicks", "value": 1}],
         "state": [{"id": "ops-operator", "property": "value", "value": "someone else"}],
     }
-    assert access.stamp_actor(body, "operator1") == 1
+    assert access.stamp_actor(body, registered, "operator1") == 1
     assert body["state"][0]["value"] == "operator1"
     assert access.id_key({"b": 1, "a": 2}) == access.id_key({"a": 2, "b": 1})
+
+
+def router_body(path: str, first_id: str = "_pages_location") -> dict:
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": first_id, "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": ""},
+        ],
+        "changedPropIds": [f"{first_id}.pathname"],
+    }
+
+
+def test_the_page_router_authorises_the_path_dash_will_render_whatever_the_ids(city_app):
+    """Before: renaming the router's input id (Dash reads by position) rendered /admin's layout to anyone."""
+    app, _ = city_app
+    anonymous = app.server.test_client()
+    for crafted in ("x", "_pages_location_", "login-username"):
+        r = anonymous.post("/_dash-update-component", json=router_body("/admin", crafted))
+        assert r.status_code == 401 and "admin-" not in r.get_data(as_text=True)
+    wall = logged_in(app, "wall")
+    assert wall.post("/_dash-update-component", json=router_body("/admin", "x")).status_code == 403
+    assert wall.post("/_dash-update-component", json=router_body("/wall", "x")).status_code == 200
+    assert anonymous.post("/_dash-update-component", json=router_body("/login", "x")).status_code == 200
+    # A path that is not text, or a callback nobody registered, is refused rather than crashing Dash.
+    assert logged_in(app, "admin").post("/_dash-update-component", json=router_body(["/admin"])).status_code == 400
+    unknown = {**router_body("/wall"), "output": "zz-nothing.children"}
+    assert logged_in(app, "admin").post("/_dash-update-component", json=unknown).status_code == 404
+
+
+def test_nul_characters_in_addresses_and_callback_bodies_are_not_a_500(city_app):
+    app, _ = city_app
+    client = logged_in(app, "leader")
+    assert client.get("/leader/district/36%0071").status_code == 400
+    assert client.get("/leader?district=%00").status_code == 400
+    r = client.post("/_dash-update-component", json=router_body("/leader/district/3671\u0000010"))
+    assert r.status_code == 200
+
+
+def test_crafted_component_suite_paths_are_404_not_500(city_app):
+    app, _ = city_app
+    client = app.server.test_client()
+    for path in ("os/os.py", "dash/../../etc/passwd", "dash/x.css", "dash_bootstrap_components/y.js", "x/y.js"):
+        assert client.get(f"/_dash-component-suites/{path}").status_code == 404, path
+    assert client.get("/_dash-component-suites/%00/x.js").status_code == 400

@@ -14,6 +14,7 @@ from data.auth import tokens, users
 from data.auth.events import recent_events
 from data.places import prepare_store
 from data.store import make_engine
+from tests.helpers.callbacks import body_for, callback_key
 
 PASSWORD = "genangan air 2026"
 ROLES = ("wall", "leader", "analyst", "operator", "admin")
@@ -214,18 +215,24 @@ def test_refuses_to_start_on_a_network_address_without_users_or_with_a_weak_secr
 def test_audit_trails_name_the_logged_in_person_not_a_typed_name(secured):
     _, engine = secured
     app = create_app(Settings(database_url=str(engine.url)))  # a fresh app, to add a probe before any request
-    seen = {}
+    seen = []
 
     @app.server.before_request
     def capture():  # runs after the guard: the body Dash will read
         from flask import request
 
         if request.path == "/_dash-update-component":
-            seen.update(request.get_json()["state"][0])
+            seen.append(next(s["value"] for s in request.get_json()["state"] if s["property"] == "value"))
 
     client = app.server.test_client()
     login(client, "operator1")
-    body = callback_request("ops-feedback")
-    body["state"] = [{"id": "ops-operator", "property": "value", "value": "Pak Palsu"}]
+    key = callback_key(app, output="ops-feedback", state_id="ops-operator")
+    body = body_for(app, key, {"ops-operator": "Pak Palsu"})
     client.post("/_dash-update-component", json=body)
-    assert seen["value"] == "operator1"
+    # Dash reads state by position: renaming the field in a crafted body must not dodge the stamp.
+    position = [d["id"] for d in app.callback_map[key]["state"]].index("ops-operator")
+    for item in body["state"]:
+        item["value"] = "Pak Palsu"
+    body["state"][position]["id"] = "x-not-the-operator"
+    client.post("/_dash-update-component", json=body)
+    assert seen == ["operator1", "operator1"]

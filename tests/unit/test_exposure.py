@@ -88,3 +88,18 @@ def test_random_keys_pass_and_the_cli_makes_one(capsys, monkeypatch):
     assert main(["secret", "--check"]) == 1 and "guessable" in capsys.readouterr().out
     monkeypatch.setenv("SECRET_KEY", made)
     assert main(["secret", "--check"]) == 0
+
+
+def test_health_during_an_outage_never_shows_the_driver_text(sqlite_engine, settings_for):
+    """Before: the anonymous /api/health showed the driver's error, naming the database host and port."""
+    from data.store import database_state, make_engine
+
+    app = create_app(settings_for(str(sqlite_engine.url)))
+    runtime = app.server.extensions["city_runtime"]
+    runtime.engine = make_engine("postgresql+psycopg://city:rahasia@127.0.0.1:9/nowhere?connect_timeout=2")
+    r = app.server.test_client().get("/api/health")
+    state = database_state(runtime.engine)
+    assert r.status_code == 503 and state["ok"] is False
+    for text in (r.get_data(as_text=True).lower(), str(state).lower()):
+        for leak in ("127.0.0.1", "rahasia", "nowhere", "refused", "psycopg", "port"):
+            assert leak not in text, leak

@@ -134,8 +134,11 @@ def test_login_redirects_stay_on_this_site(target):
 @FAST
 def test_callback_permission_parsing_never_raises(body):
     body = body if isinstance(body, dict) else {"outputs": body, "inputs": body}
-    permissions = access.callback_permissions(access.parse_output_ids(body), access.flat_inputs(body))
-    assert permissions and permissions <= ALL_PERMISSIONS | {"ingest"}  # never empty: unknown means admin
+    router = [{"id": "_pages_location", "property": "pathname"}, {"id": "_pages_location", "property": "search"}]
+    for key in (str(body.get("output", "")), ".._pages_content.children..._pages_store.data.."):
+        permissions = access.callback_permissions(key, router, body.get("inputs"))
+        assert permissions <= ALL_PERMISSIONS | {"ingest"}
+    assert access.callback_permissions(str(body.get("output", "")), [], body.get("inputs"))  # unknown means admin
 
 
 @pytest.fixture(scope="module")

@@ -216,6 +216,22 @@ class Catalogue(_Strict):
         return frozenset(k.code for k in self.sensor_kinds if k.bad == "low")
 
 
+class Site(_Strict):
+    """A named place for a demo device (a river gauge, a junction)."""
+
+    name: str
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class DemoSites(_Strict):
+    """Where the generated demo puts its river gauges and traffic counters; generated from the boundaries
+    (gauges along a line through the area, counters in the most populous kecamatan) where a list is empty."""
+
+    river_gauges: tuple[Site, ...] = ()
+    traffic_sites: tuple[Site, ...] = ()
+
+
 class RegionalHoliday(_Strict):
     day: date
     name: str = ""
@@ -237,6 +253,7 @@ class CityPack(_Strict):
     populations: Populations
     catalogue: Catalogue
     regional_holidays: tuple[RegionalHoliday, ...] = ()
+    demo_sites: DemoSites = DemoSites()
     folder: Path = Field(exclude=True)
 
     @field_validator("zone", mode="before")

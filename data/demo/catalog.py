@@ -1,5 +1,5 @@
 """What the demo city is made of beyond its pack's catalogue: street names, report texts, reporters,
-the city's applications and Kota Tangerang's named sensor sites.
+and the city's applications (named sensor sites are the pack's `demo_sites`).
 
 Categories, channels and sensor kinds are the city pack's catalogue (`data.city`, default
 `data/config/catalogue.yaml`); the demo only reads them. Figures are plausible, inspired by LAKSA
@@ -129,28 +129,3 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("tangerang-112", "Call Center 112", "Diskominfo", "kedaruratan", "living", 1_100, 200),
 )
 
-
-# Gauges along the Cisadane from upstream (south) to downstream (north), plus two smaller rivers.
-RIVER_GAUGES: tuple[tuple[str, float, float], ...] = (
-    ("Pos Cisadane Pasar Baru", -6.1800, 106.6310),
-    ("Pintu Air 10 Sangego", -6.1720, 106.6330),
-    ("Pos Cisadane Karawaci", -6.1920, 106.6270),
-    ("Pos Cisadane Cikokol", -6.1990, 106.6340),
-    ("Pos Cisadane Neglasari", -6.1550, 106.6280),
-    ("Pos Cisadane Kedaung Baru", -6.1400, 106.6240),
-    ("Pos Kali Angke Ciledug", -6.2300, 106.7100),
-    ("Pos Kali Sabi Cibodas", -6.2050, 106.6000),
-    ("Pos Cirarab Periuk", -6.1700, 106.5900),
-    ("Pos Kali Cantiga Cipondoh", -6.1850, 106.6900),
-)
-
-TRAFFIC_SITES: tuple[tuple[str, float, float], ...] = (
-    ("Simpang Tanah Tinggi", -6.1830, 106.6480),
-    ("Simpang Cikokol", -6.2020, 106.6390),
-    ("Simpang Ciledug Raya", -6.2290, 106.7140),
-    ("Simpang Daan Mogot Batuceper", -6.1590, 106.6770),
-    ("Simpang Jatiuwung", -6.1960, 106.5790),
-    ("Simpang Cipondoh", -6.1790, 106.6840),
-    ("Simpang Pinang", -6.2170, 106.6650),
-    ("Simpang Karawaci", -6.1800, 106.6100),
-)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from data import geography, sla
 from data.city import catalogue, zone
-from data.demo import catalog, weather
+from data.demo import catalog, sites, weather
 
 STORM_HOURS_BEFORE_END = 9
 # The flood scenario: one Cisadane gauge passes danger level and people nearby report flooding.
@@ -85,13 +85,11 @@ def build_sensors(spec: DemoSpec, rng: np.random.Generator, interval_s: int) -> 
     rows = []
     for kind, n in counts.items():
         spec_k = catalogue().sensor_kind(kind)
+        named = {"water_level": sites.river_gauges, "traffic_flow": sites.traffic_sites}.get(kind)
+        placed = named(n, rng) if named else []
         for i in range(n):
-            if kind == "water_level":
-                name, lat, lon = catalog.RIVER_GAUGES[i % len(catalog.RIVER_GAUGES)]
-                lat, lon = (lat, lon) if i < len(catalog.RIVER_GAUGES) else (lat + rng.normal(0, 0.004), lon)
-            elif kind == "traffic_flow":
-                name, lat, lon = catalog.TRAFFIC_SITES[i % len(catalog.TRAFFIC_SITES)]
-                lat, lon = (lat, lon) if i < len(catalog.TRAFFIC_SITES) else (lat + rng.normal(0, 0.01), lon)
+            if placed:
+                name, lat, lon = placed[i]
             else:
                 d = districts[i % len(districts)]
                 plat, plon = geography.random_points_in(d.geometry, 1, rng)
@@ -285,8 +283,9 @@ def build_complaints(
         if mask.any():
             lat[mask], lon[mask] = geography.random_points_in(d.geometry, int(mask.sum()), rng)
     outside = rng.random(n) < 0.002  # a few misplaced GPS fixes, kept and flagged as real feeds do
-    lat[outside] = -6.30 + rng.random(outside.sum()) * 0.02
-    lon[outside] = 106.80 + rng.random(outside.sum()) * 0.02
+    min_lat, _, _, max_lon = geography.city_bounds()  # just beyond the city's south-east corner
+    lat[outside] = min_lat - 0.045 + rng.random(outside.sum()) * 0.02
+    lon[outside] = max_lon + 0.05 + rng.random(outside.sum()) * 0.02
     district_code, sub_code = geography.locator().locate(lat, lon)
 
     frame = pd.DataFrame(

@@ -76,6 +76,12 @@ def map_frame_page(district: str | None, measure: str, lang: str, interactive: b
     return build_map_html(districts, sensors, points, options, sparks)
 
 
+def map_page(district: str | None, measure: str, lang: str, interactive: bool) -> str:
+    """~2 s of folium at 500 sensors: built once per data change for every screen showing this map."""
+    return cached("map_page", MAP_DOMAINS, lambda: map_frame_page(district, measure, lang, interactive),
+                  district, measure, lang, interactive)  # fmt: skip
+
+
 def map_frame() -> Response:
     """GET /maps/wall: the map page, with a CSP that allows exactly its own inline scripts (by hash)."""
     args = request.args
@@ -84,9 +90,7 @@ def map_frame() -> Response:
         return Response(f"unknown district {district!r}", status=404, mimetype="text/plain")
     measure = args.get("measure") if args.get("measure") in MEASURES else "per_10k"
     lang, interactive = lang_of(args.get("lang")), args.get("kiosk") != "1"
-    # ~2 s of folium at 500 sensors: built once per data change for every screen showing this map
-    page = cached("map_page", MAP_DOMAINS, lambda: map_frame_page(district, measure, lang, interactive),
-                  district, measure, lang, interactive)  # fmt: skip
+    page = map_page(district, measure, lang, interactive)
     response = Response(page, mimetype="text/html")
     response.headers["Content-Security-Policy"] = frame_csp(page)
     return response

@@ -1,37 +1,132 @@
-"""Fill the cache with the city-wide wall figures when a server, or a recycled gunicorn worker, starts.
+"""Ready means warm: every wall screen's city-wide figures are in the cache before the room calls itself ready.
 
-The first computation of the KPI board reads the comparison moments, the sparkline's past days and the
-30-day closures (about a second at 1M complaints); after a restart every wall screen reconnects at once.
-Warming in the background answers them from memory. With REDIS_URL the first worker's figures serve all.
+The first computation of the KPI board reads the comparison moments, the sparkline's past days and the 30-day
+closures (seconds at 1M complaints); after a restart every wall screen reconnects at once. `serve` warms before
+it answers; a gunicorn worker warms in a thread while `/api/health` says `warming`. With REDIS_URL the first
+worker's figures serve all. A keeper thread then recomputes the city-wide board ahead of the wall: the
+comparison moments move on a ten-minute grid and past days are remembered for ten minutes, and recomputing
+them on a screen's refresh was the board's worst case.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from flask import Flask
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
-from callbacks.wall_common import district_figures
-from data.queries.kpi_board import kpi_board
+from callbacks.wall_common import district_figures, sensor_figures
+from callbacks.wall_map import map_page
+from data.memo import SETTLED_TTL_S
+from data.queries.kpi_board import kpi_board, upcoming_comparisons
+from layouts.i18n import lang_of
 
 LOG = logging.getLogger(__name__)
+WARMTH_KEY = "wall_warmth"
+KEEP_EVERY_S = SETTLED_TTL_S / 3  # well inside the settled figures' ten minutes
+
+
+@dataclass
+class Warmth:
+    """Where warming stands: `warming` until every screen's figures were computed once, then `warm`."""
+
+    state: str = "cold"
+    done: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float | None = None
+
+    def as_dict(self) -> dict:
+        return {"state": self.state, "screens_done": list(self.done), "failed": dict(self.failed),
+                "seconds": None if self.seconds is None else round(self.seconds, 2)}  # fmt: skip
+
+
+def warmth(server: Flask) -> Warmth | None:
+    """The server's warming state; None for an app nobody warms (tests, scripts)."""
+    return server.extensions.get(WARMTH_KEY)
+
+
+def _kpi_board() -> None:
+    rt = runtime()
+    kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)
+
+
+def _map() -> None:
+    for interactive in (False, True):  # kiosk screens and the others; district figures and sensor states too
+        map_page(None, "per_10k", lang_of(None), interactive)
+
+
+def _services() -> None:
+    from callbacks.wall_services import render_services
+
+    render_services(None, {}, None)
+
+
+def _cctv() -> None:
+    from callbacks.wall_cctv import render_grid
+
+    render_grid(None, {}, None, None)
+
+
+# Each wall screen and what warms its city-wide figures (the ticker and stream read indexed newest rows).
+SCREENS: dict[str, Callable[[], None]] = {
+    "kpi": _kpi_board,
+    "complaints": lambda: (district_figures(), _kpi_board()),
+    "map": _map,
+    "sensors": lambda: sensor_figures(None),
+    "services": _services,
+    "cctv": _cctv,
+}
+
+
+def warm_wall_screens(server: Flask) -> Warmth:
+    """Compute every screen's city-wide figures once, here and now; a failure is logged and reported."""
+    state = server.extensions.setdefault(WARMTH_KEY, Warmth())
+    state.state = "warming"
+    started = time.perf_counter()
+    with server.app_context():
+        for name, warm in SCREENS.items():
+            try:
+                warm()
+                state.done.append(name)
+            except Exception as exc:  # noqa: BLE001 - warming is an optimisation; screens compute what is missing
+                state.failed[name] = f"{type(exc).__name__}: {exc}"
+                LOG.warning("could not warm the wall's %s figures: %s: %s", name, type(exc).__name__, exc)
+    state.seconds = time.perf_counter() - started
+    state.state = "warm"
+    return state
+
+
+def keep_warm(server: Flask, every_s: float = KEEP_EVERY_S, stop: Callable[[], bool] = lambda: False) -> None:
+    """Recompute the city-wide board now and at the next comparison moment, off the request path, forever."""
+    while not stop():
+        time.sleep(every_s)
+        try:
+            with server.app_context():
+                _kpi_board()
+                upcoming_comparisons(runtime().engine, now(), cached)
+        except Exception as exc:  # noqa: BLE001 - a keeper must outlive a database hiccup
+            LOG.warning("could not keep the wall's figures warm: %s: %s", type(exc).__name__, exc)
 
 
 def warm_wall_figures(server: Flask) -> threading.Thread:
-    """Compute the city's KPI board and map figures once, in a daemon thread; a failure is only logged."""
+    """Warm in a daemon thread (a gunicorn worker answers meanwhile, health says `warming`), then keep warm."""
+    server.extensions.setdefault(WARMTH_KEY, Warmth()).state = "warming"
 
     def run() -> None:
-        try:
-            with server.app_context():
-                rt = runtime()
-                kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)  # sensor states too
-                district_figures()
-        except Exception as exc:  # noqa: BLE001 - warming is an optimisation; the screens compute what is missing
-            LOG.warning("could not warm the wall's figures: %s: %s", type(exc).__name__, exc)
+        warm_wall_screens(server)
+        keep_warm(server)
 
     thread = threading.Thread(target=run, daemon=True, name="warm-wall")
+    thread.start()
+    return thread
+
+
+def start_keeper(server: Flask) -> threading.Thread:
+    thread = threading.Thread(target=keep_warm, args=(server,), daemon=True, name="keep-wall-warm")
     thread.start()
     return thread

@@ -269,15 +269,24 @@ def kpi_board(
     ]
     for back in (timedelta(days=1), timedelta(days=7)):
         moment = comparison_moment(now, back)
-        stored = memo("kpi_past", (), lambda m=moment: figures_at(engine, m, district), moment, district,
-                      ttl_s=SETTLED_TTL_S)  # fmt: skip
-        values = dict(stored)  # the memo's copy stays as computed
+        values = dict(past_figures(engine, moment, district, memo))  # the memo's copy stays as computed
         day = str(wib_today(moment))
         values["service_availability"] = _at(series, day, "availability")
         actuals = past_actuals(values, series, day, population, current)
         values["city_score"] = city_score(score_measures(measures, actuals))
         figures.append(values)
     return KpiBoard(figures[0], figures[1], figures[2], series, snap.measures, snap.score)
+
+
+def past_figures(engine: Engine, moment: datetime, district: str | None, memo: Memo = no_memo) -> dict:
+    """`figures_at` a comparison moment, remembered for ten minutes under the key the board and its keeper share."""
+    return memo("kpi_past", (), lambda: figures_at(engine, moment, district), moment, district, ttl_s=SETTLED_TTL_S)
+
+
+def upcoming_comparisons(engine: Engine, now: datetime, memo: Memo, district: str | None = None) -> None:
+    """Compute the day- and week-ago figures of the next grid moment before any screen asks for them."""
+    for back in (timedelta(days=1), timedelta(days=7)):
+        past_figures(engine, comparison_moment(now + COMPARISON_GRID, back), district, memo)
 
 
 def past_actuals(

@@ -161,20 +161,3 @@ def test_comparison_moments_sit_on_a_ten_minute_grid():
     moment = comparison_moment(DEMO_END.replace(minute=37, second=12, microsecond=5), timedelta(days=1))
     assert (moment.minute, moment.second, moment.microsecond) == (30, 0, 0)
     assert DEMO_END - timedelta(days=1, minutes=10) < moment <= DEMO_END - timedelta(days=1) + timedelta(minutes=10)
-
-
-def test_warming_at_start_leaves_the_city_board_in_the_cache(small_city, settings_for):
-    from callbacks.cache import EXTRAS_KEY, cached
-    from callbacks.context import RUNTIME_KEY, now, runtime
-    from callbacks.warm import warm_wall_figures
-    from dashboard.app import create_app
-
-    app = create_app(settings_for(str(small_city.url)))
-    warm_wall_figures(app.server).join(timeout=60)
-    cache = app.server.extensions[RUNTIME_KEY].extras[EXTRAS_KEY]
-    misses = cache.misses
-    with app.server.app_context():
-        rt = runtime()
-        board = kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)
-    assert cache.misses == misses  # every part answered from what the warm-up computed
-    assert board.now["open_backlog"] > 0

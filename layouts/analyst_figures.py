@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from layouts.figure_text import plot_text, plot_texts
 from layouts.i18n import category_label, t
 
 CLOSE_ORDER = ("<1d", "1-3d", "3-7d", "7-14d", ">14d")
@@ -75,7 +76,7 @@ def district_map(frame: pd.DataFrame, geojson: dict, selected: Sequence[str], la
             featureidkey="id",
             colorscale="Blues",
             marker={"line": {"width": line_width, "color": "#1d2329"}, "opacity": 0.85},
-            customdata=np.stack([frame["name"].to_numpy(), frame["n"].to_numpy()], axis=-1),
+            customdata=np.stack([plot_texts(frame["name"]), frame["n"].to_numpy()], axis=-1),
             hovertemplate="%{customdata[0]}: %{customdata[1]:,} (%{z:.1f} "
             + t("an_per_10k", lang)
             + ")<extra></extra>",
@@ -100,7 +101,7 @@ def over_time(frame: pd.DataFrame, by: str, lang: str) -> go.Figure:
         fig.add_bar(
             x=part["period"].to_numpy(),
             y=part["n"].to_numpy(),
-            name=category_label(code, lang),
+            name=plot_text(category_label(code, lang)),
             marker_color=PALETTE[i % len(PALETTE)],
             customdata=np.full(len(part), code),
         )
@@ -124,7 +125,7 @@ def counts_bar(frame: pd.DataFrame, column: str, selected: Sequence[str], lang: 
     fig = go.Figure(
         go.Bar(
             x=frame["n"].to_numpy(),
-            y=labels,
+            y=plot_texts(labels),
             orientation="h",
             marker_color=_colours(codes, selected),
             customdata=np.array(codes),
@@ -143,7 +144,7 @@ def close_by_agency(buckets: pd.DataFrame, sla: pd.DataFrame, selected: Sequence
     order = sla.sort_values("sla_pct", ascending=False)["agency"].to_list()
     totals = buckets.groupby("agency")["n"].sum()
     pct_by = dict(zip(sla["agency"], sla["sla_pct"], strict=True))
-    labels = [f"{a} · {pct_by[a]:.0f}% {t('an_within_sla', lang)}" for a in order]
+    labels = [f"{plot_text(a)} · {pct_by[a]:.0f}% {t('an_within_sla', lang)}" for a in order]
     fig = go.Figure()
     for bucket, colour in zip(CLOSE_ORDER, BUCKET_COLOURS, strict=True):
         part = buckets[buckets["bucket"] == bucket].set_index("agency")["n"].reindex(order).fillna(0)
@@ -218,7 +219,7 @@ def sensor_vs_complaints(
         return empty_figure("—", lang)
     kinds = [kind for kind, _ in readings.groupby("kind")]
     fig = make_subplots(rows=1 + len(kinds), cols=1, shared_xaxes=True, vertical_spacing=0.14 / max(1, len(kinds)))
-    label = ", ".join(category_label(c, lang) for c in categories)
+    label = ", ".join(plot_text(category_label(c, lang)) for c in categories)
     fig.add_bar(
         x=pd.to_datetime(reports["period"]).to_numpy(),
         y=reports["n"].to_numpy(),

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from data.city import zone
+from layouts.figure_text import plot_texts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, t
 
 SEVERITY_COLOUR = {"danger": "#d62828", "warning": "#f4a100"}
@@ -127,7 +128,7 @@ def alerts_map(frame: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
                 mode="markers",
                 marker={"size": (18 if severity == "danger" else 13), "color": SEVERITY_COLOUR.get(severity, "#555"),
                         "opacity": acked.map({True: 0.45, False: 1.0}).to_numpy()},
-                text=part["title"].to_numpy(),
+                text=plot_texts(part["title"]),
                 customdata=part["id"].to_numpy(),
                 hovertemplate="%{text}<extra></extra>",
                 name=t(severity, lang),
@@ -169,7 +170,7 @@ def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
             go.Scattermap(
                 lat=complaints["lat"].to_numpy(), lon=complaints["lon"].to_numpy(), mode="markers",
                 marker={"size": 11, "color": MEMBER_STYLE["complaint"][0]},
-                text=("#" + complaints["id"].astype(str) + " " + complaints["description"].fillna("")).to_numpy(),
+                text=plot_texts("#" + complaints["id"].astype(str) + " " + complaints["description"].fillna("")),
                 hovertemplate="%{text}<extra></extra>", name=t("ops_reports", lang),
             )
         )  # fmt: skip
@@ -180,7 +181,7 @@ def incident_map(card: dict, geojson: dict, lang: str) -> go.Figure:
             go.Scattermap(
                 lat=part["lat"].to_numpy(), lon=part["lon"].to_numpy(), mode="markers",
                 marker={"size": 15 if kind != "cctv" else 12, "color": colour},
-                text=part["name"].to_numpy(), hovertemplate="%{text}<extra></extra>", name=label,
+                text=plot_texts(part["name"]), hovertemplate="%{text}<extra></extra>", name=label,
             )
         )  # fmt: skip
     farthest = pd.concat([card["complaints"]["distance_m"], card["sensors"]["distance_m"]]).max()
@@ -208,7 +209,7 @@ def incident_timeline(card: dict, lang: str) -> go.Figure:
     city_zone = zone()
     for lane, times, text in lanes:
         wib = pd.to_datetime(times) + pd.Timedelta(city_zone.offset)
-        fig.add_trace(go.Scatter(x=wib.to_numpy(), y=[lane] * len(wib), mode="markers", text=text.to_numpy(),
+        fig.add_trace(go.Scatter(x=wib.to_numpy(), y=[lane] * len(wib), mode="markers", text=plot_texts(text),
                                  marker={"size": 11},
                                  hovertemplate=f"%{{x|%d/%m %H:%M}} {city_zone.label} · %{{text}}<extra></extra>",
                                  showlegend=False))  # fmt: skip

@@ -200,19 +200,32 @@ def coverage_line(coverage: object, lang: str) -> html.Div:
     )
 
 
+SHOWN_INCIDENTS, SHOWN_ALERTS, SHOWN_SENSORS = 4, 6, 6  # one printed page: the rest is counted, not listed
+
+
+def more_line(total: int, shown: int, lang: str) -> list[html.Li]:
+    """'… dan 37 lainnya' under a list cut to `shown` items, so the heading's count matches what is said."""
+    if total <= shown:
+        return []
+    return [html.Li(t("and_more", lang).format(n=fmt_number(total - shown, lang)), className="brief-more")]
+
+
 def daily_body(b: object, lang: str) -> list:
     """The one-page daily briefing from a data.estate.briefing.DailyBriefing."""
     cats = [
         html.Li(f"{category_label(c, lang)}: {fmt_number(n, lang)}")
         for c, n in b.top_categories.itertuples(index=False)
     ]
-    events = [html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.incidents.head(4).itertuples()] + [
-        html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.alerts.head(6).itertuples()
+    events = [
+        *[html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.incidents.head(SHOWN_INCIDENTS).itertuples()],
+        *more_line(len(b.incidents), SHOWN_INCIDENTS, lang),
+        *[html.Li(f"[{t(r.severity, lang)}] {r.title}") for r in b.alerts.head(SHOWN_ALERTS).itertuples()],
+        *more_line(len(b.alerts), SHOWN_ALERTS, lang),
     ]
     sensors = [
         html.Li(f"{r.name}: {t('peak', lang)} {fmt_number(r.peak, lang, 1)} {r.unit} ({t(r.level, lang)})")
-        for r in b.sensors_over.head(6).itertuples()
-    ]
+        for r in b.sensors_over.head(SHOWN_SENSORS).itertuples()
+    ] + more_line(len(b.sensors_over), SHOWN_SENSORS, lang)
     return [
         header(
             t("briefing_title", lang),

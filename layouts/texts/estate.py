@@ -89,4 +89,5 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Skor metode City Score: capaian dibanding target, 1,00 = sesuai target (maks. 2,00).",
         "en": "City Score method: actual against target, 1.00 = on target (max. 2.00).",
     },
+    "and_more": {"id": "… dan {n} lainnya", "en": "… and {n} more"},
 }

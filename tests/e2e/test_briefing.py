@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -65,4 +66,36 @@ def test_bad_period_is_explained_not_crashed(dash_duo, small_city, settings_for)
     dash_duo.wait_for_page(f"{dash_duo.server_url}/briefing?view=assessment&start=2026-11-10&end=2026-11-01")
     alert = dash_duo.wait_for_element(".briefing-page .alert-danger", timeout=30)
     assert "Periode tidak valid" in alert.text
+    assert dash_duo.get_logs() == []
+
+
+TILE_ROWS = """
+const box = document.querySelector('.brief-figures').getBoundingClientRect();
+const rows = {};
+for (const el of document.querySelectorAll('.brief-figures > .brief-figure')) {
+  const r = el.getBoundingClientRect();
+  (rows[Math.round(r.top)] = rows[Math.round(r.top)] || []).push(r.width / box.width);
+}
+return Object.values(rows);
+"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1024, 768), (768, 1024), (390, 844)])
+def test_no_tile_sits_alone_on_a_row_and_list_counts_add_up(dash_duo, small_city, settings_for, size):
+    dash_duo.start_server(create_app(settings_for(str(small_city.url))))
+    dash_duo.driver.set_window_size(*size)
+    dash_duo.wait_for_page(f"{dash_duo.server_url}/briefing")
+    dash_duo.wait_for_element('[data-figure="received"] .brief-value', timeout=30)
+    rows = dash_duo.driver.execute_script(TILE_ROWS)
+    assert sum(len(r) for r in rows) == 5
+    for row in rows:  # a tile alone on its row is only allowed as a full-width band
+        assert len(row) > 1 or row[0] > 0.9, rows
+    for block in dash_duo.find_elements(".brief-two .brief-block"):
+        heading = block.find_element("css selector", "h3").text
+        items = [li.text for li in block.find_elements("css selector", "li")]
+        listed = [i for i in items if "lainnya" not in i]
+        more = sum(int(i.split()[2].replace(".", "")) for i in items if "lainnya" in i)
+        total = sum(int(n) for n in re.findall(r"(?:·|/ \w+) (\d+)", heading))
+        if total:
+            assert len(listed) + more == total, (heading, items)
     assert dash_duo.get_logs() == []

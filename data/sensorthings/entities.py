@@ -174,10 +174,9 @@ def _observation_id_condition(node: Comparison) -> ColumnElement:
     return same if node.op == "eq" else not_(same)
 
 
-def fetch(conn: Connection, set_name: str, query: Query, constraints: Sequence[Comparison] = ()) -> Page:
-    """One page of an entity set: `constraints` (from the resource path) and the query's $filter applied,
-    sorted by $orderby then the set's key, $skip and $top rows, and the total when $count asks for it."""
-    es = SETS[set_name]
+def _filtered(es: EntitySet, query: Query, constraints: Sequence[Comparison]) -> tuple[Select, dict, list]:
+    """The set's SELECT with `constraints` and the query's $filter applied, and its ORDER BY (the query's
+    $orderby, then the set's key, so pages never overlap)."""
     stmt, columns = es.base()
     conditions = [_condition(es, columns, c) for c in constraints]
     if query.filter is not None:
@@ -193,6 +192,13 @@ def fetch(conn: Connection, set_name: str, query: Query, constraints: Sequence[C
         if path not in seen:
             seen.add(path)
             order.append(column.desc() if descending else column.asc())
+    return stmt, columns, order
+
+
+def fetch(conn: Connection, set_name: str, query: Query, constraints: Sequence[Comparison] = ()) -> Page:
+    """One page of an entity set: `constraints` (from the resource path) and the query's $filter applied,
+    sorted by $orderby then the set's key, $skip and $top rows, and the total when $count asks for it."""
+    stmt, _, order = _filtered(SETS[set_name], query, constraints)
     count = None
     if query.count:
         count = conn.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
@@ -200,6 +206,41 @@ def fetch(conn: Connection, set_name: str, query: Query, constraints: Sequence[C
         return Page([], False, count)
     rows = conn.execute(stmt.order_by(*order).limit(query.top + 1).offset(query.skip)).mappings().all()
     return Page([dict(r) for r in rows[: query.top]], len(rows) > query.top, count)
+
+
+def fetch_related(
+    conn: Connection, set_name: str, query: Query, prop: str, keys: Sequence[object]
+) -> dict[object, Page]:
+    """A page of the set per key of `prop` (the Datastreams of each of 100 Things...) in one query: rows are
+    numbered within each key (a window function), so $top, $skip and $count hold per key. The readings of
+    a Datastream are the exception: one query per Datastream reads its page from the primary key, where a
+    window would number every reading of every Datastream asked for."""
+    if not keys:
+        return {}
+    if set_name == "Observations":
+        return {k: fetch(conn, set_name, query, [Comparison(prop, "eq", k)]) for k in keys}
+    stmt, columns, order = _filtered(SETS[set_name], query, [])
+    key = columns[prop]
+    numbered = (
+        stmt.where(key.in_(list(keys)))
+        .add_columns(
+            key.label("_key"),
+            func.row_number().over(partition_by=key, order_by=order).label("_n"),
+            func.count().over(partition_by=key).label("_total"),
+        )
+        .subquery()
+    )
+    wanted = select(numbered).where(numbered.c._n > query.skip, numbered.c._n <= query.skip + query.top + 1)
+    pages = {k: Page([], False, 0 if query.count else None) for k in keys}
+    for row in conn.execute(wanted.order_by(numbered.c._key, numbered.c._n)).mappings():
+        page = pages[row["_key"]]
+        if query.count:
+            page.count = row["_total"]
+        if len(page.rows) < query.top:
+            page.rows.append({k: v for k, v in row.items() if not k.startswith("_")})
+        else:
+            page.more = True
+    return pages
 
 
 def fetch_one(conn: Connection, set_name: str, ident: object, query: Query | None = None) -> dict | None:

@@ -164,3 +164,24 @@ def test_a_second_server_with_the_same_datastream_ids_is_not_mixed_into_the_firs
         other.close()
     assert "taken by 'sta-1', pulled from 127.0.0.1" in capsys.readouterr().out
     assert len(_readings(sqlite_engine, "sta-1")) == 25
+
+
+def test_every_keeps_pulling_and_a_failed_round_does_not_end_it(frost, pull, sqlite_engine, monkeypatch, capsys):
+    from dashboard.commands import pull as pull_command
+
+    rounds = []
+
+    def between_rounds(seconds: float) -> None:
+        rounds.append(seconds)
+        if len(rounds) == 1:
+            frost.fail_with = [500]  # the second round meets a broken server
+        elif len(rounds) == 2:
+            frost.add_observation(1, "2026-11-20T01:20:00.000Z", 2.5)
+        else:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(pull_command.time, "sleep", between_rounds)
+    assert pull(frost.root, "--datastream", "1", "--every", "60") == 130
+    assert rounds == [60.0, 60.0, 60.0]
+    assert "HTTP 500" in capsys.readouterr().err
+    assert len(_readings(sqlite_engine, "sta-1")) == 26

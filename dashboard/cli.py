@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.commands import (
     alerts,
+    city,
     federate,
     ingest,
     mqtt,
@@ -25,7 +26,7 @@ from dashboard.commands import (
 from dashboard.settings import Settings
 from data.city import activate
 
-COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, pull, mqtt, registry, federate)
+COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, pull, mqtt, registry, federate, city)
 
 
 def build_parser() -> argparse.ArgumentParser:

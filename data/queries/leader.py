@@ -17,8 +17,10 @@ from sqlalchemy.engine import Connection
 from data.cityscore import city_score, load_measures, score_measures
 from data.frames import frame_of
 from data.models import Complaint, District, ObservationHourly, Sensor
+from data.queries import complaint_flows as flows
 from data.queries import sensors, services
 from data.queries.closures import CLOSE_WINDOW_DAYS
+from data.queries.complaint_flows import grouped_flow
 from data.queries.complaints import OPEN_STATUSES, ComplaintKpis, any_of_indexed
 from data.queries.filters import ComplaintFilter
 from data.queries.snapshot import measure_actuals
@@ -92,13 +94,18 @@ def complaint_kpis_by(
             [func.count(), func.sum(case((Complaint.due_at < at, 1), else_=0))],
             [open_at(at), *base],
         )
-        received = _grouped(
-            conn, g, [func.count()], [Complaint.requested_at >= day_start, Complaint.requested_at <= at, *base]
-        )
-        closed = _grouped(conn, g, [func.count()], [Complaint.closed_at >= day_start, Complaint.closed_at <= at, *base])
-        within = _grouped(
-            conn, g, [func.count(), func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0))], window
-        )
+        if group != "agency" and flows.answers(flt):  # the rollups carry kecamatan, not agency
+            received, closed, within = _rollup_flows(conn, at, day_start, group, flt)
+        else:
+            received = _grouped(
+                conn, g, [func.count()], [Complaint.requested_at >= day_start, Complaint.requested_at <= at, *base]
+            )
+            closed = _grouped(
+                conn, g, [func.count()], [Complaint.closed_at >= day_start, Complaint.closed_at <= at, *base]
+            )
+            within = _grouped(
+                conn, g, [func.count(), func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0))], window
+            )
         close_q = _grouped_quantiles(
             conn, g, hours_between(Complaint.requested_at, Complaint.closed_at), window, (0.5, 0.9)
         )
@@ -124,6 +131,24 @@ def complaint_kpis_by(
             }
         )
     return pd.DataFrame(rows, columns=["key", *KPI_FIELDS])
+
+
+def _rollup_flows(
+    conn: Connection, at: datetime, day_start: datetime, group: str | None, flt: ComplaintFilter
+) -> tuple[dict, dict, dict]:
+    """Received and closed today and the 30-day closures with those within SLA, per kecamatan (or 'all'),
+    in the shape `_grouped` returns, from the rollups."""
+    by = ("district_code",) if group else ()
+
+    def keyed(frame: pd.DataFrame, columns: list[str]) -> dict:
+        keys = [code or None for code in frame["district_code"]] if group else [ALL] * len(frame)
+        return {k: tuple(int(v) for v in row) for k, row in zip(keys, frame[columns].to_numpy(), strict=True)}
+
+    today = flows.grouped_flow(conn, day_start, at, by, flt)
+    window = flows.grouped_flow(conn, at - timedelta(days=CLOSE_WINDOW_DAYS), at, by, flt)
+    received = keyed(today[today["received"] > 0], ["received"])
+    closed = keyed(today[today["closed"] > 0], ["closed"])
+    return received, closed, keyed(window[window["closed"] > 0], ["closed", "within"])
 
 
 def kpis_of(row: pd.Series | dict) -> ComplaintKpis:
@@ -279,16 +304,13 @@ def score_history(
 
 def sla_gaps(engine: Engine, now: datetime, days: int = 30, min_closed: int = 5) -> pd.DataFrame:
     """% closed within SLA per district and category over the last `days`, worst first (small groups left out)."""
-    within = func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0))
-    stmt = (
-        select(Complaint.district_code, District.name, Complaint.category, func.count().label("closed"), within)
-        .join(District, District.code == Complaint.district_code)
-        .where(Complaint.closed_at >= now - timedelta(days=days), Complaint.closed_at <= now)
-        .group_by(Complaint.district_code, District.name, Complaint.category)
-        .having(func.count() >= min_closed)
-    )
-    with engine.connect() as conn:
-        frame = frame_of(conn.execute(stmt), ["district_code", "district", "category", "closed", "within"])
+    with engine.connect() as conn:  # the rollups: whole hours summed, the two partial edge hours from the rows
+        flow = grouped_flow(conn, now - timedelta(days=days), now, ("district_code", "category"), ComplaintFilter())
+        names = dict(conn.execute(select(District.code, District.name)).all())
+    flow = flow[(flow["closed"] >= min_closed) & flow["district_code"].isin(names)]
+    frame = flow.assign(district=flow["district_code"].map(names))[
+        ["district_code", "district", "category", "closed", "within"]
+    ].reset_index(drop=True)
     frame["sla_pct"] = 100.0 * frame["within"] / frame["closed"]
     return frame.sort_values(["sla_pct", "closed"], ascending=[True, False]).reset_index(drop=True)
 

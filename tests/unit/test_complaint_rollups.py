@@ -119,3 +119,33 @@ def test_daily_flows_from_the_rollups_equal_the_raw_daily_counts(small_city):
             ).one()  # fmt: skip
             assert (row["received"], row["closed"]) == (received, closed), day
             assert (row["within"] if closed else None) == (within if closed else None), day
+
+
+def test_a_window_with_partial_hours_at_both_edges_sums_as_the_raw_rows_do(small_city):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, text
+
+    from data.models import Complaint
+    from data.queries.complaint_flows import grouped_flow
+    from data.queries.filters import ComplaintFilter
+
+    with small_city.connect() as conn:
+        end = conn.execute(select(func.max(Complaint.requested_at))).scalar() - timedelta(minutes=11)
+        start = end - timedelta(days=30, minutes=-47)
+        got = grouped_flow(conn, start, end, ("district_code", "category"), ComplaintFilter())
+        params = {"lo": _stored(start), "hi": _stored(end)}
+        closed = conn.execute(
+            text("SELECT coalesce(district_code, ''), category, count(*), "
+                 "sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) FROM complaints "
+                 "WHERE closed_at >= :lo AND closed_at <= :hi GROUP BY 1, 2"), params
+        ).all()  # fmt: skip
+        received = conn.execute(
+            text("SELECT coalesce(district_code, ''), category, count(*) FROM complaints "
+                 "WHERE requested_at >= :lo AND requested_at <= :hi GROUP BY 1, 2"), params
+        ).all()  # fmt: skip
+    by_key = got.set_index(["district_code", "category"])
+    assert {k: (r.closed, r.within) for k, r in by_key.iterrows() if r.closed} == {
+        (d, c): (n, w) for d, c, n, w in closed
+    }
+    assert {k: r.received for k, r in by_key.iterrows() if r.received} == {(d, c): n for d, c, n in received}

@@ -24,6 +24,7 @@ STATUSES = ("open", "closed")
 FMT = "<any(json, xml):fmt>"
 BASE = "/open311/v2"
 MAX_FIELDS = 200  # a form with more fields than any request has is not one
+DISCOVERY_CHANGESET = "2026-12-07T00:00:00+07:00"  # when this endpoint's behaviour last changed
 
 
 def register(server: Flask) -> None:
@@ -32,6 +33,26 @@ def register(server: Flask) -> None:
     server.add_url_rule(f"{BASE}/requests.{FMT}", "open311_requests", list_requests, methods=["GET"])
     server.add_url_rule(f"{BASE}/requests.{FMT}", "open311_post", post_request, methods=["POST"])
     server.add_url_rule(f"{BASE}/requests/<request_id>.{FMT}", "open311_request", one_request)
+    server.add_url_rule(f"/open311/discovery.{FMT}", "open311_discovery", discovery)
+
+
+def discovery(fmt: str):  # noqa: ANN201 - a Flask view
+    """Open311 Service Discovery: where this city's GeoReport v2 endpoint is and what it speaks."""
+    body = {
+        "changeset": DISCOVERY_CHANGESET,
+        "contact": f"Ruang kendali {open311.jurisdiction_name()} (jurisdiction_id {open311.jurisdiction_id()})",
+        "key_service": "python -m dashboard tokens create ingest --scope complaints --source NAME",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": request.host_url.rstrip("/") + BASE,
+                "changeset": DISCOVERY_CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return respond(body, fmt, "discovery")
 
 
 def _engine():  # noqa: ANN202 - the running app's engine

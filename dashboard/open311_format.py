@@ -21,6 +21,8 @@ ITEM_TAGS = {
     "errors": "error",
     "attributes": "attribute",
     "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
 }
 
 

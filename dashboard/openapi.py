@@ -12,6 +12,7 @@ from flask import Flask, jsonify
 
 from dashboard.openapi_schemas import (
     COMPLAINTS_RESULT,
+    DISCOVERY,
     ERROR,
     HEALTH,
     INGEST_RESULT,
@@ -113,6 +114,13 @@ def _open311_paths() -> dict:
         _param("service_request_id", "one or more, comma-separated; other filters are then ignored"),
     ]
     for fmt in ("json", "xml"):
+        paths[f"/open311/discovery.{fmt}"] = {
+            "get": {
+                "summary": "Service Discovery: where this city's GeoReport v2 endpoint is and its formats",
+                "parameters": [API_KEY],
+                "responses": _spec_answers("the discovery document", DISCOVERY, fmt),
+            }
+        }
         paths[f"/open311/v2/services.{fmt}"] = {
             "get": {
                 "summary": "GET Service List: the kinds of request (services)",

@@ -225,6 +225,29 @@ REQUEST = {
         },
     },
 }
+DISCOVERY = {
+    "type": "object",
+    "required": ["changeset", "endpoints"],
+    "properties": {
+        "changeset": {"type": "string"},
+        "contact": {"type": "string"},
+        "key_service": {"type": "string"},
+        "endpoints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["specification", "url", "type", "formats"],
+                "properties": {
+                    "specification": {"type": "string"},
+                    "url": {"type": "string"},
+                    "changeset": {"type": "string"},
+                    "type": {"type": "string", "enum": ["production", "test"]},
+                    "formats": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        },
+    },
+}
 SPEC_ERRORS = {
     "type": "array",
     "description": "GeoReport v2's errors (XML: <errors><error><code/><description/></error></errors>)",

@@ -42,6 +42,10 @@ def jurisdiction_id() -> str:
     return current().code
 
 
+def jurisdiction_name() -> str:
+    return current().name
+
+
 def services(engine: Engine) -> list[dict]:
     """The room's own categories, then every service other systems sent (theirs win on the same code); a
     service with a definition (extra questions) has metadata true."""

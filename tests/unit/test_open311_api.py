@@ -219,6 +219,15 @@ def test_services_and_requests_xml_match_the_spec_examples(room):
     assert bad.status_code == 400 and ET.fromstring(bad.data).tag == "errors"
 
 
+def test_service_discovery_names_the_endpoint_and_formats(room):
+    client, _engine, _keys = room
+    found = client.get("/open311/discovery.json").json
+    [endpoint] = found["endpoints"]
+    assert endpoint["url"] == "http://localhost/open311/v2" and endpoint["formats"] == ["text/xml", "application/json"]
+    xml = ET.fromstring(client.get("/open311/discovery.xml").data)
+    assert xml.tag == "discovery" and xml.find("endpoints/endpoint/formats/format").text == "text/xml"
+
+
 def test_a_token_writes_only_its_own_source(room):
     client, engine, keys = room
     laksa = {"Authorization": f"Bearer {keys['laksa']}"}

@@ -218,3 +218,26 @@ def test_reading_needs_a_wall_login_or_a_sensorthings_token(secured):
     person = server.test_client()
     person.post("/auth/login", data={"username": "wall1", "password": "genangan air 2026"})
     assert person.get(f"{ROOT}/Datastreams").status_code == 200
+
+
+def test_sensors_at_one_point_are_one_thing_and_nested_top_holds_per_thing(small_city):
+    with small_city.begin() as conn:
+        gauge = conn.execute(select(Sensor).where(Sensor.kind == "water_level").order_by(Sensor.id).limit(1)).one()
+        row = dict(gauge._mapping) | {
+            "id": "zz-rain-at-gauge",
+            "kind": "rainfall",
+            "unit": "mm/h",
+            "datastream_id": None,
+        }
+        conn.execute(Sensor.__table__.insert().values(**row))
+    client = create_app(
+        Settings(database_url=small_city.url.render_as_string(hide_password=False))
+    ).server.test_client()
+    thing = get(client, f"{ROOT}/Things('{gauge.id}')?$expand=Datastreams($top=1;$count=true;$orderby=id desc)")
+    assert thing["Datastreams@iot.count"] == 2 and [d["@iot.id"] for d in thing["Datastreams"]] == ["zz-rain-at-gauge"]
+    assert thing["Datastreams@iot.nextLink"].endswith(f"/Things('{gauge.id}')/Datastreams?$top=1&$skip=1")
+    assert get(client, f"{ROOT}/Datastreams('zz-rain-at-gauge')/Thing")["@iot.id"] == gauge.id
+    assert get(client, f"{ROOT}/Things('zz-rain-at-gauge')", 404)["code"] == 404  # not a site's id
+    things = all_pages(client, f"{ROOT}/Things?$top=50&$expand=Datastreams($top=1;$count=true)")
+    counts = {t["@iot.id"]: t["Datastreams@iot.count"] for t in things}
+    assert counts[gauge.id] == 2 and all(len(t["Datastreams"]) == 1 for t in things)

@@ -55,7 +55,19 @@
   }
 
   /* The playlist: slots are all rendered; only the visible one changes. */
-  var play = { idx: 0, elapsed: 0, paused: false, last: Date.now(), takeover: false, sent: "", root: null };
+  var play = { idx: 0, elapsed: 0, paused: false, last: Date.now(), takeover: false, sent: "", root: null,
+               shown: loadShown() };
+
+  /* alerts already shown (id -> ms on screen), kept for the browser tab so a reload does not replay them;
+     only the newest few are kept */
+  function loadShown() {
+    try { return JSON.parse(window.sessionStorage.getItem("wall-takeover-shown") || "{}") || {}; } catch (e) { return {}; }
+  }
+  function rememberShown() {
+    var keys = Object.keys(play.shown);
+    if (keys.length > 50) { keys.slice(0, keys.length - 50).forEach(function (k) { delete play.shown[k]; }); }
+    try { window.sessionStorage.setItem("wall-takeover-shown", JSON.stringify(play.shown)); } catch (e) { /* private mode */ }
+  }
 
   function slotsOf(root) {
     return Array.prototype.slice.call(root.querySelectorAll(".wall-slot[data-dwell]:not(.wall-takeover)"));
@@ -110,9 +122,16 @@
     if (!slots.length) { return; }
     var takeoverSlot = root.querySelector(".wall-takeover");
     var alert = root.querySelector(".wall-takeover [data-alert]");
-    play.takeover = !!alert;
+    var id = alert ? alert.getAttribute("data-alert") : null;
+    var limit = 1000 * (parseFloat(takeoverSlot && takeoverSlot.getAttribute("data-takeover-s")) || 60);
+    /* each new danger alert takes the wall over once, for a bounded time; then the rotation resumes and the
+       alert stays as a banner until someone acknowledges it (it then leaves the takeover query) */
+    if (id && play.shown[id] === undefined) { play.shown[id] = 0; rememberShown(); }
+    if (id && play.shown[id] < limit) { play.shown[id] += dt; if (play.shown[id] >= limit) { rememberShown(); } }
+    play.takeover = !!id && play.shown[id] < limit;
     if (takeoverSlot) { takeoverSlot.classList.toggle("active", play.takeover); }
     root.classList.toggle("taken-over", play.takeover);
+    root.classList.toggle("alert-banner", !!id && !play.takeover);
     pushPosition(slots.length);
     if (play.takeover) { return; }
     var dwell = 1000 * (parseFloat(slots[play.idx].getAttribute("data-dwell")) || 30);
@@ -122,11 +141,103 @@
     if (fill) { fill.style.transform = "scaleX(" + Math.max(0, 1 - play.elapsed / dwell).toFixed(4) + ")"; }
   }
 
+  /* Boxes of items that show whole items only: from the box's current first item, as many as fit; the rest are
+   * hidden. The ticker turns its page every TICKER_PAGE_MS and says which items show ("4-6 / 39"). */
+  var TICKER_PAGE_MS = 7000;
+  function fitFrom(box, items, start, reserve) {
+    var room = box.clientWidth - reserve;
+    var gap = parseFloat(window.getComputedStyle(box).columnGap) || 0;
+    var used = 0;
+    var shown = 0;
+    items.forEach(function (el) { el.style.display = "none"; });
+    for (var k = 0; k < items.length - start; k++) {
+      var el = items[start + k];
+      el.style.display = "";
+      var w = el.offsetWidth + (shown ? gap : 0);
+      if (shown && used + w > room) { el.style.display = "none"; break; }
+      used += w;
+      shown += 1;
+    }
+    return shown;
+  }
+
+  function pageTickers(now) {
+    var boxes = document.querySelectorAll(".wall-slot.active .wall-ticker");
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var items = Array.prototype.slice.call(box.querySelectorAll(".tick:not(.tick-lead)"));
+      var lead = box.querySelector(".tick-lead");
+      var count = box.querySelector(".ticker-count");
+      if (!items.length) { continue; }
+      var start = Number(box.getAttribute("data-start") || 0);
+      var turned = Number(box.getAttribute("data-turned") || 0);
+      if (now - turned > TICKER_PAGE_MS) {
+        start = turned ? Number(box.getAttribute("data-next") || 0) : 0;
+        box.setAttribute("data-turned", String(now));
+      }
+      if (start >= items.length) { start = 0; }
+      var gap = parseFloat(window.getComputedStyle(box).columnGap) || 0;
+      var reserve = (lead ? lead.offsetWidth + gap : 0) + (count ? count.offsetWidth + gap : 0);
+      var shown = fitFrom(box, items, start, reserve);
+      box.setAttribute("data-start", String(start));
+      box.setAttribute("data-next", String(start + shown >= items.length ? 0 : start + shown));
+      if (count) {
+        var text = shown >= items.length ? String(items.length) :
+          (start + 1) + (shown > 1 ? "\u2013" + (start + shown) : "") + " / " + items.length;
+        if (count.textContent !== text) { count.textContent = text; }
+      }
+    }
+  }
+
+  /* The header's feed chips: stale ones first (the server orders them), those that do not fit summarised "+3". */
+  function fitChips() {
+    var box = document.getElementById("wall-health");
+    if (!box) { return; }
+    var chips = Array.prototype.slice.call(box.querySelectorAll(".feed-chip:not(.feed-more)"));
+    var more = box.querySelector(".feed-more");
+    if (!chips.length || !more) { return; }
+    more.style.display = "";
+    var shown = fitFrom(box, chips, 0, more.offsetWidth + 8);
+    var hidden = chips.slice(shown);
+    if (!hidden.length) { more.style.display = "none"; return; }
+    var text = "+" + hidden.length;
+    if (more.textContent !== text) { more.textContent = text; }
+    more.setAttribute("title", hidden.map(function (c) { return c.textContent; }).join("\n"));
+  }
+
+  /* Lists show whole rows only: a row the panel has no room for is hidden, never cut in half (4K, small tablets). */
+  function fitRows() {
+    var lists = document.querySelectorAll(".wall-slot.active .wall-stream, .wall-slot.active .wall-sensor-attention");
+    for (var i = 0; i < lists.length; i++) {
+      var list = lists[i];
+      var rows = Array.prototype.slice.call(list.children);
+      rows.forEach(function (r) { r.style.display = ""; });
+      var bottom = list.getBoundingClientRect().top + list.clientHeight + 1;
+      rows.forEach(function (r, k) { if (k > 0 && r.getBoundingClientRect().bottom > bottom) { r.style.display = "none"; } });
+    }
+  }
+
+  /* Plotly sizes text in pixels: give the wall's charts the wall's type size (0.95 vw, at least 18 px), so a
+   * chart reads from the same distance at 1080p and at 4K. */
+  function scalePlots() {
+    if (!window.Plotly) { return; }
+    var want = Math.max(18, Math.round(window.innerWidth * 0.0095));
+    var plots = document.querySelectorAll(".wall-slot.active .js-plotly-plot");
+    for (var i = 0; i < plots.length; i++) {
+      var full = plots[i]._fullLayout;
+      if (full && full.font && full.font.size !== want) { window.Plotly.relayout(plots[i], { "font.size": want }); }
+    }
+  }
+
   setInterval(function () {
     var root = document.getElementById("wall-root");
     var now = Date.now();
     if (!root) { play.root = null; play.last = now; return; }
     watchHeartbeat(root, now);
+    pageTickers(now);
+    fitChips();
+    fitRows();
+    scalePlots();
     if (root.classList.contains("playlist")) { tickPlaylist(root, now); } else { play.last = now; }
   }, 200);
 })();

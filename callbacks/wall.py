@@ -16,7 +16,7 @@ from data.queries.wall import district_names, takeover
 from layouts import ids
 from layouts.components.freshness import FeedChip, feed_label, health_strip
 from layouts.i18n import fmt_age, lang_of, t
-from layouts.wall_screens import slot_id, slot_params_id
+from layouts.wall_screens import get_screen, slot_id, slot_params_id
 
 
 def refresh_interval(_params: dict | None) -> int:
@@ -34,19 +34,20 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
     district = params.get("district")
     screen = params.get("screen") or "overview"
     place = names.get(district, district) if district else t("city", lang)
-    title = f"{t('screen_' + screen, lang)} · {place}"
+    known = screen == "playlist" or get_screen(screen) is not None
+    title = f"{t('screen_' + screen, lang) if known else t('unknown_screen', lang)} · {place}"
     error = None
     bad = sorted({p.get("district") for p in slot_params if p.get("district") and p.get("district") not in names})
     if bad:
         error = html.Div(f"{t('unknown_district', lang)}: {', '.join(bad)}", className="wall-error", role="alert")
     feeds = feed_health(rt.engine)
-    chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale) for f in feeds]
+    chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale, f.age_s) for f in feeds]
     heartbeat = str(tick or 0)
     if screen != "playlist":
         return health_strip(chips, lang), heartbeat, title, error, no_update, [no_update] * len(slot_params), []
     alert = takeover(rt.engine, moment)
-    new_params = []
     alert = localised_alert(rt.engine, alert, lang) if alert else alert  # the banner in the wall's language
+    new_params = []
     for p in slot_params:
         if p.get("slot") == "takeover" and alert and p.get("district") != alert.get("district_code"):
             new_params.append({**p, "district": alert.get("district_code")})

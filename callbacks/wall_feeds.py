@@ -22,6 +22,7 @@ from layouts.components import streams
 from layouts.wall_screens import slot_id, slot_params_id
 
 TICKER_COMPLAINTS = 6
+TICKER_ALERTS = 100  # the ticker pages through every live alert (assets/wall.js), not the first few
 STREAM_LENGTH = 14
 
 
@@ -39,7 +40,7 @@ def _changed(children: list, previous: str | None) -> tuple[list, str]:
 def ticker(params: dict) -> list:
     rt, moment = runtime(), now()
     district, lang = slot_district(params), slot_lang(params)
-    alerts = localise_titles(rt.engine, ticker_alerts(rt.engine, moment, district), lang)
+    alerts = localise_titles(rt.engine, ticker_alerts(rt.engine, moment, district, TICKER_ALERTS), lang)
     complaints = recent_complaints(rt.engine, moment, TICKER_COMPLAINTS, ComplaintFilter.for_district(district))
     return streams.ticker_items(alerts, complaints, district_names(rt.engine), moment, lang)
 

@@ -21,6 +21,7 @@ from layouts.wall_screens import ScreenContext, get_screen, screens, slot_id, sl
 DEFAULT_SCREEN = "overview"
 MIN_DWELL_S = 5
 MAX_DWELL_S = 3600
+TAKEOVER_S = 60  # a danger alert's takeover of a playlist, then a banner until acknowledged
 DISTRICT_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$")
 
 
@@ -109,11 +110,16 @@ def _header(lang: str, title: str) -> html.Header:
 
 
 def _error(messages: list[str], lang: str, help_key: str) -> html.Div:
+    """What was wrong, and a link to every screen that exists (in the same language)."""
+    links = [
+        dcc.Link(t(s.title_key, lang), href=f"/wall/{name}?lang={lang}", className="wall-error-link")
+        for name, s in screens().items()
+    ]
     return html.Div(
         [
             html.B(t(help_key, lang)),
             html.Ul([html.Li(m) for m in messages]),
-            html.Div(f"{t('valid_screens', lang)}: {', '.join(screens())}"),
+            html.Div([html.Span(f"{t('valid_screens', lang)}:"), *links], className="wall-error-links"),
         ],  # fmt: skip
         className="wall-error",
         role="alert",
@@ -174,23 +180,38 @@ def screen_layout(screen: str | None = None, **params: object) -> html.Div:
     return layout(screen=screen, **params)  # type: ignore[arg-type]
 
 
+def _takeover_seconds(value: object) -> tuple[int, list[str]]:
+    """`?takeover=N`: how long a new danger alert holds the playlist (5-3600 s, default 60)."""
+    if value in (None, ""):
+        return TAKEOVER_S, []
+    text = str(value).strip()
+    if text.isdigit() and MIN_DWELL_S <= int(text) <= MAX_DWELL_S:
+        return int(text), []
+    return TAKEOVER_S, [f"takeover={text!r}: must be {MIN_DWELL_S}-{MAX_DWELL_S} seconds"]
+
+
 def playlist_layout(
     screens: str | None = None, district: str | None = None, lang: str | None = None, kiosk: str | None = None,
-    measure: str | None = None, **_: object,
+    measure: str | None = None, takeover: str | None = None, **_: object,
 ) -> html.Div:  # fmt: skip
-    """`/wall/playlist?screens=map:60,kpi:20`: every slot rendered up front, rotated by assets/wall.js."""
+    """`/wall/playlist?screens=map:60,kpi:20`: every slot rendered up front, rotated by assets/wall.js.
+
+    A new danger alert takes the wall over for `?takeover=` seconds (60), then stays as a banner."""
     lang = lang_of(lang)
     is_kiosk = kiosk in ("1", "true", "yes")
     items, errors = parse_playlist(screens, district or None)
+    takeover_s, bad_takeover = _takeover_seconds(takeover)
+    errors += bad_takeover
     params = {"district": district or None, "lang": lang, "kiosk": is_kiosk, "screen": "playlist"}
     if errors:
         messages = errors + [t("playlist_help", lang)]
         return _page([_error(messages, lang, "bad_playlist")], lang, is_kiosk, "playlist", params)
     params["position"] = {"current": 0, "next": 1 % len(items), "takeover": False}
     slots = [_slot_frame(i, item, lang, is_kiosk, i == 0, _measure(measure)) for i, item in enumerate(items)]
-    takeover = _slot_frame("takeover", PlaylistItem("map", 0, None), lang, is_kiosk, active=False)
-    takeover.className += " wall-takeover"
-    takeover.children.insert(0, html.Div(t("takeover", lang), id=slot_id("wall-takeover-title", "takeover"),
+    takeover_slot = _slot_frame("takeover", PlaylistItem("map", 0, None), lang, is_kiosk, active=False)
+    takeover_slot.className += " wall-takeover"
+    setattr(takeover_slot, "data-takeover-s", str(takeover_s))  # read by assets/wall.js
+    takeover_slot.children.insert(0, html.Div(t("takeover", lang), id=slot_id("wall-takeover-title", "takeover"),
                                          className="takeover-title"))  # fmt: skip
     buttons = [
         html.Button(html.I(className=f"bi {icon}"), className="wall-ctl", title=t(word, lang), **{"data-action": act})
@@ -207,4 +228,4 @@ def playlist_layout(
         ],
         className="wall-playlist-bar",
     )
-    return _page(slots, lang, is_kiosk, "playlist", params, extra=[takeover, controls])
+    return _page(slots, lang, is_kiosk, "playlist", params, extra=[takeover_slot, controls])

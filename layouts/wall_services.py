@@ -7,6 +7,8 @@ the agencies that lag and coverage month by month. Builders take plain values; c
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
@@ -161,7 +163,8 @@ def health_tiles(health: pd.DataFrame, lang: str) -> list[html.Div]:
             html.Div(
                 [
                     html.Div(
-                        [html.I(className=f"bi {HEALTH_ICONS[row.health]}"), html.Span(row.name)], className="svc-name"
+                        [html.I(className=f"bi {HEALTH_ICONS[row.health]}"), html.Span(tile_name(row.name))],
+                        className="svc-name",
                     ),  # fmt: skip
                     html.Div(figures, className="svc-figures"),
                     html.Div(t("health_" + row.health, lang), className="svc-state"),
@@ -196,6 +199,13 @@ def lagging_rows(lagging: pd.DataFrame, lang: str) -> list[html.Div]:
     return rows
 
 
+def tile_name(name: str) -> str:
+    """A tile's name without its spelled-out parenthesis ('LAKSA (Layanan Aspirasi ...)' -> 'LAKSA'), so two
+    lines hold it whole at wall size; the full name stays in the tile's tooltip."""
+    short = re.sub(r"\s*\([^)]*\)\s*$", "", name).strip()
+    return short or name
+
+
 def coverage_trend_figure(history: pd.DataFrame, lang: str) -> go.Figure:
     """Connected and partial applications per month as stacked bars, with the registry's size as a line."""
     fig = go.Figure()
@@ -210,10 +220,16 @@ def coverage_trend_figure(history: pd.DataFrame, lang: str) -> go.Figure:
         margin={"l": 40, "r": 10, "t": 10, "b": 30},
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        font={"color": "#dfe7ef", "size": 16},
+        font={"color": "#dfe7ef", "size": 18},  # assets/wall.js scales it with the screen (0.95 vw, 36 px at 4K)
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
-        xaxis={"type": "category", "tickangle": 0, "nticks": 8, "gridcolor": "rgba(255,255,255,0.05)"},
-        yaxis={"gridcolor": "rgba(255,255,255,0.12)", "rangemode": "tozero"},
+        xaxis={
+            "type": "category",
+            "tickangle": 0,
+            "nticks": 6,
+            "gridcolor": "rgba(255,255,255,0.05)",
+            "automargin": True,
+        },
+        yaxis={"gridcolor": "rgba(255,255,255,0.12)", "rangemode": "tozero", "automargin": True},
     )
     return fig
 

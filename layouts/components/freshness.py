@@ -19,6 +19,7 @@ class FeedChip:
     label: str
     age_text: str
     stale: bool
+    age_s: float | None = None
 
 
 def feed_label(feed: str, lang: str) -> str:
@@ -29,9 +30,11 @@ def feed_label(feed: str, lang: str) -> str:
 
 
 def health_strip(chips: Sequence[FeedChip], lang: str) -> list[html.Span]:
-    """The chips of the strip; a stale feed is hatched and says so in words, not only in colour."""
+    """The chips of the strip, stale feeds first (oldest first), then a '+N' for those the strip has no room for
+    (assets/wall.js counts them); a stale feed is hatched and says so in words, not only in colour."""
     out = []
-    for chip in chips:
+    ordered = sorted(chips, key=lambda c: (not c.stale, -(c.age_s or 0.0)))
+    for chip in ordered:
         icon = "bi-exclamation-diamond-fill" if chip.stale else "bi-check-circle-fill"
         words = f"{t('stale', lang)} · {chip.age_text}" if chip.stale else chip.age_text
         out.append(
@@ -41,6 +44,7 @@ def health_strip(chips: Sequence[FeedChip], lang: str) -> list[html.Span]:
                 **{"data-feed": chip.feed, "data-stale": "1" if chip.stale else "0"},
             )
         )
+    out.append(html.Span(className="feed-chip feed-more", title=t("more_feeds", lang)))
     return out
 
 

@@ -31,10 +31,21 @@ def _age(now: datetime, moment: object, lang: str) -> str:
 def ticker_items(
     alerts: pd.DataFrame, complaints: pd.DataFrame, names: dict[str, str], now: datetime, lang: str
 ) -> list[html.Div]:
-    """Live alerts first (danger before warning, newest first), then the newest complaints."""
+    """Live alerts first (danger before warning, newest first), then the newest complaints.
+
+    A lead chip counts the alerts and a counter says which items show ("4-6 / 39"): assets/wall.js pages
+    through the items, showing only those that fit whole, so none is cut."""
     items: list[html.Div] = []
     if alerts.empty:
         items.append(html.Div([html.I(className="bi bi-check-circle-fill"), t("no_alerts", lang)], className="tick ok"))
+    else:
+        items.append(
+            html.Div(
+                [html.B(fmt_number(len(alerts), lang)), t("alerts_title", lang)],
+                className="tick tick-lead",
+                **{"data-count": str(len(alerts))},
+            )
+        )
     order = {"danger": 0, "warning": 1}
     if not alerts.empty:
         alerts = alerts.assign(_o=alerts["severity"].map(order).fillna(2)).sort_values(
@@ -65,6 +76,7 @@ def ticker_items(
                 className="tick complaint",
             )
         )
+    items.append(html.Span(className="ticker-count", title=t("ticker_count", lang)))
     return items
 
 
@@ -150,7 +162,12 @@ def attention_items(states: pd.DataFrame, names: dict[str, str], lang: str, limi
     need["_o"] = need["state"].map(order)
     out = []
     for row in need.sort_values(["_o", "age_s"]).head(limit).itertuples(index=False):
-        value = "—" if pd.isna(row.value) else f"{fmt_number(row.value, lang, 1)} {row.unit}"
+        if pd.isna(row.value):
+            value = "—"
+        elif row.kind == "cctv":  # a camera reports 1 (picture) or 0 (no picture), not a measure
+            value = t("cctv_up" if row.value >= 0.5 else "cctv_down", lang)
+        else:
+            value = f"{fmt_number(row.value, lang, 0 if abs(row.value) >= 100 else 1)} {row.unit}"
         out.append(
             html.Li(
                 [

@@ -63,7 +63,7 @@ def test_silent_gauge_goes_offline_on_the_clock_and_clears_when_data_returns(sql
     evaluate(sqlite_engine, NOW + timedelta(minutes=1), CONFIG)
     offline = _alerts(sqlite_engine, "sensor_offline")
     assert len(offline) == 1 and offline[0].status == "open"
-    assert offline[0].severity == "danger"  # a silent river gauge is danger in the shipped rules
+    assert offline[0].severity == "warning"  # a silent device is a warning, not a takeover, in the shipped rules
     store_observations(sqlite_engine, [("wl-test", NOW + timedelta(minutes=2), 151.0)])
     evaluate(sqlite_engine, NOW + timedelta(minutes=2), CONFIG, sensor_ids=["wl-test"], complaints=False)
     assert _alerts(sqlite_engine, "sensor_offline")[0].status == "resolved"

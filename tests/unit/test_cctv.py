@@ -71,7 +71,15 @@ def test_pages_wrap_around():
 
     frame = pd.DataFrame({"id": [f"c{i}" for i in range(10)]})
     shown, page, pages = camera_page(frame, 4, 5)
-    assert (page, pages, shown["id"].tolist()) == (3, 3, ["c8", "c9"])
+    assert (page, pages, shown["id"].tolist()) == (3, 3, ["c6", "c7", "c8", "c9"])
+
+
+def test_cameras_are_shared_evenly_so_the_last_page_is_not_mostly_empty():
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": [f"c{i}" for i in range(20)]})
+    sizes = [len(camera_page(frame, 12, p)[0]) for p in range(2)]
+    assert sizes == [10, 10]
 
 
 def test_snapshot_route_serves_online_refuses_offline_and_unknown(small_city, settings_for):

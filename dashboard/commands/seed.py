@@ -7,7 +7,7 @@ import argparse
 from tqdm import tqdm
 
 from dashboard.settings import Settings
-from data.demo.generate import DemoSpec
+from data.demo.generate import DemoSpec, observation_interval_s
 from data.demo.seed import seed_demo_city
 from data.store import make_engine, utcnow
 
@@ -29,7 +29,7 @@ def spec_from(args: argparse.Namespace) -> DemoSpec:
     for name in ("complaints", "observations", "days", "sensors"):
         if getattr(args, name) <= 0:
             raise ValueError(f"--{name} must be positive")
-    return DemoSpec(
+    spec = DemoSpec(
         end=utcnow().replace(microsecond=0),
         days=args.days,
         complaints=args.complaints,
@@ -37,6 +37,8 @@ def spec_from(args: argparse.Namespace) -> DemoSpec:
         sensors=args.sensors,
         seed=args.seed,
     )
+    observation_interval_s(spec)  # an impossible size is refused here, with what to change
+    return spec
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""seed: build a reproducible demo Kota Tangerang in the store (replacing its city data)."""
+"""seed: build a reproducible demo of the city (the pack `CITY` names) in the store, replacing its city data."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         from data.demo.seed import seed_demo_city
         from data.store import utcnow
 
-        print("empty store: seeding the demo city of Kota Tangerang ...", flush=True)
+        print(f"empty store: seeding a demo of {settings.pack().name} ...", flush=True)
         report = seed_demo_city(engine, DemoSpec(end=utcnow().replace(microsecond=0), **DEFAULTS))
         print(f"seeded {report.complaints:,} complaints and {report.observations:,} readings", flush=True)
     # the simulator and the alert clock in their own processes: their writes and passes never hold the web

@@ -120,3 +120,23 @@ def test_metrics_post_and_openapi_document(app_engine):
     doc = client.get("/api/openapi.json").json
     assert doc["openapi"].startswith("3.") and "/api/v1/observations" in doc["paths"]
     assert "/open311/v2/requests.json" in doc["paths"]
+
+
+def test_open311_post_and_an_id_shared_by_two_sources_listed_once_each(app_engine):
+    from data.auth.tokens import create_token
+
+    client, engine = app_engine
+    key, _ = create_token(engine, "ingest", "LAKSA app", ["complaints"], "test", source="laksa")
+    new = {"api_key": key, "service_code": "sampah", "lat": "-6.1781", "long": "106.6319"}
+    created = client.post("/open311/v2/requests.xml", data=new)
+    assert created.status_code == 201 and b"<service_request_id>API-" in created.data
+    shared = {"service_request_id": "14-00684314", "service_code": "sampah", "status": "open",
+              "requested_datetime": "2026-11-19T08:00:00+07:00"}  # fmt: skip
+    assert client.post("/api/v1/complaints", json=shared, headers=AUTH).status_code == 201  # source api
+    assert client.post("/open311/v2/requests.json", data={**shared, "api_key": key}).status_code == 201  # laksa
+    listed = client.get("/open311/v2/requests.json?start_date=2026-11-01T00:00:00Z").json
+    ids = [r["service_request_id"] for r in listed]
+    assert len(ids) == len(set(ids)) == 3 and {"14-00684314", "laksa:14-00684314"} <= set(ids)
+    assert len(client.get("/open311/v2/requests/14-00684314.json").json) == 1
+    [twin] = client.get("/open311/v2/requests/laksa:14-00684314.json?extensions=true").json
+    assert twin["extended_attributes"]["source"] == "laksa"

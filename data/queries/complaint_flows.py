@@ -31,9 +31,10 @@ class Flow:
     closed_within_sla: int
 
 
-def answers(flt: ComplaintFilter) -> bool:
-    """Whether the rollups carry every condition of `flt`."""
-    return not (flt.start or flt.end or flt.subdistricts or flt.statuses or flt.agencies)
+def answers(flt: ComplaintFilter, *, window: bool = False) -> bool:
+    """Whether the rollups carry every condition of `flt` (with `window`, a requested-time range too)."""
+    timed = (flt.start or flt.end) and not (window and flt.start and flt.end)
+    return not (timed or flt.subdistricts or flt.statuses or flt.agencies)
 
 
 def _rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001
@@ -137,15 +138,20 @@ def _raw_grouped(conn: Connection, start: datetime, end: datetime, by: tuple[str
 
 
 def grouped_flow(
-    conn: Connection, start: datetime, end: datetime, by: tuple[str, ...], flt: ComplaintFilter
+    conn: Connection,
+    start: datetime,
+    end: datetime,
+    by: tuple[str, ...],
+    flt: ComplaintFilter,
+    end_inclusive: bool = True,
 ) -> pd.DataFrame:
-    """Received, closed and closed within SLA with `start <= time <= end`, per `by` (district_code, category,
-    channel; '' for a complaint outside the city): whole hours from the rollup, the partial hours at both
-    edges from the raw rows. Columns: *by, received, closed, within."""
+    """Received, closed and closed within SLA with `start <= time <= end` (or `< end`), per `by` (district_code,
+    category, channel; '' for a complaint outside the city): whole hours from the rollup, the partial hours at
+    both edges from the raw rows. Columns: *by, received, closed, within."""
     first = start if start == hour_of(start) else hour_of(start) + HOUR
     last = hour_of(end)
     if first >= last:
-        rows = _raw_grouped(conn, start, end, by, flt, end_inclusive=True)
+        rows = _raw_grouped(conn, start, end, by, flt, end_inclusive)
     else:
         h = HOURLY.c
         keys = [h[c] for c in by]
@@ -153,7 +159,7 @@ def grouped_flow(
         stmt = select(*keys, *sums).where(h.hour >= first, h.hour < last, *_rollup_clauses(HOURLY, flt))
         rows = conn.execute(stmt.group_by(*keys) if keys else stmt).all()
         rows += _raw_grouped(conn, start, first, by, flt, end_inclusive=False)
-        rows += _raw_grouped(conn, last, end, by, flt, end_inclusive=True)
+        rows += _raw_grouped(conn, last, end, by, flt, end_inclusive)
     frame = pd.DataFrame([tuple(r) for r in rows], columns=[*by, "received", "closed", "within"])
     frame[["received", "closed", "within"]] = frame[["received", "closed", "within"]].fillna(0).astype(int)
     if not by:

@@ -25,6 +25,9 @@ from data.timebuckets import hours_between, wib_day, wib_midnight_utc, wib_today
 # OPEN_STATUSES is listed (not `!= 'closed'`) so the (status, ...) indexes answer with range seeks, not a scan.
 
 
+ROLLUP_COLUMNS = ("category", "channel", "district_code")  # what the hourly rollup is keyed by
+
+
 @dataclass(frozen=True)
 class ComplaintKpis:
     """The complaint tiles of the wall at one moment."""
@@ -213,6 +216,12 @@ def counts_over_time(engine: Engine, flt: ComplaintFilter, by: str = "day") -> p
 
 def counts_by(engine: Engine, flt: ComplaintFilter, column: str) -> pd.DataFrame:
     """Complaints within the filter grouped by one column (category, channel, status, agency, district_code)."""
+    if column in ROLLUP_COLUMNS and flows.answers(flt, window=True):  # the presets' windows, from the rollups
+        with engine.connect() as conn:
+            frame = flows.grouped_flow(conn, flt.start, flt.end, (column,), flt, end_inclusive=False)
+        frame = frame.loc[frame["received"] > 0, [column, "received"]].rename(columns={"received": "n"})
+        frame[column] = [value or None for value in frame[column]]  # '' is outside the city, NULL in the rows
+        return frame.sort_values("n", ascending=False, kind="stable").reset_index(drop=True)
     col = getattr(Complaint, column)
     stmt = (
         select(col.label(column), func.count().label("n"))

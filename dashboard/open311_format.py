@@ -8,12 +8,16 @@ under a plural tag holds elements named by the singular, None is an empty elemen
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as ET
 
 import orjson
 from flask import Response
 
 XML_MIMETYPE = "text/xml"
+# Characters XML 1.0 cannot carry (a feed's text may hold them; JSON and the database can)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 # A plural tag and the tag of each of its items, as the spec's examples write them.
 ITEM_TAGS = {
     "services": "service",
@@ -29,13 +33,22 @@ ITEM_TAGS = {
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
+
+
+def _child(parent: ET.Element, key: object) -> ET.Element:
+    """An element named by the key; a key that is no XML name (a feed's attribute code) becomes
+    <entry key="..."> rather than markup of its own."""
+    name = str(key)
+    if XML_NAME.match(name) and not name.lower().startswith("xml"):
+        return ET.SubElement(parent, name)
+    return ET.SubElement(parent, "entry", {"key": _text(name)})
 
 
 def _fill(parent: ET.Element, value: object) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
-            _fill(ET.SubElement(parent, str(key)), inner)
+            _fill(_child(parent, key), inner)
     elif isinstance(value, list):
         tag = ITEM_TAGS.get(parent.tag, "item")
         for inner in value:

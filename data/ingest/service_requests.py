@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from data.ingest import open311
 from data.ingest.complaints import OPEN311_MAPPING, complaint_from_open311, ingest_complaint_batch
 from data.ingest.report import IngestReport
-from data.ingest.service_definitions import check_attributes, definitions
+from data.ingest.service_definitions import MAX_ANSWER, check_attributes, definitions
 from data.ingest.values import BadValueError
 from data.models import Complaint
 from data.store import utcnow
@@ -36,6 +36,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 CODE_FIELDS = frozenset({"service_code", "service_request_id", "address_id", "account_id", "zipcode", "device_id"})
 MAX_DESCRIPTION = 4_000  # the spec's limit for description
+MAX_ANSWERS = 50  # attribute answers kept from a forwarded request whose service has no definition here
 
 
 class RequestRefusedError(BadValueError):
@@ -193,6 +194,8 @@ def submit_requests(
                 raise RequestRefusedError(f"this token writes source {source!r} only, not {fields['source']!r}", 403)
             result.account_id = fields.get("account_id")
             own_id = fields.get("service_request_id")
+            if own_id and ":" in own_id:
+                raise RequestRefusedError("service_request_id must not contain ':' (source:id names another source's)")
             new = not own_id or not fields.get("requested_datetime")  # an id alone: the client's id for a new one
             attributes = _new_request(fields, answers, codes, now) if new else check_attributes_if_any(fields, answers)
             if not own_id:
@@ -235,7 +238,8 @@ def check_attributes_if_any(fields: dict, answers: dict) -> dict:
     code = fields.get("service_code")
     if answers and code in definitions():
         return check_attributes(code, answers)
-    return {k: v for k, v in answers.items() if isinstance(v, str | int | float)} if answers else {}
+    kept = {str(k)[:64]: str(v)[:MAX_ANSWER] for k, v in answers.items() if isinstance(v, str | int | float)}
+    return dict(list(kept.items())[:MAX_ANSWERS])
 
 
 def _fresh_id(now: datetime) -> str:

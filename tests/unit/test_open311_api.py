@@ -326,3 +326,36 @@ def test_cli_binds_an_ingest_token_to_a_source(tmp_path, capsys):
     engine = make_engine(url)
     assert [t.source for t in list_tokens(engine, "ingest")] == ["lapor", "sp4n-lapor-export"]
     engine.dispose()
+
+
+def test_hostile_text_keeps_the_xml_well_formed(room, tmp_path):
+    client, engine, keys = room
+    record = {"service_request_id": "X-1", "service_code": "sampah", "status": "open",
+              "requested_datetime": "2026-11-19T08:00:00+07:00", "description": "a\x0bb\x01c <b>&amp;",
+              "attributes": {"x><script": "1", "xmlns": "2", "OK": ["p", "q"]}}  # fmt: skip
+    file = tmp_path / "hostile.json"
+    file.write_text(json.dumps([record]))
+    ingest_open311_file(engine, file, "desk", IngestReport(feed="t"))
+    xml = client.get("/open311/v2/requests/X-1.xml?extensions=true")
+    root = ET.fromstring(xml.data)  # well-formed
+    assert root.find("request/description").text == "abc <b>&amp;"
+    attributes = root.find("request/extended_attributes/attributes")
+    assert [e.get("key") for e in attributes.findall("entry")] == ["x><script", "xmlns"]
+    assert [i.text for i in attributes.find("OK")] == ["p", "q"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"lat": "NaN", "long": "106.6"}, "location"),
+        ({"lat": "1e999", "long": "106.6"}, "location"),
+        ({"lat": "-6.17", "long": "106.6", "service_request_id": "laksa:1"}, "must not contain ':'"),
+    ],
+)
+def test_odd_numbers_and_ids_are_refused(room, fields, reason):
+    client, engine, keys = room
+    answer = client.post(
+        "/open311/v2/requests.json", data={"service_code": "sampah", "api_key": keys["laksa"], **fields}
+    )
+    assert answer.status_code == 400 and reason in answer.json[0]["description"], answer.json
+    assert _count(engine) == 0

@@ -26,7 +26,7 @@ from callbacks import admin as admin_callbacks
 from dashboard.api_auth import basic_password, bearer_token, check_ingest_token
 from dashboard.exposure import bound_to_loopback_only, declare_bind, open_demo_reachable
 from dashboard.runtime import Runtime
-from data.auth import access, tokens, users
+from data.auth import access, sessions, tokens, users
 from data.auth.events import record_event
 from data.auth.roles import OPEN_DEMO, Principal, may_see_personal
 from data.cleaning import NUL, strip_nul
@@ -36,6 +36,7 @@ from layouts.i18n import t
 AUTH_KEY = "auth"
 DASH_KEY = "dash_app"
 CACHE_SECONDS = 10.0
+SESSION_SECONDS = 1.0  # a page's burst of callbacks shares one lookup; an ended session stops within a second
 LANDING = {"wall": "/wall", "leader": "/leader", "analyst": "/analyst", "operator": "/ops", "admin": "/admin"}
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 OPEN311_POST_PATHS = frozenset({"/open311/v2/requests.json", "/open311/v2/requests.xml"})
@@ -50,10 +51,10 @@ class PrincipalCache:
         self._items: dict[object, tuple[object, float]] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: object, load: Callable[[], T]) -> T:
+    def get(self, key: object, load: Callable[[], T], seconds: float | None = None) -> T:
         now = time.monotonic()
         hit = self._items.get(key)
-        if hit is not None and now - hit[1] < self.seconds:
+        if hit is not None and now - hit[1] < (self.seconds if seconds is None else seconds):
             return hit[0]  # type: ignore[return-value]
         try:
             value = load()
@@ -62,8 +63,14 @@ class PrincipalCache:
                 return hit[0]  # type: ignore[return-value]
             raise
         with self._lock:
+            if len(self._items) > 10_000:  # one entry per session: start afresh rather than grow for months
+                self._items.clear()
             self._items[key] = (value, now)
         return value
+
+    def forget(self, key: object) -> None:
+        with self._lock:
+            self._items.pop(key, None)
 
     def clear(self) -> None:
         with self._lock:
@@ -131,20 +138,14 @@ def current_principal() -> Principal | None:
 
 def _load_principal() -> Principal | None:
     rt = _runtime()
-    cache = _cache()
-    if "dev" in session:
-        token_id = int(session["dev"])
-        info = cache.get(("dev", token_id), lambda: tokens.token_by_id(rt.engine, token_id, "device"))
-        if info is not None:
-            return Principal(name=f"device:{info.name}", role=info.scopes[0], kind="device", token_id=info.id)
-        session.clear()
-    elif "uid" in session:
-        uid, epoch, issued = int(session["uid"]), int(session.get("ep", -1)), float(session.get("at", 0))
-        if time.time() - issued < rt.settings.session_hours * 3600:
-            found = cache.get(("uid", uid, epoch), lambda: users.session_principal(rt.engine, uid, epoch))
-            if found is not None:
-                return found
-        session.clear()
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        idle = timedelta(days=rt.settings.device_session_days)
+        found = _cache().get(("sid", sid), lambda: sessions.session_principal(rt.engine, sid, idle), SESSION_SECONDS)
+        if found is not None:
+            return found
+    if session:
+        session.clear()  # ended, expired, or a cookie from before server-side sessions
     if open_demo_active():
         return OPEN_DEMO
     return None
@@ -213,9 +214,14 @@ def _device_login(plain: str) -> Response:
     info = tokens.verify_token(_runtime().engine, "device", plain)
     if info is None:
         return _refuse(401, "this screen's device token is unknown, expired or revoked: ask an administrator")
+    rt = _runtime()
+    sid = sessions.start_session(
+        rt.engine, lifetime=timedelta(days=rt.settings.device_session_days), token_id=info.id,
+        ip=request.remote_addr, user_agent=request.user_agent.string,
+    )  # fmt: skip
     session.clear()
     session.permanent = True
-    session["dev"] = info.id
+    session["sid"] = sid
     args = {k: v for k, v in request.args.items(multi=True) if k != "token"}
     return redirect(request.path + (f"?{urlencode(args)}" if args else ""), 303)
 
@@ -269,13 +275,23 @@ def login_post() -> Response:
     if result.principal is None:
         query = {"error": result.reason, "lang": lang} | ({"next": nxt} if nxt else {})
         return redirect(f"/login?{urlencode(query)}", 303)
+    rt = _runtime()
+    sid = sessions.start_session(
+        rt.engine, lifetime=timedelta(hours=rt.settings.session_hours), user_id=result.principal.user_id,
+        epoch=result.epoch, ip=request.remote_addr, user_agent=request.user_agent.string,
+    )  # fmt: skip
     session.clear()
     session.permanent = True
-    session.update(uid=result.principal.user_id, ep=result.epoch, at=time.time())
+    session["sid"] = sid
     return redirect(nxt or LANDING.get(result.principal.role, "/wall"), 303)
 
 
 def logout() -> Response:
+    """End the session on the server (a saved copy of the cookie stops working too), then in the browser."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        sessions.end_session(_runtime().engine, sid)
+        _cache().forget(("sid", sid))
     session.clear()
     return redirect("/login?out=1", 303)
 

@@ -58,6 +58,7 @@ class Settings:
     demo_on_empty: bool = True
     max_request_bytes: int = 10 * 1024 * 1024
     session_hours: int = 12
+    device_session_days: int = 30
     cookie_secure: str = "auto"
     trust_proxy: int = 0
     csp_extra_sources: str = ""
@@ -93,6 +94,7 @@ class Settings:
             demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),
             max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             session_hours=max(1, _env_int("SESSION_HOURS", base.session_hours)),
+            device_session_days=max(1, _env_int("DEVICE_SESSION_DAYS", base.device_session_days)),
             cookie_secure=_env_str("COOKIE_SECURE", base.cookie_secure).lower(),
             trust_proxy=max(0, _env_int("TRUST_PROXY", base.trust_proxy)),
             csp_extra_sources=_env_str("CSP_EXTRA_SOURCES", base.csp_extra_sources),

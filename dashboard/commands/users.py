@@ -1,4 +1,4 @@
-"""users: add, list, disable, enable, passwd, role and log, for the people who log in.
+"""users: add, list, disable, enable, passwd, role, logout, sessions and log, for the people who log in.
 
 Passwords are never taken from the command line (other users of the machine can read it in `ps`):
 they are asked twice on a terminal, or read as one line from standard input with --password-stdin.
@@ -13,14 +13,17 @@ import sys
 from sqlalchemy import Engine
 
 from dashboard.settings import Settings
-from data.auth import users
+from data.auth import sessions, users
 from data.auth.events import recent_events
 from data.auth.roles import ROLES
 from data.store import init_schema, make_engine
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="manage the people who log in (add, list, disable, enable, passwd, role, log)")
+    p = sub.add_parser(
+        "users",
+        help="manage the people who log in (add, list, disable, enable, passwd, role, logout, sessions, log)",
+    )
     p.add_argument("--database-url", default=None, help="overrides DATABASE_URL")
     acts = p.add_subparsers(dest="action", required=True, metavar="ACTION")
 
@@ -44,6 +47,11 @@ def configure(sub: argparse._SubParsersAction) -> None:
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
     role.add_argument("--personal-data", action="store_true", help="may see complainants' names and phones")
+
+    out = acts.add_parser("logout", help="end every session of a person now (a lost phone, a shared screen)")
+    out.add_argument("username")
+    live = acts.add_parser("sessions", help="open sessions: who, since when, last seen, from where")
+    live.add_argument("username", nargs="?", default=None, help="only this person's")
 
     log = acts.add_parser("log", help="the security log: logins, refusals, user and token changes, exports")
     log.add_argument("--limit", type=int, default=50)
@@ -93,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
     elif args.action == "role":
         users.set_role(engine, args.username, args.role, args.personal_data)
         print(f"{users.normalise_username(args.username)} is now {args.role}; their sessions were ended")
+    elif args.action == "logout":
+        users.end_user_sessions(engine, args.username)
+        print(f"every session of {users.normalise_username(args.username)} was ended")
+    elif args.action == "sessions":
+        print_sessions(engine, args.username)
     elif args.action == "log":
         for e in recent_events(engine, limit=max(1, args.limit), action=args.only):
             status = "ok " if e["ok"] else "NO "
@@ -101,6 +114,20 @@ def run(args: argparse.Namespace) -> int:
                 f"{e['subject'] or '-':<24} {e['ip'] or '-':<15} {e['detail'] or ''}"
             )
     return 0
+
+
+def print_sessions(engine: Engine, username: str | None) -> None:
+    user_id = users.get_user(engine, username).id if username else None
+    names = {u.id: u.username for u in users.list_users(engine)}
+    rows = sessions.open_sessions(engine, user_id=user_id)
+    print(f"{'who':<24} {'since (UTC)':<16} {'last seen':<16} {'ends':<16} {'from':<15} browser")
+    for r in rows:
+        who = names.get(r.user_id, "?") if r.kind == "person" else f"device token {r.token_id}"
+        print(
+            f"{who:<24} {r.created_at:%Y-%m-%d %H:%M} {r.last_seen_at:%Y-%m-%d %H:%M} {r.expires_at:%Y-%m-%d %H:%M} "
+            f"{r.ip or '-':<15} {(r.user_agent or '-')[:40]}"
+        )
+    print(f"{len(rows)} open session(s)")
 
 
 def print_users(engine: Engine) -> None:

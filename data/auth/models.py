@@ -53,6 +53,31 @@ class AuthToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
+class AuthSession(Base):
+    """A login or a wall screen's session; the cookie carries a random id, only its SHA-256 is kept here."""
+
+    __tablename__ = "auth_sessions"
+    __table_args__ = (
+        Index("ix_auth_sessions_user", "user_id", "revoked_at"),
+        Index("ix_auth_sessions_token", "token_id", "revoked_at"),
+        Index("ix_auth_sessions_expires", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), doc="person | device")
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    epoch: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"), doc="the user's at login")
+    token_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    ip: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
 class SecurityEvent(Base):
     """One line of the security log: logins, refusals, user and token changes, exports."""
 

@@ -163,6 +163,9 @@ def revoke_token(engine: Engine, token_id: int, actor: str) -> TokenInfo:
                 update(AuthToken).where(AuthToken.id == token_id).values(revoked_at=utcnow(), revoked_by=actor)
             )
             record_event(conn, "token_revoke", actor=actor, subject=f"{before.kind}:{token_id}")
+            from data.auth.sessions import end_sessions  # sessions.py reads tokens: imported here, not at the top
+
+            end_sessions(conn, "token_revoke", token_id=token_id)
     return _get(engine, token_id)
 
 

@@ -13,6 +13,7 @@ from data.auth.events import begin_login_attempt, record_event, settle_login
 from data.auth.models import User
 from data.auth.passwords import dummy_hash, hash_password, needs_rehash, password_problem, verify_password
 from data.auth.roles import Principal, check_role
+from data.auth.sessions import end_sessions
 from data.store import utcnow
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -124,7 +125,8 @@ def active_user_count(engine: Engine) -> int:
 def _change(
     engine: Engine, username: str, action: str, actor: str, detail: str | None = None, **values: object
 ) -> None:
-    """Apply a change to one user, end their sessions (epoch + 1) and log it, in one transaction."""
+    """Apply a change to one user, end their sessions (each session row, and epoch + 1 for any cookie that
+    outlived its row) and log it, in one transaction."""
     name = normalise_username(username)
     with engine.begin() as conn:
         result = conn.execute(
@@ -134,7 +136,14 @@ def _change(
         )
         if result.rowcount == 0:
             raise ValueError(f"no user {name!r}")
+        user_id = conn.execute(select(User.id).where(User.username == name)).scalar_one()
+        end_sessions(conn, action, user_id=user_id)
         record_event(conn, action, actor=actor, subject=name, detail=detail)
+
+
+def end_user_sessions(engine: Engine, username: str, actor: str = "cli") -> None:
+    """Log a person out everywhere now (a lost phone, a shared screen), without changing the account."""
+    _change(engine, username, "user_logout", actor)
 
 
 def set_active(engine: Engine, username: str, active: bool, actor: str = "cli") -> None:
@@ -184,12 +193,3 @@ def principal_of(user: User) -> Principal:
     return Principal(
         name=user.username, role=user.role, kind="person", personal_data=user.personal_data, user_id=user.id
     )
-
-
-def session_principal(engine: Engine, user_id: int, epoch: int) -> Principal | None:
-    """The person behind a session, or None when they were disabled, changed, or their sessions were ended."""
-    with Session(engine) as session:
-        user = session.get(User, user_id)
-    if user is None or not user.active or user.session_epoch != epoch:
-        return None
-    return principal_of(user)

@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from data.auth import tokens, users
+from data.auth import sessions, tokens, users
 from data.auth.events import MAX_FAILURES_PER_USER_AND_IP, recent_events, record_export
 from data.auth.models import AuthToken, SecurityEvent
 from data.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from data.auth.roles import OPEN_DEMO, PERMISSIONS, may_see_personal
 
 GOOD = "lampu jalan padam 7"
+HOURS = timedelta(hours=12)
 
 
 def test_password_hash_is_salted_slow_scrypt_and_verifies_only_the_right_password():
@@ -48,17 +49,19 @@ def test_add_list_disable_and_passwd(sqlite_engine):
 
     ok = users.authenticate(sqlite_engine, "BUDI.S", GOOD, "10.0.0.1")
     assert ok.principal is not None and ok.principal.role == "operator"
-    assert users.session_principal(sqlite_engine, ok.principal.user_id, ok.epoch) == ok.principal
+    sid = sessions.start_session(sqlite_engine, lifetime=HOURS, user_id=ok.principal.user_id, epoch=ok.epoch)
+    assert sessions.session_principal(sqlite_engine, sid, HOURS) == ok.principal
 
     users.set_password(sqlite_engine, "budi.s", "sungai meluap 2026")
     # A new password ends existing sessions and the old password stops working.
-    assert users.session_principal(sqlite_engine, ok.principal.user_id, ok.epoch) is None
+    assert sessions.session_principal(sqlite_engine, sid, HOURS) is None
     assert users.authenticate(sqlite_engine, "budi.s", GOOD, "10.0.0.1").principal is None
     again = users.authenticate(sqlite_engine, "budi.s", "sungai meluap 2026", "10.0.0.1")
     assert again.principal is not None
 
+    sid = sessions.start_session(sqlite_engine, lifetime=HOURS, user_id=again.principal.user_id, epoch=again.epoch)
     users.set_active(sqlite_engine, "budi.s", False)
-    assert users.session_principal(sqlite_engine, again.principal.user_id, again.epoch) is None
+    assert sessions.session_principal(sqlite_engine, sid, HOURS) is None
     assert users.authenticate(sqlite_engine, "budi.s", "sungai meluap 2026", "10.0.0.1").principal is None
     assert users.active_user_count(sqlite_engine) == 0
     actions = [e["action"] for e in recent_events(sqlite_engine)]

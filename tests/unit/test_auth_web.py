@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from dashboard.app import create_app
 from dashboard.auth import safe_next
 from dashboard.exposure import StartupRefusedError
 from dashboard.settings import Settings
-from data.auth import tokens, users
+from data.auth import sessions, users
 from data.auth.events import recent_events
+from data.auth.models import AuthSession
 from data.places import prepare_store
 from data.store import make_engine
 from tests.helpers.callbacks import body_for, callback_key
@@ -139,32 +142,64 @@ def test_disabling_a_person_ends_their_open_session(secured):
     assert client.get("/leader").status_code == 303
 
 
+def _age_sessions(engine, **shift: float) -> None:
+    """Move every session's clock back, as if `hours` or `days` had passed."""
+    delta = timedelta(**shift)
+    with engine.begin() as conn:
+        rows = conn.execute(select(AuthSession.id, AuthSession.created_at, AuthSession.last_seen_at,
+                                   AuthSession.expires_at)).all()  # fmt: skip
+        for r in rows:
+            conn.execute(
+                update(AuthSession)
+                .where(AuthSession.id == r.id)
+                .values(created_at=r.created_at - delta, last_seen_at=r.last_seen_at - delta,
+                        expires_at=r.expires_at - delta)
+            )  # fmt: skip
+
+
 def test_person_session_expires_after_session_hours(secured):
-    app, _ = secured
+    app, engine = secured
     client = app.server.test_client()
     login(client, "leader1")
-    with client.session_transaction() as session:
-        session["at"] = time.time() - 13 * 3600
+    _age_sessions(engine, hours=13)
+    app.server.extensions["city_runtime"].extras["auth"].clear()
     assert client.get("/leader").status_code == 303
 
 
-def test_wall_device_token_opens_the_wall_for_good_and_nothing_else(secured):
-    app, engine = secured
-    plain, info = tokens.create_token(engine, "device", "lobby wall", ["wall"], "admin1")
+def test_a_cookie_saved_before_logout_no_longer_works(secured):
+    """Before: logout only cleared the browser's cookie; a saved copy worked for up to 12 hours."""
+    app, _ = secured
     client = app.server.test_client()
-    r = client.get(f"/wall?token={plain}&lang=en")
-    assert r.status_code == 303 and r.headers["Location"] == "/wall?lang=en"  # the token leaves the address bar
-    assert "Expires=" in r.headers["Set-Cookie"]  # a lasting cookie, not a browser-session one
-    with client.session_transaction() as session:
-        session["at"] = time.time() - 90 * 86400  # months later a device session still works
-    assert client.get("/wall?lang=en").status_code == 200
-    assert client.post("/_dash-update-component", json=callback_request("wall-kpis")).status_code != 403
-    assert client.get("/leader").status_code == 403
-    assert client.get("/admin").status_code == 403
-    tokens.revoke_token(engine, info.id, "admin1")
-    app.server.extensions["city_runtime"].extras["auth"].clear()
-    assert client.get("/wall").status_code == 303
-    assert app.server.test_client().get(f"/wall?token={plain}").status_code == 401
+    login(client, "analyst1")
+    saved = client.get_cookie("city_session").value
+    assert client.get("/analyst").status_code == 200
+    client.get("/auth/logout")
+    thief = app.server.test_client()
+    thief.set_cookie("city_session", saved)
+    assert thief.get("/analyst").status_code == 303
+    assert thief.get("/auth/whoami").get_json()["authenticated"] is False
+
+
+@pytest.mark.parametrize("change", ["password", "role", "disable", "logout-everywhere"])
+def test_account_changes_end_every_open_session_at_once(secured, change):
+    app, engine = secured
+    name = f"temp-{change}"
+    users.add_user(engine, name, PASSWORD, "analyst")
+    phone, laptop = app.server.test_client(), app.server.test_client()
+    login(phone, name)
+    login(laptop, name)
+    assert laptop.get("/analyst").status_code == 200
+    assert len(sessions.open_sessions(engine, user_id=users.get_user(engine, name).id)) == 2
+    {
+        "password": lambda: users.set_password(engine, name, "sungai meluap lagi 9"),
+        "role": lambda: users.set_role(engine, name, "leader", False),
+        "disable": lambda: users.set_active(engine, name, False),
+        "logout-everywhere": lambda: users.end_user_sessions(engine, name),
+    }[change]()
+    time.sleep(1.1)  # the per-process answer for a session lives one second
+    for client in (phone, laptop):
+        assert client.get("/analyst").status_code == 303
+    assert sessions.open_sessions(engine, user_id=users.get_user(engine, name).id) == []
 
 
 def test_cross_site_posts_are_refused(secured):

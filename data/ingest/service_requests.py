@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from data.city import catalogue
 from data.ingest import open311
 from data.ingest.complaints import OPEN311_MAPPING, complaint_from_open311, ingest_complaint_batch
 from data.ingest.report import IngestReport
@@ -143,6 +144,9 @@ def _new_request(fields: dict, answers: dict, codes: set[str], now: datetime) ->
     if "address_string" not in fields and fields.get("address_id"):
         fields["address_string"] = f"address_id {fields['address_id']}"
     attributes = check_attributes(code, answers)
+    category = catalogue().category(code)
+    if category is not None and not fields.get("agency_responsible"):
+        fields["agency_responsible"] = category.agency  # the room routes its new reports as its catalogue says
     fields.setdefault("requested_datetime", now.isoformat() + "+00:00")
     fields["status"] = "open"
     fields.pop("expected_datetime", None)  # a new report's expected time is the room's to say, not the sender's

@@ -66,6 +66,7 @@ def test_form_post_with_api_key_answers_the_spec_reply_and_reads_back(room):
     assert row.source == "laksa" and row.reporter_name == "Siti" and row.district_code == "36.71.01"
     [read] = client.get(f"/open311/v2/requests/{reply['service_request_id']}.json").json
     assert read["service_code"] == "sampah" and read["description"] == "Sampah menumpuk"
+    assert read["agency_responsible"] == "DLH"  # routed as the city's catalogue says
     assert read["expected_datetime"] is None  # the sender gave none; the room's SLA is not passed off as theirs
     assert "phone" not in json.dumps(read) and "Siti" not in json.dumps(read)
     [extended] = client.get(f"/open311/v2/requests/{reply['service_request_id']}.json?extensions=true").json

@@ -69,3 +69,35 @@ def replay_mixed_batches(engine: Engine) -> None:
         rebuild_all(engine)
         assert kept == rollups(engine), name
     assert sum(r[4] for r in rollups(engine)[0]) == len(first) + 1  # every complaint received once
+
+
+def raw_figures(engine: Engine, now: datetime, district: str | None = None) -> dict[str, int]:
+    """The tiles' counts straight from the raw rows, as the queries counted them before the rollups."""
+    from sqlalchemy import func, select
+
+    from data.models import Complaint as C  # noqa: N817
+    from data.timebuckets import wib_today
+
+    day_start = wib_midnight_utc(wib_today(now))
+    where = {
+        "open": [C.status != "closed", C.requested_at <= now],
+        "late": [C.status != "closed", C.due_at < now],
+        "received": [C.requested_at >= day_start, C.requested_at <= now],
+        "closed": [C.closed_at >= day_start, C.closed_at <= now],
+    }
+    with engine.connect() as conn:
+        return {
+            name: conn.execute(
+                select(func.count()).select_from(C).where(*w, *([C.district_code == district] if district else []))
+            ).scalar()
+            for name, w in where.items()
+        }
+
+
+def tile_counts(engine: Engine, now: datetime, district: str | None = None) -> dict[str, int]:
+    """The same counts as the wall's complaint tiles give them."""
+    from data.queries.complaints import complaint_kpis
+    from data.queries.filters import ComplaintFilter
+
+    k = complaint_kpis(engine, now, ComplaintFilter.for_district(district))
+    return {"open": k.open_backlog, "late": k.late_open, "received": k.received_today, "closed": k.closed_today}

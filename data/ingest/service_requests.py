@@ -77,6 +77,9 @@ def plain_fields(item: dict) -> tuple[dict, dict[str, object]]:
         if not isinstance(value, str):
             raise RequestRefusedError(f"{name} must be text, got {_type_name(value)}")
         fields[name] = value.strip()
+    media = fields.get("media_url", "")
+    if media and not media.lower().startswith(("http://", "https://")):
+        raise RequestRefusedError("media_url must be an http:// or https:// address")
     if len(fields.get("description", "")) > MAX_DESCRIPTION:
         raise RequestRefusedError(f"description is longer than the spec's {MAX_DESCRIPTION:,} characters")
     for name in ("lat", "long"):

@@ -119,6 +119,7 @@ def test_api_key_errors_and_the_spec_status_codes(room):
         ({"service_code": "sampah", "lat": "-6.17"}, "lat and long must be sent together"),
         ({"service_code": "sampah"}, "a location is required"),
         ({"service_code": "sampah", **PLACE, "description": "x" * 4001}, "4,000"),
+        ({"service_code": "sampah", **PLACE, "media_url": "javascript:alert(1)"}, "media_url must be an http"),
         ({"service_code": "banjir", **PLACE, "attribute": {"AKSES_JALAN": "terbang"}}, "not one of"),
     ],
 )

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from data.geography import city_map_view
 from layouts.figure_text import plot_text, plot_texts
 from layouts.i18n import category_label, t
 
@@ -29,6 +30,15 @@ PALETTE = (
 def bucket_label(bucket: str, lang: str) -> str:
     """A time-to-close bucket code ('<1d') in words ('kurang dari 1 hari')."""
     return t(f"an_bucket_{CLOSE_ORDER.index(bucket)}", lang) if bucket in CLOSE_ORDER else bucket
+
+
+def _two_lines(label: str) -> str:
+    """A tick label broken at the space nearest its middle, so five of them fit a phone without tilting."""
+    spaces = [i for i, ch in enumerate(label) if ch == " "]
+    if len(label) <= 10 or not spaces:
+        return label
+    cut = min(spaces, key=lambda i: abs(i - len(label) / 2))
+    return label[:cut] + "<br>" + label[cut + 1 :]
 
 
 def base_layout(fig: go.Figure, lang: str, height: int = 320) -> go.Figure:
@@ -83,7 +93,7 @@ def district_map(frame: pd.DataFrame, geojson: dict, selected: Sequence[str], la
             colorbar={"title": {"text": t("an_per_10k", lang), "side": "right"}, "thickness": 12},
         )
     )
-    fig.update_layout(map={"style": "white-bg", "center": {"lat": -6.19, "lon": 106.64}, "zoom": 10.8})
+    fig.update_layout(map={"style": "white-bg", **city_map_view(500, 400)})  # the whole city, whatever its size
     out = base_layout(fig, lang, 360).to_plotly_json()
     out["data"][0]["geojson"] = geojson
     return out
@@ -202,10 +212,10 @@ def backlog_age(frame: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     for late, name, colour in ((0, t("an_on_time", lang), PLAIN), (1, t("an_late", lang), "#b3261e")):
         part = frame[frame["late"] == late].set_index("bucket")["n"].reindex(CLOSE_ORDER).fillna(0)
-        words = [bucket_label(b, lang) for b in CLOSE_ORDER]
+        words = [_two_lines(bucket_label(b, lang)) for b in CLOSE_ORDER]
         fig.add_bar(x=words, y=part.to_numpy(), name=name, marker_color=colour, text=part.to_numpy())
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text=t("an_age_axis", lang))
+    fig.update_xaxes(title_text=t("an_age_axis", lang), tickangle=0)
     fig.update_yaxes(title_text=t("an_open_axis", lang))
     return base_layout(fig, lang, 300)
 

@@ -7,6 +7,7 @@ by default (`lang=en` for English): the browser's Print saves them as PDF (asset
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import dcc, html
 
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
@@ -203,11 +204,16 @@ def coverage_line(coverage: object, lang: str) -> html.Div:
 SHOWN_INCIDENTS, SHOWN_ALERTS, SHOWN_SENSORS = 4, 6, 6  # one printed page: the rest is counted, not listed
 
 
-def more_line(total: int, shown: int, lang: str) -> list[html.Li]:
-    """'… dan 37 lainnya' under a list cut to `shown` items, so the heading's count matches what is said."""
+def more_line(total: int, shown: int, lang: str, kinds: list[str] | None = None) -> list[html.Li]:
+    """'… dan 37 lainnya' under a list cut to `shown` items, so the heading's count matches what is said;
+    with the sensor kinds of the rest, '(20 pos duga air, 17 penakar hujan)', so it says what it counts."""
     if total <= shown:
         return []
-    return [html.Li(t("and_more", lang).format(n=fmt_number(total - shown, lang)), className="brief-more")]
+    text = t("and_more", lang).format(n=fmt_number(total - shown, lang))
+    if kinds:
+        rest = pd.Series(kinds[shown:]).value_counts()
+        text += " (" + ", ".join(f"{fmt_number(n, lang)} {t(f'ops_gauges_{k}', lang)}" for k, n in rest.items()) + ")"
+    return [html.Li(text, className="brief-more")]
 
 
 def daily_body(b: object, lang: str) -> list:
@@ -225,7 +231,7 @@ def daily_body(b: object, lang: str) -> list:
     sensors = [
         html.Li(f"{r.name}: {t('peak', lang)} {fmt_number(r.peak, lang, 1)} {r.unit} ({t(r.level, lang)})")
         for r in b.sensors_over.head(SHOWN_SENSORS).itertuples()
-    ] + more_line(len(b.sensors_over), SHOWN_SENSORS, lang)
+    ] + more_line(len(b.sensors_over), SHOWN_SENSORS, lang, list(b.sensors_over["kind"]))
     return [
         header(
             t("briefing_title", lang),

@@ -361,3 +361,17 @@ def test_odd_numbers_and_ids_are_refused(room, fields, reason):
     )
     assert answer.status_code == 400 and reason in answer.json[0]["description"], answer.json
     assert _count(engine) == 0
+
+
+def test_api_batch_retried_with_the_same_idempotency_key_stores_once(room):
+    client, engine, keys = room
+    headers = {"Authorization": f"Bearer {keys['laksa']}", "Idempotency-Key": "batch-7"}
+    batch = [{"service_code": "sampah", "lat": -6.1781, "long": 106.6319}, {"service_code": "banjir", **PLACE}]
+    first = client.post("/api/v1/complaints", json=batch, headers=headers)
+    again = client.post("/api/v1/complaints", json=batch, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json["inserted"] == 2 and again.json["inserted"] == 0 and again.json["unchanged"] == 2
+    assert [r["service_request_id"] for r in first.json["requests"]] == [
+        r["service_request_id"] for r in again.json["requests"]
+    ]
+    assert _count(engine) == 2

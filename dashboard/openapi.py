@@ -175,6 +175,30 @@ def _open311_paths() -> dict:
     return paths
 
 
+def _sensorthings_paths() -> dict:
+    """GET /sta/v1.1/...: the read-only SensorThings v1.1 service (docs/feeds.md); entity documents as the
+    OGC standard defines them, so only their envelope is described here."""
+    error = {"type": "object", "required": ["code", "type", "message"],
+             "properties": {"code": {"type": "integer"}, "type": {"const": "error"}, "message": {"type": "string"}}}
+    options = [_param(name, text) for name, text in (
+        ("$top", "page size (default 100, at most 1000)"), ("$skip", "rows to skip"),
+        ("$count", "true: add @iot.count"),
+        ("$orderby", "e.g. phenomenonTime desc"), ("$filter", "e.g. phenomenonTime ge 2026-11-20T00:00:00Z"),
+        ("$expand", "e.g. Datastream, Locations, Datastreams($top=5)"), ("$select", "e.g. id,name"))]
+    answers = {"200": _answer("an entity, a collection page (value, @iot.nextLink, @iot.count) or a property",
+                              {"type": "object"}),
+               "400": _answer("a query the server cannot answer, and what to change", error),
+               "401": _answer("no wall login and no token scoped sensorthings", error),
+               "404": _answer("no such entity set, entity or property", error)}  # fmt: skip
+    read = {"summary": "SensorThings v1.1 (read-only): Things, Locations, Datastreams, Sensors, ObservedProperties, "
+                       "Observations", "security": [{"ingestToken": ["sensorthings"]}]}  # fmt: skip
+    resource = _param("resource", "e.g. Datastreams('water-level-001')/Observations", "path")
+    return {
+        "/sta/v1.1": {"get": read | {"responses": answers}},
+        "/sta/v1.1/{resource}": {"get": read | {"parameters": [resource, *options], "responses": answers}},
+    }
+
+
 def document() -> dict:
     """The OpenAPI document (built from code, so it moves with the routes)."""
     readings = {"anyOf": [OBSERVATION, {"type": "array", "items": OBSERVATION}, SENSORTHINGS]}
@@ -218,6 +242,7 @@ def document() -> dict:
                 METRIC,
             ),  # fmt: skip
             **_open311_paths(),
+            **_sensorthings_paths(),
             "/api/health": {
                 "get": {
                     "summary": "Database state and each feed's freshness",

@@ -178,13 +178,23 @@ def _open311_paths() -> dict:
 def _sensorthings_paths() -> dict:
     """GET /sta/v1.1/...: the read-only SensorThings v1.1 service (docs/feeds.md); entity documents as the
     OGC standard defines them, so only their envelope is described here."""
-    error = {"type": "object", "required": ["code", "type", "message"],
-             "properties": {"code": {"type": "integer"}, "type": {"const": "error"}, "message": {"type": "string"}}}
-    options = [_param(name, text) for name, text in (
-        ("$top", "page size (default 100, at most 1000)"), ("$skip", "rows to skip"),
-        ("$count", "true: add @iot.count"),
-        ("$orderby", "e.g. phenomenonTime desc"), ("$filter", "e.g. phenomenonTime ge 2026-11-20T00:00:00Z"),
-        ("$expand", "e.g. Datastream, Locations, Datastreams($top=5)"), ("$select", "e.g. id,name"))]
+    error = {
+        "type": "object",
+        "required": ["code", "type", "message"],
+        "properties": {"code": {"type": "integer"}, "type": {"const": "error"}, "message": {"type": "string"}},
+    }
+    options = [
+        _param(name, text)
+        for name, text in (
+            ("$top", "page size (default 100, at most 1000)"),
+            ("$skip", "rows to skip"),
+            ("$count", "true: add @iot.count"),
+            ("$orderby", "e.g. phenomenonTime desc"),
+            ("$filter", "e.g. phenomenonTime ge 2026-11-20T00:00:00Z"),
+            ("$expand", "e.g. Datastream, Locations, Datastreams($top=5)"),
+            ("$select", "e.g. id,name"),
+        )
+    ]
     answers = {"200": _answer("an entity, a collection page (value, @iot.nextLink, @iot.count) or a property",
                               {"type": "object"}),
                "400": _answer("a query the server cannot answer, and what to change", error),

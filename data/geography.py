@@ -233,6 +233,17 @@ def _outline_of(pack: CityPack) -> shapely.Geometry:
     return shapely.union_all([shape(d.geometry) for d in _districts_of(pack)])
 
 
+def city_map_view(width_px: int, height_px: int, pack: CityPack | None = None) -> dict:
+    """The centre and zoom (MapLibre, 512-px tiles) at which the whole city fills a map of this size: a
+    regency many times Tangerang's area gets a lower zoom, never a fixed one."""
+    min_lat, min_lon, max_lat, max_lon = city_bounds(pack)
+    mid_lat = (min_lat + max_lat) / 2
+    lon_span = max(max_lon - min_lon, 1e-3)
+    lat_span = max(max_lat - min_lat, 1e-3) / math.cos(math.radians(mid_lat))  # Mercator stretches latitude
+    zoom = min(math.log2(width_px * 360 / (lon_span * 512)), math.log2(height_px * 360 / (lat_span * 512)))
+    return {"center": {"lat": mid_lat, "lon": (min_lon + max_lon) / 2}, "zoom": round(zoom, 2)}
+
+
 def city_bounds(pack: CityPack | None = None) -> tuple[float, float, float, float]:
     """(min_lat, min_lon, max_lat, max_lon) of the city, for fitting maps."""
     minx, miny, maxx, maxy = _outline_of(pack or city_packs.current()).bounds

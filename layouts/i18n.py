@@ -1,7 +1,7 @@
 """Words and number formats for the two languages: Indonesian (default) and English.
 
 Numbers follow the locale (1.234,5 in Indonesian); times are shown in the city's zone (WIB, WITA or WIT).
-Texts may name the city's own words, filled from its pack: {room_title}, {city}, {zone}, {Subdistrict}.
+Texts may name the city's own words, filled from its pack: {room_title}, {city}, {whole}, {zone}, {Subdistrict}.
 """
 
 from __future__ import annotations
@@ -78,6 +78,7 @@ def _city_words(text: str, lang: str) -> str:
         "{city}": pack.name,
         "{zone}": pack.zone.label,
         "{Subdistrict}": pack.subdistrict_word.capitalize() if lang_of(lang) == "id" else "Subdistrict",
+        "{whole}": pack.whole_area(lang_of(lang)),
     }
     for token, word in words.items():
         text = text.replace(token, word)

@@ -193,7 +193,8 @@ class HeatForScreen(MacroElement):
 
 class FitBesideLegend(MacroElement):
     """Fit the map to the city in the part of the frame the legend leaves free: the legend's width is only
-    known in the browser (it scales with the screen), and on a tablet it would otherwise cover a district."""
+    known in the browser (it scales with the screen), and on a tablet it would otherwise cover a district.
+    A kecamatan label whose centre lies near the frame's edge (a regency's outer kecamatan) is slid inside."""
 
     _template = Template(
         """
@@ -202,6 +203,18 @@ class FitBesideLegend(MacroElement):
             var legend = document.querySelector(".map-legend");
             var left = legend ? legend.offsetWidth + 16 : 12;
             map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 12], paddingBottomRight: [12, 12]});
+            function keepLabelsInside() {
+                var box = map.getContainer().getBoundingClientRect();
+                document.querySelectorAll(".district-label div").forEach(function (el) {
+                    el.style.marginLeft = "0px";
+                    var r = el.getBoundingClientRect(), shift = 0;
+                    if (r.right > box.right - 4) { shift = box.right - 4 - r.right; }
+                    if (r.left + shift < box.left + 4) { shift = box.left + 4 - r.left; }
+                    el.style.marginLeft = shift + "px";
+                });
+            }
+            map.on("zoomend moveend", keepLabelsInside);
+            setTimeout(keepLabelsInside, 0);
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from data.city import zone
+from data.geography import city_map_view
 from layouts.figure_text import plot_texts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, t
 
@@ -25,7 +26,6 @@ MEMBER_STYLE = {
     "rainfall": ("#0891b2", "circle"),
     "cctv": ("#111827", "circle"),
 }
-BLANK_MAP = {"style": "white-bg", "center": {"lat": -6.195, "lon": 106.64}, "zoom": 11.0}
 INCIDENT_MAP_FIT_PX = 320  # the incident map is 380 px tall (assets/ops.css): the rest is margin for the legend
 EQUATOR_M = 40_075_016.686
 
@@ -135,7 +135,7 @@ def alerts_map(frame: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
             )
         )  # fmt: skip
     fig.update_layout(
-        map={**BLANK_MAP, "layers": _district_layers(geojson)},
+        map={"style": "white-bg", **city_map_view(600, 480), "layers": _district_layers(geojson)},
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.8)"},
         uirevision="ops-alerts",

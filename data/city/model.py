@@ -274,6 +274,13 @@ class CityPack(_Strict):
     def __hash__(self) -> int:  # packs key caches (boundaries, locators); the folder identifies one
         return hash((str(self.folder), self.code))
 
+    def whole_area(self, lang: str) -> str:
+        """'Seluruh kabupaten' / 'Whole regency': the scope of a figure over the whole city."""
+        words = {"kota": ("kota", "city"), "kabupaten": ("kabupaten", "regency"),
+                 "provinsi": ("provinsi", "province"), "nasional": ("negeri", "country")}  # fmt: skip
+        word_id, word_en = words[self.kind]
+        return f"Whole {word_en}" if lang == "en" else f"Seluruh {word_id}"
+
     def path(self, relative: str) -> Path:
         """A file named in city.yaml, relative to the pack's folder."""
         return (self.folder / relative).resolve()

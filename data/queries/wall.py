@@ -99,6 +99,7 @@ def recent_complaint_points(
         select(Complaint.lat, Complaint.lon)
         .where(Complaint.requested_at > now - timedelta(hours=hours), Complaint.requested_at <= now)
         .where(Complaint.lat.is_not(None), Complaint.lon.is_not(None))
+        .where(Complaint.outside_city.is_(False))  # the city's own map: records from outside stay off it
         .order_by(Complaint.requested_at.desc())
         .limit(MAP_COMPLAINT_LIMIT)
     )

@@ -27,7 +27,7 @@ TEXT: dict[str, dict[str, str]] = {
     "minutes": {"id": "mnt", "en": "min"},
     "no_data": {"id": "tidak ada data", "en": "no data"},
     "reconnecting": {"id": "menyambung ulang", "en": "reconnecting"},
-    "city": {"id": "Seluruh kota", "en": "Whole city"},
+    "city": {"id": "{whole}", "en": "{whole}"},  # Seluruh kota / Seluruh kabupaten, per pack
     "district": {"id": "Kecamatan", "en": "District"},
     "subdistrict": {"id": "{Subdistrict}", "en": "{Subdistrict}"},  # kelurahan, desa, kampung, ... per pack
     "category": {"id": "Kategori", "en": "Category"},

@@ -112,20 +112,22 @@ def records_grid(lang: str) -> html.Section:
     """The records behind the charts: server-side paging, sorting and filtering; click a row for its detail."""
     text_filter = {"filter": "agTextColumnFilter", "filterParams": {"buttons": ["reset"], "maxNumConditions": 1}}
     number_filter = {"filter": "agNumberColumnFilter", "filterParams": {"maxNumConditions": 1}}
+    # minimum widths that fit a WIB time, a category's name and a header word: the grid scrolls sideways on a
+    # tablet rather than cutting values (flex shares out any room left on a desk screen)
     columns = [
-        {"field": "id", "headerName": t("col_id", lang), "width": 90, **number_filter},
-        {"field": "requested_at", "headerName": t("col_requested_at", lang), "width": 160},
+        {"field": "id", "headerName": t("col_id", lang), "minWidth": 100, **number_filter},
+        {"field": "requested_at", "headerName": t("col_requested_at", lang), "minWidth": 150},
         # category, status and channel show words, not codes; the filter bar's dropdowns filter them
-        {"field": "category", "headerName": t("category", lang), "filter": False},
-        {"field": "status", "headerName": t("status", lang), "width": 120, "filter": False},
-        {"field": "channel", "headerName": t("channel", lang), "width": 120, "filter": False},
-        {"field": "agency", "headerName": t("agency", lang), **text_filter},
-        {"field": "district", "headerName": t("district", lang), **text_filter},
-        {"field": "subdistrict", "headerName": t("subdistrict", lang), **text_filter},
+        {"field": "category", "headerName": t("category", lang), "minWidth": 180, "filter": False},
+        {"field": "status", "headerName": t("status", lang), "minWidth": 110, "filter": False},
+        {"field": "channel", "headerName": t("channel", lang), "minWidth": 130, "filter": False},
+        {"field": "agency", "headerName": t("agency", lang), "minWidth": 160, **text_filter},
+        {"field": "district", "headerName": t("district", lang), "minWidth": 140, **text_filter},
+        {"field": "subdistrict", "headerName": t("subdistrict", lang), "minWidth": 150, **text_filter},
         {"field": "description", "headerName": t("col_description", lang), "flex": 2, "minWidth": 220, **text_filter},
-        {"field": "due_at", "headerName": t("col_due_at", lang), "width": 160},
-        {"field": "closed_at", "headerName": t("col_closed_at", lang), "width": 160},
-        {"field": "late", "headerName": t("col_late", lang), "width": 100, **number_filter},
+        {"field": "due_at", "headerName": t("col_due_at", lang), "minWidth": 150},
+        {"field": "closed_at", "headerName": t("col_closed_at", lang), "minWidth": 150},
+        {"field": "late", "headerName": t("col_late", lang), "minWidth": 120, **number_filter},
     ]
     return html.Section(
         [

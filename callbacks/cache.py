@@ -231,11 +231,19 @@ def cached(
     Example: `cached("snapshot", ("complaints", "observations"), lambda: city_snapshot(...), district)`.
     It is also the `memo` that composite figures of `data/` take (`data.memo.Memo`).
     """
+    return _app_cache().get_or_compute(name, domains, compute, *args, ttl_s=ttl_s)
+
+
+def current_versions() -> dict[str, int]:
+    """Inside a callback: every data domain's version (read at most once a second), to tell what changed."""
+    return _app_cache().versions()
+
+
+def _app_cache() -> VersionedCache:
     from callbacks.context import runtime
 
     rt = runtime()
-    cache = cache_for(rt.extras, rt.engine, ttl_s=float(rt.settings.refresh_seconds), redis_url=rt.settings.redis_url)
-    return cache.get_or_compute(name, domains, compute, *args, ttl_s=ttl_s)
+    return cache_for(rt.extras, rt.engine, ttl_s=float(rt.settings.refresh_seconds), redis_url=rt.settings.redis_url)
 
 
-__all__ = ["VersionedCache", "cache_for", "cached"]
+__all__ = ["VersionedCache", "cache_for", "cached", "current_versions"]

@@ -11,7 +11,7 @@ from callbacks.context import now, runtime
 from data.city import current as current_room
 from data.federation import outlines, queries
 from layouts import federation, ids
-from layouts.federation_figures import MEASURES, members_map, score_history
+from layouts.federation_figures import MEASURES, OUTLINE_URLS, members_map, score_history
 from layouts.i18n import lang_of
 
 BOARD_DOMAINS = ("federation",)
@@ -41,8 +41,9 @@ def draw_wall(_state: dict | None, measure: str | None, viewport: list | None, p
     size = (int(viewport[0]), int(viewport[1])) if isinstance(viewport, list) and len(viewport) == 2 else (1920, 1080)
     board = _board()
     codes = tuple(board["code"])
-    shapes = outlines.member_outlines(codes)
-    figure = members_map(board, shapes, outlines.context_outlines(codes), measure, lang, size, outlines.bounds(shapes))
+    figure = members_map(
+        board, OUTLINE_URLS["members"], OUTLINE_URLS["context"], measure, lang, size, outlines.member_bounds(codes)
+    )
     tops = {m: queries.rankings(board, m) for m in queries.RANK_MEASURES}
     cards = federation.member_cards(board, now(), lang)
     return figure, federation.rankings(board, tops, lang), cards, federation.counts(board, lang)

@@ -17,14 +17,14 @@ from callbacks import wall as wall_callbacks
 from callbacks import wall_cctv as wall_cctv_callbacks
 from callbacks import wall_services as wall_services_callbacks
 from callbacks.context import RUNTIME_KEY
-from dashboard import api, auth, cctv, security
+from dashboard import api, auth, cctv, federation_app, security
 from dashboard.commands.alerts import install_alert_config
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
 from data import city
 from data.city import CityPack, activate
 from data.places import prepare_store
-from data.store import make_engine
+from data.store import init_schema, make_engine
 from layouts import analyst, briefing, leader, ops, wall
 from layouts.i18n import t
 from layouts.offline_assets import BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, DASH_ASSETS_PATH_IGNORE, INTER_CSS
@@ -50,8 +50,12 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     pack = settings.pack()
     activate(pack)  # this process's city: SQL day buckets, labels and threads that hold no request
     engine = make_engine(settings.database_url)
-    prepare_store(engine, pack)
-    install_alert_config(settings)  # rules evaluated as data arrives through this app's API
+    federated = federation_app.is_federation(pack)
+    if federated:
+        init_schema(engine)  # a room over rooms keeps its members' summaries, no city of its own
+    else:
+        prepare_store(engine, pack)
+        install_alert_config(settings)  # rules evaluated as data arrives through this app's API
     runtime = Runtime(settings=settings, engine=engine, city=pack)
 
     app = Dash(
@@ -71,26 +75,33 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     _serve_city_per_request(app, pack)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
 
-    for name, path, layout in PAGES:
-        if "<" in path:
-            dash.register_page(name, path_template=path, layout=layout, title=t("app_title", "id"))
-        else:
-            dash.register_page(name, path=path, layout=layout, title=t("app_title", "id"))
-    dash.register_page("home", path="/", layout=wall.layout, title=t("app_title", "id"))
-
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
-    for module in (wall_callbacks, leader_callbacks, analyst_callbacks, ops_callbacks):
-        module.register(app)
-    for module in (wall_services_callbacks, wall_cctv_callbacks, briefing_callbacks):  # digital estate
-        module.register(app)
-    api.register(app.server)
-    cctv.register(app.server)
+    if federated:
+        federation_app.register(app)
+    else:
+        _register_city_pages(app)
     security.init_app(app, settings)
     # Refuses unsafe starts; login/admin pages; checks every request.
     auth.init_app(app, runtime, (settings.host,) if bind is None else bind)
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
     _run_first_request_setup(app)
     return app
+
+
+def _register_city_pages(app: Dash) -> None:
+    """A city's room: the wall, leader, analyst, ops and estate pages, their callbacks and the city's APIs."""
+    for name, path, layout in PAGES:
+        if "<" in path:
+            dash.register_page(name, path_template=path, layout=layout, title=t("app_title", "id"))
+        else:
+            dash.register_page(name, path=path, layout=layout, title=t("app_title", "id"))
+    dash.register_page("home", path="/", layout=wall.layout, title=t("app_title", "id"))
+    for module in (wall_callbacks, leader_callbacks, analyst_callbacks, ops_callbacks):
+        module.register(app)
+    for module in (wall_services_callbacks, wall_cctv_callbacks, briefing_callbacks):  # digital estate
+        module.register(app)
+    api.register(app.server)
+    cctv.register(app.server)
 
 
 def _serve_city_per_request(app: Dash, pack: CityPack) -> None:

@@ -185,7 +185,7 @@ def export_csv() -> Response:
     )
 
 
-def write_xlsx(path: str, rows: Iterator[tuple], header: list[str]) -> int:
+def write_xlsx(path: str, rows: Iterator[tuple], header: list[str], sheet_name: str = "keluhan") -> int:
     """Write rows to an .xlsx at `path` in constant memory; returns the number of data rows written."""
     import xlsxwriter
 
@@ -197,7 +197,7 @@ def write_xlsx(path: str, rows: Iterator[tuple], header: list[str]) -> int:
     for row in rows:
         if line >= EXCEL_MAX_ROWS:
             part += 1
-            sheet = book.add_worksheet("keluhan" if part == 1 else f"keluhan_{part}")
+            sheet = book.add_worksheet(sheet_name if part == 1 else f"{sheet_name}_{part}")
             sheet.write_row(0, 0, header, bold)
             sheet.freeze_panes(1, 0)
             line = 1
@@ -205,7 +205,7 @@ def write_xlsx(path: str, rows: Iterator[tuple], header: list[str]) -> int:
         line += 1
         count += 1
     if sheet is None:
-        sheet = book.add_worksheet("keluhan")
+        sheet = book.add_worksheet(sheet_name)
         sheet.write_row(0, 0, header, bold)
     book.close()
     return count

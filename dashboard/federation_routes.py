@@ -11,20 +11,36 @@ import os
 import tempfile
 from datetime import date, timedelta
 
+import orjson
 from flask import Flask, Response, current_app, g, request
 
 from callbacks.context import RUNTIME_KEY
 from dashboard.exports import csv_chunks, write_xlsx
 from data.auth.events import record_event
 from data.city import current as current_room
+from data.federation.outlines import context_outlines, member_outlines
 from data.federation.queries import ASSESSMENT_COLUMNS, assessment_table
 from data.store import utcnow
+from layouts.federation_figures import OUTLINES_ROUTE
 
 MAX_PERIOD_DAYS = 3 * 366
 
 
 def register(server: Flask) -> None:
     server.add_url_rule("/federation/export.<fmt>", "federation_export", export_assessment)
+    server.add_url_rule(OUTLINES_ROUTE, "federation_outlines", outlines_geojson)
+
+
+def outlines_geojson(which: str) -> Response:
+    """The members' outlines (or their provinces'), fetched once by the browser and cached: the wall's map
+    figure then names them by URL instead of carrying ~0.5 MB of GeoJSON on every redraw."""
+    codes = tuple(m.code for m in current_room().federation.members)
+    build = {"members": member_outlines, "context": context_outlines}.get(which)
+    if build is None:
+        return Response("unknown outlines\n", status=404, mimetype="text/plain")
+    response = Response(orjson.dumps(build(codes)), mimetype="application/geo+json")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 class BadPeriodError(ValueError):

@@ -72,7 +72,9 @@ class Settings:
         base = cls()
         city = _env_str("CITY", base.city)
         pack = cached_pack(city)  # a bad pack stops the start here, naming its file, field and reason
-        rules = pack.catalogue
+        rules = getattr(pack, "catalogue", None)  # a federation room (provinsi, nasional) has none of its own
+        targets_file = rules.targets_file if rules is not None else None
+        rules_file = rules.alert_rules_file if rules is not None else None
         return cls(
             database_url=_env_str("DATABASE_URL", base.database_url),
             city=city,
@@ -86,9 +88,9 @@ class Settings:
             mqtt_url=_env_str("MQTT_URL", base.mqtt_url),
             ingest_token=_env_str("INGEST_TOKEN", base.ingest_token),
             secret_key=_env_str("SECRET_KEY", base.secret_key),
-            targets_path=Path(_env_str("TARGETS_FILE", str(_pack_file(pack, rules.targets_file, base.targets_path)))),
+            targets_path=Path(_env_str("TARGETS_FILE", str(_pack_file(pack, targets_file, base.targets_path)))),
             alert_rules_path=Path(
-                _env_str("ALERT_RULES_FILE", str(_pack_file(pack, rules.alert_rules_file, base.alert_rules_path)))
+                _env_str("ALERT_RULES_FILE", str(_pack_file(pack, rules_file, base.alert_rules_path)))
             ),
             holidays_path=Path(_env_str("HOLIDAYS_FILE", "")) if _env_str("HOLIDAYS_FILE", "") else None,
             demo_on_empty=_env_str("DEMO_ON_EMPTY", "1") not in ("0", "false", "no"),

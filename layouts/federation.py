@@ -15,7 +15,7 @@ from data.city import current as current_room
 from layouts import ids
 from layouts.components.tiles import ranking_list, status_from_score
 from layouts.federation_figures import MEASURES
-from layouts.i18n import fmt_age, fmt_number, lang_of, t
+from layouts.i18n import fmt_age, fmt_number, fmt_time_wib, lang_of, t
 
 REFRESH_MS = 10_000
 
@@ -154,8 +154,13 @@ def member_card(row: pd.Series, now: datetime, lang: str) -> html.A:
     if not has:
         fresh = html.Span(t("fed_never", lang), className="fed-fresh never")
     elif row["stale"]:
-        age = fmt_age(row["age_s"], lang)
-        fresh = html.Span(f"{t('fed_stale', lang)} · {t('fed_last_summary', lang)} {age}", className="fed-fresh stale")
+        last = row["last_ok_at"]
+        shown = fmt_time_wib(last, with_date=(now - last).total_seconds() > 20 * 3600, now=now)
+        fresh = html.Span(
+            f"{t('fed_stale', lang)} · {shown}",
+            className="fed-fresh stale",
+            title=f"{t('fed_last_summary', lang)} {fmt_age(row['age_s'], lang)}",
+        )
     else:
         fresh = html.Span(f"{t('fed_fresh', lang)} · {fmt_age(row['age_s'], lang)}", className="fed-fresh")
     score = row.get("score") if has else None
@@ -176,18 +181,14 @@ def member_card(row: pd.Series, now: datetime, lang: str) -> html.A:
         ),
     ]
     danger = row.get("alerts_danger")
+    head = [html.Span(str(row["name"]), className="fed-name")]
     if has and danger is not None and not pd.isna(danger) and int(danger) > 0:
-        figures.append(html.Div(f"{int(danger)} {t('fed_alerts', lang)}", className="fed-danger"))
+        head.append(html.Span(f"▲ {int(danger)}", className="fed-danger", title=t("fed_alerts", lang)))
+    head.append(html.Span(str(row["zone_label"]), className="fed-member-zone"))
     classes = f"fed-card status-{status}" + (" stale" if row["stale"] else "")
     return html.A(
         [
-            html.Div(
-                [
-                    html.Span(str(row["name"]), className="fed-name"),
-                    html.Span(str(row["zone_label"]), className="fed-member-zone"),
-                ],
-                className="fed-card-head",
-            ),
+            html.Div(head, className="fed-card-head"),
             *figures,
         ],
         href=str(row["url"]),

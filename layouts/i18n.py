@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 from datetime import UTC, datetime
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 from data.city import catalogue, current
@@ -18,6 +19,7 @@ from layouts import texts
 
 LANGS = ("id", "en")
 LOCALES = {"id": "id_ID", "en": "en_US"}
+BABEL_LOCALES = {lang: Locale.parse(code) for lang, code in LOCALES.items()}  # parsed once, not per number
 
 
 class DuplicateTextKeyError(RuntimeError):
@@ -76,9 +78,9 @@ def _city_words(text: str, lang: str) -> str:
     words = {
         "{room_title}": pack.room_title(lang),
         "{city}": pack.name,
+        "{whole}": pack.whole_area(lang_of(lang)),
         "{zone}": pack.zone.label,
         "{Subdistrict}": pack.subdistrict_word.capitalize() if lang_of(lang) == "id" else "Subdistrict",
-        "{whole}": pack.whole_area(lang_of(lang)),
     }
     for token, word in words.items():
         text = text.replace(token, word)
@@ -90,7 +92,7 @@ def fmt_number(value: float | None, lang: str, decimals: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=LOCALES[lang_of(lang)])
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang_of(lang)])
 
 
 def fmt_time_wib(moment: datetime | None, with_date: bool = False, now: datetime | None = None) -> str:

@@ -110,3 +110,19 @@ def analyst_chip(key: str, value: str) -> dict[str, str]:
 def kpi_value(key: str) -> str:
     """The id of one KPI tile's value, e.g. kpi-value-open_backlog (tests read these)."""
     return f"kpi-value-{key}"
+
+# federation room (a province or the ministry over many cities' rooms)
+FED_PARAMS = "fed-params"
+FED_TICK = "fed-tick"
+FED_VIEWPORT = "fed-viewport"  # [innerWidth, innerHeight], so the map fits its members at any screen size
+FED_MEASURE = "fed-measure"
+FED_MAP = "fed-map"
+FED_RANKINGS = "fed-rankings"
+FED_CARDS = "fed-cards"
+FED_COUNTS = "fed-counts"
+FED_STATE = "fed-state"  # the data version and stale members the wall last drew; figures redraw when it changes
+FED_LEADER_PARAMS = "fedleader-params"
+FED_LEADER_TICK = "fedleader-tick"
+FED_CHOOSE = "fedleader-choose"
+FED_HISTORY = "fedleader-history"
+FED_TABLE = "fedleader-table"

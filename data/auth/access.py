@@ -39,6 +39,9 @@ PATH_RULES: dict[str, str] = {
     "/export": "export",
     "/exports": "export",
     "/ops": "ops",
+    "/federation": "wall",  # a federation room's wall: aggregates of member rooms only
+    "/federation/leader": "leader",
+    "/federation/export": "export",
     "/admin": "admin",
 }
 HOME_PERMISSION = "wall"
@@ -53,6 +56,8 @@ CALLBACK_RULES: dict[str, str] = {
     "briefing": "leader",
     "analyst": "analyst",
     "ops": "ops",
+    "fed": "wall",
+    "fedleader": "leader",
     "admin": "admin",
 }
 UNKNOWN_CALLBACK_PERMISSION = "admin"

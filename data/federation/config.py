@@ -119,6 +119,12 @@ class FederationPack(_Strict):
     def __hash__(self) -> int:
         return hash((str(self.folder), self.code))
 
+    def whole_area(self, lang: str) -> str:
+        """'Seluruh provinsi' / 'Whole province': the scope of a figure over every member."""
+        if self.kind == "provinsi":
+            return "Whole province" if lang == "en" else "Seluruh provinsi"
+        return "Whole country" if lang == "en" else "Seluruh negeri"
+
     @property
     def subdistrict_word(self) -> str:
         """Shared page texts may name the fourth level; a room over rooms speaks of its members' desa/kelurahan."""

@@ -24,6 +24,7 @@ def level_of(code: str) -> str:
     return "kabkota" if "." in code else "provinsi"
 
 
+@lru_cache(maxsize=8)
 def member_outlines(codes: tuple[str, ...]) -> dict:
     """A FeatureCollection of the members' outlines (id = Kemendagri code); unknown codes are left out."""
     features = []
@@ -35,6 +36,7 @@ def member_outlines(codes: tuple[str, ...]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+@lru_cache(maxsize=8)
 def context_outlines(codes: tuple[str, ...]) -> dict:
     """The provinces the members lie in, drawn faintly behind them so a map of a few regencies has a place."""
     provinces = sorted({code.split(".")[0] for code in codes})
@@ -42,9 +44,10 @@ def context_outlines(codes: tuple[str, ...]) -> dict:
     return {"type": "FeatureCollection", "features": [f for f in found if f is not None]}
 
 
-def bounds(collection: dict) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) of a FeatureCollection, or None when it is empty."""
-    geoms = [shape(f["geometry"]) for f in collection["features"]]
+@lru_cache(maxsize=8)
+def member_bounds(codes: tuple[str, ...]) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the members' outlines, or None when none is known."""
+    geoms = [shape(f["geometry"]) for f in member_outlines(codes)["features"]]
     if not geoms:
         return None
     return tuple(float(v) for v in shapely.total_bounds(geoms))  # type: ignore[return-value]

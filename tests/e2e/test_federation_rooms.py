@@ -155,8 +155,9 @@ def test_the_national_room_shows_every_member_a_stopped_one_stale_then_back(room
             time.mktime(time.strptime(str(heard[c])[:19], "%Y-%m-%d %H:%M:%S")) - time.timezone > stopped_at
             for c in ("36.71", "16.01")
         ), heard  # the others kept refreshing while one was away
-        card = driver.find_element(By.CSS_SELECTOR, '.fed-card[data-member="35.08"] .fed-fresh').text
-        assert "BASI" in card and "ringkasan terakhir" in card
+        mark = driver.find_element(By.CSS_SELECTOR, '.fed-card[data-member="35.08"] .fed-fresh')
+        assert re.fullmatch(r"BASI · \d\d:\d\d WIB", mark.text), mark.text  # the time of its last summary
+        assert "ringkasan terakhir" in mark.get_attribute("title")
 
         lumajang.start()
         wait_until(lambda: _cards(driver).get("35.08", {}).get("stale") == "0", 60, "Lumajang back")

@@ -121,7 +121,7 @@ def test_the_wall_and_comparison_pages_are_built_from_the_members(federation):
         figure, ranking, cards, counts = callbacks.draw_wall(None, "sla_pct", [1920, 1080], {"lang": "id"})
         options, history, table = callbacks.draw_leader(None, ["35.08", "not-a-member"], {"lang": "en"})
     assert counts == "2 terkini · 1 basi dari 3"
-    assert sum(len(trace.locations) for trace in figure.data) == 3
+    assert sum(len(trace["locations"]) for trace in figure["data"]) == 3
     assert [c.to_plotly_json()["props"].get("data-stale") for c in cards][0] == "1"  # what needs a look first
     assert len(ranking) == 3 and len(options) == 3
     assert {trace.name for trace in history.data if trace.name} == {"Kabupaten Lumajang"}

@@ -16,6 +16,7 @@ from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.leader_actions import leader_actions
 from data.alerts.queries import active_alerts
+from data.alerts.titles import localise_titles
 from data.cityscore import load_measures, ranked
 from data.memo import SETTLED_TTL_S
 from data.queries.complaints import counts_by, open_by_district
@@ -80,8 +81,8 @@ def _score_block(score: float | None, history: pd.DataFrame, lang: str) -> tuple
     return card, (None if week is None else int(week["open"])), (None if week is None else week["score"])
 
 
-def _alert_rows(moment: datetime, names: dict[str, str], district: str | None = None) -> list[dict]:
-    frame = active_alerts(runtime().engine, moment, district)
+def _alert_rows(moment: datetime, names: dict[str, str], district: str | None = None, lang: str = "id") -> list[dict]:
+    frame = localise_titles(runtime().engine, active_alerts(runtime().engine, moment, district), lang)
     return [
         {
             "severity": r.severity,
@@ -128,7 +129,7 @@ def render_city(lang: str) -> object:
     districts = cached("leader_districts", DOMAINS, lambda: district_ranking(engine, moment, targets))
     agencies = cached("leader_agencies", DOMAINS, lambda: agency_ranking(engine, moment, targets))
     names = dict(zip(districts["code"], districts["name"], strict=True))
-    alerts = _alert_rows(moment, names)
+    alerts = _alert_rows(moment, names, lang=lang)
     gaps = _sla_gaps(engine, moment)
     worst = gaps.iloc[0] if not gaps.empty else None
     figures = BriefingFigures(

@@ -212,7 +212,11 @@ def error_response(status: int, message: str, **extra: object) -> Response:
 def http_error(exc: HTTPException) -> Response:
     if exc.code == 413:
         return error_response(413, f"request too large (limit {request.max_content_length or 0:,} bytes)")
-    return error_response(exc.code or 500, exc.description or exc.name)
+    response = error_response(exc.code or 500, exc.description or exc.name)
+    allowed = getattr(exc, "valid_methods", None)
+    if exc.code == 405 and allowed:
+        response.headers["Allow"] = ", ".join(sorted(allowed))  # RFC 9110: a 405 names what the route takes
+    return response
 
 
 DATABASE_FAULTS = {

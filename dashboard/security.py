@@ -198,10 +198,6 @@ def error_response(status: int, message: str, **extra: object) -> Response:
         response = jsonify({"error": message, "status": status, **extra})
     else:
         response = Response(
-    if request.path.startswith("/open311/"):
-        from dashboard.open311_format import format_of, spec_error
-
-        return spec_error(status, message, format_of(request.path))  # GeoReport v2's error shape
             f"<!doctype html><meta charset=utf-8><title>{status}</title><h1>{status}</h1><p>{escape(message)}</p>",
             mimetype="text/html",
         )

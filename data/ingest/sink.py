@@ -45,7 +45,6 @@ UPDATABLE = (
     "service_code",
     "attributes",
 )
-    "attributes",
 
 
 @dataclass

@@ -163,9 +163,7 @@ def due_times(
 
 def due_time(requested_utc: datetime, category: str, calendar: WorkingCalendar | None = None) -> datetime:
     """The due time of one complaint (naive UTC in, naive UTC out)."""
-    out = due_times(
-        np.array([requested_utc], dtype="datetime64[us]"), np.array([sla_working_days(category)]), calendar
-    )
+    out = due_times(np.array([requested_utc], dtype="datetime64[us]"), np.array([sla_working_days(category)]), calendar)
     return out[0].astype(datetime)
 
 

@@ -141,6 +141,7 @@ def measure_list(title: str, scores: Sequence[MeasureScore], lang: str, key: str
 
 
 SEVERITY_ORDER = {"danger": 0, "warning": 1, "info": 2}
+DETAIL_SHOWN = 5  # a district's sensors and late complaints: the worst five in view, the rest folded
 ALERTS_SHOWN = 3  # the rest fold behind "show all N": a leader acts on the worst, the console handles the list
 
 
@@ -309,11 +310,13 @@ def sensor_card(rows: Sequence[dict[str, Any]], lang: str) -> html.Section:
         )
         for r in rows
     ]
+    body = (
+        folded_list(items, DETAIL_SHOWN, lang, "leader-sensors")
+        if items
+        else [html.Ul([html.Li(t("leader_sensors_none", lang), className="leader-muted")], id="leader-sensors")]
+    )
     return html.Section(
-        [
-            html.H2(f"{t('leader_sensors', lang)} ({len(rows)})", className="leader-card-title"),
-            html.Ul(items or [html.Li(t("leader_sensors_none", lang), className="leader-muted")], id="leader-sensors"),
-        ],
+        [html.H2(f"{t('leader_sensors', lang)} ({len(rows)})", className="leader-card-title"), *body],
         className="leader-card",
     )
 
@@ -334,13 +337,13 @@ def late_card(rows: Sequence[dict[str, Any]], lang: str) -> html.Section:
         )
         for r in rows
     ]
-    return html.Section(
-        [
-            html.H2(t("leader_late", lang), className="leader-card-title"),
-            html.Ul(items or [html.Li(t("leader_late_none", lang), className="leader-muted")], id="leader-late"),
-        ],
-        className="leader-card",
+    body = (
+        folded_list(items, DETAIL_SHOWN, lang, "leader-late")
+        if items
+        else [html.Ul([html.Li(t("leader_late_none", lang), className="leader-muted")], id="leader-late")]
     )
+    title = html.H2(t("leader_late", lang), className="leader-card-title")
+    return html.Section([title, *body], className="leader-card")
 
 
 def page_header(title: str, lang: str, updated: str, back_href: str | None, lang_href: str) -> html.Header:

@@ -97,6 +97,8 @@ def test_tapping_a_district_opens_its_page(dash_duo, leader_app, small_city):
     assert fmt_number(snap.complaints.open_backlog, "id") in now_cells
     assert dash_duo.find_elements("#leader-categories li")
     assert dash_duo.find_elements("#leader-sensors li")
+    for card in ("#leader-late", "#leader-sensors"):  # long lists fold after five
+        assert len([li for li in dash_duo.find_elements(f"{card} li") if li.is_displayed()]) <= 5
     assert dash_duo.driver.execute_script(LAYOUT_PROBLEMS) == []
     dash_duo.wait_for_page(f"{dash_duo.server_url}/leader/district/nope")
     dash_duo.wait_for_element("#leader-not-found", timeout=30)

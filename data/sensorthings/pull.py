@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 
 from data.alerts.evaluate import after_ingest
 from data.ingest.observations import PageContext, RawReadings, SensorRegistry, collect_readings, ingest_readings
@@ -25,9 +25,11 @@ from data.models import Observation, Sensor
 from data.sensorthings.client import PullError, SensorThingsClient
 from data.sensorthings.kinds import kind_for
 from data.sensorthings.query import quote_id
+from data.store import bump_data_version
 
 DATASTREAM_EXPAND = "Thing($expand=Locations),ObservedProperty"
 PAGE_SIZE = 1000
+MIN_INTERVAL_S, MAX_INTERVAL_S = 60, 86_400
 SENSOR_ID_PREFIX = "sta-"
 
 
@@ -39,6 +41,7 @@ class Stream:
     sensor_id: str
     factor: float
     ref: str  # the id as it stands in the server's URLs: 7 or 'abc'
+    new: bool = False  # registered by this pull: its reporting interval is learnt from its readings
 
 
 def _remote_ref(ident: object) -> str:
@@ -130,7 +133,7 @@ def register_datastreams(
         except BadValueError as exc:
             report.reject(location, f"Datastream {ds_id} ({_name(ds)}): {exc}", _summary(ds))
             continue
-        streams.append(Stream(ds_id, sensor_id, factor, _remote_ref(ds["@iot.id"])))
+        streams.append(Stream(ds_id, sensor_id, factor, _remote_ref(ds["@iot.id"]), new=ds_id not in known))
     new = set(rows)
     if rows:
         store_sensors(engine, rows, where, report)  # drops from `rows` any it refuses, with the reason
@@ -172,6 +175,21 @@ def pull_stream(engine: Engine, client: SensorThingsClient, stream: Stream, sinc
     return stored
 
 
+def learn_interval(engine: Engine, sensor_id: str) -> None:
+    """A new sensor's expected reporting interval from its last 100 readings (the median gap, 1 min to 1 day),
+    so an hourly station is not taken for an offline one by the 10-minute default."""
+    newest = (select(Observation.observed_at).where(Observation.sensor_id == sensor_id)
+              .order_by(Observation.observed_at.desc()).limit(101))  # fmt: skip
+    with engine.begin() as conn:
+        times = conn.execute(newest).scalars().all()
+        if len(times) < 3:
+            return
+        gaps = sorted((a - b).total_seconds() for a, b in zip(times, times[1:], strict=False))
+        interval = int(min(max(gaps[len(gaps) // 2], MIN_INTERVAL_S), MAX_INTERVAL_S))
+        conn.execute(update(Sensor).where(Sensor.id == sensor_id).values(expected_interval_s=interval))
+        bump_data_version(conn, "sensors")
+
+
 def _scaled(observation: object, factor: float) -> object:
     if isinstance(observation, dict):
         result = observation.get("result")
@@ -188,6 +206,8 @@ def pull_once(engine: Engine, client: SensorThingsClient, wanted: list[str], sin
     for stream in register_datastreams(engine, client, wanted, datastreams):
         if pull_stream(engine, client, stream, since, readings):
             touched.append(stream.sensor_id)
+        if stream.new:
+            learn_interval(engine, stream.sensor_id)
     for note in client.notes:
         readings.notes[note] = 1
     if touched:

@@ -53,6 +53,9 @@ def test_first_pull_registers_datastreams_pages_and_scales_units(frost, pull, sq
         106.633,
     ) and gauge.name == "Pintu Air 10 Sangego – Tinggi Muka Air Pintu Air 10"
     assert (sensors["sta-4"].lat, sensors["sta-4"].kind) == (-6.18, "pm25")  # Location given as a GeoJSON Feature
+    with sqlite_engine.connect() as conn:  # learnt from the readings: 20-minute gauge, hourly air monitor
+        intervals = dict(conn.execute(select(Sensor.id, Sensor.expected_interval_s)).all())
+    assert intervals == {"sta-1": 1200, "sta-2": 1200, "sta-4": 3600}
     levels = _readings(sqlite_engine, "sta-1")
     assert len(levels) == 25 and levels[0] == ("2026-11-19T17:00:00", 180.0) and levels[-1][1] == pytest.approx(228.0)
     assert len(_readings(sqlite_engine, "sta-2")) == 11 and len(_readings(sqlite_engine, "sta-4")) == 8

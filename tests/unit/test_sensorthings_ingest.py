@@ -105,3 +105,20 @@ def test_observations_that_name_their_own_stream_keep_it_on_a_page_of_another():
                       {"phenomenonTime": "2026-11-20T00:10:00Z", "result": 2}]}  # fmt: skip
     collect_readings(page, raw)
     assert raw.refs == ["9", "1"] and raw.via_datastream == [True, True] and not raw.broken
+
+
+def test_api_takes_a_posted_page_of_one_datastream_the_same_way(sqlite_engine, settings_for):
+    import json
+
+    from dashboard.app import create_app
+
+    url = sqlite_engine.url.render_as_string(hide_password=False)
+    assert main(["ingest", "sensors", str(FEEDS / "sensors.geojson"), "--database-url", url]) == 1
+    client = create_app(settings_for(url, ingest_token="t" * 40, demo_on_empty=False)).server.test_client()
+    page = json.loads((PAGES / "frost_datastream_42_page1.json").read_text())
+    r = client.post("/api/v1/observations", json=page, headers={"Authorization": "Bearer " + "t" * 40})
+    assert r.status_code == 207 and [e["location"] for e in r.get_json()["errors"]] == ["value[2]"]
+    assert len(_stored(sqlite_engine, "aq-7")) == 3
+    mixed = json.loads((PAGES / "frost_all_observations_page.json").read_text())
+    r = client.post("/api/v1/observations", json=mixed, headers={"Authorization": "Bearer " + "t" * 40})
+    assert r.status_code == 207 and "mixes datastreams" in r.get_json()["errors"][0]["reason"]

@@ -52,6 +52,7 @@ class CitySimulator:
         self._serial = 0
         self._unit_rate: float | None = None
         self._last_progress: datetime | None = None
+        self._last_arrivals: datetime | None = None
 
     def tick(self, now: datetime | None = None) -> TickReport:
         now = now or utcnow()
@@ -149,11 +150,15 @@ class CitySimulator:
         return self._unit_rate
 
     def _new_complaints(self, now: datetime) -> int:
-        with self.engine.connect() as conn:
-            last = _as_datetime(
-                conn.execute(select(func.max(Complaint.requested_at)).where(Complaint.source == "laksa")).scalar()
-            )
-        start = max(last or now - timedelta(minutes=1), now - MAX_CATCH_UP)
+        """Arrivals since the last tick (at start: since the newest stored complaint). The span is remembered, not
+        read back from the newest complaint, which lies before `now` and would have the next tick draw it again."""
+        if self._last_arrivals is None:
+            with self.engine.connect() as conn:
+                last = _as_datetime(
+                    conn.execute(select(func.max(Complaint.requested_at)).where(Complaint.source == "laksa")).scalar()
+                )
+            self._last_arrivals = max(last or now - timedelta(minutes=1), now - MAX_CATCH_UP)
+        start, self._last_arrivals = min(self._last_arrivals, now), now
         unit = self._arrival_unit_rate(now)
         records = []
         for a, b in _hour_slices(start, now):

@@ -113,3 +113,19 @@ def test_the_flood_gauge_recedes_from_the_seeded_peak_instead_of_jumping(live_we
     steps = series["value"].diff().abs().dropna()
     assert steps.max() < 25, series.to_string()  # no cliff between the seed's last reading and the live ones
     assert series["value"].iloc[-1] < series["value"].iloc[0] - 20  # and the peak has passed
+
+
+def test_short_ticks_bring_the_same_arrivals_as_long_ones(tmp_path):
+    """Ticks every 5 minutes for 6 hours: arrivals match the seed's rate (each span drawn once, never again)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'city.db'}")
+    seed_demo_city(engine, SPEC)
+    simulator = CitySimulator(engine, seed=3)
+    simulator.tick(DEMO_END)  # starts the clock
+    hours = pd.date_range(DEMO_END, periods=6, freq="h")
+    expected = sum(
+        sum(rhythms.category_rates(simulator._unit_rate, float(r), simulator.weather.pressure(h)).values())
+        for h, r in zip(hours.to_pydatetime(), rhythms.rhythm(hours), strict=True)
+    )
+    created = sum(simulator.tick(DEMO_END + timedelta(minutes=5 * i)).complaints for i in range(1, 6 * 12 + 1))
+    engine.dispose()
+    assert abs(created / expected - 1) < 0.35, (created, expected)

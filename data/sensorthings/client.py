@@ -26,6 +26,10 @@ URL_SAFE = "$(),'/:="
 class PullError(RuntimeError):
     """The server cannot be read as asked; the message names the URL and what went wrong."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status, when the server answered
+
 
 @dataclass
 class SensorThingsClient:
@@ -66,7 +70,7 @@ class SensorThingsClient:
                     body = response.read(MAX_BODY_BYTES + 1)
             except HTTPError as exc:
                 if exc.code not in RETRYABLE or attempt == self.retries:
-                    raise PullError(f"{url}: HTTP {exc.code} {_server_message(exc)}") from None
+                    raise PullError(f"{url}: HTTP {exc.code} {_server_message(exc)}", exc.code) from None
                 wait = _retry_after(exc) or wait
             except (URLError, TimeoutError, ConnectionError, HTTPException) as exc:
                 if attempt == self.retries:

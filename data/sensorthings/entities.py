@@ -243,12 +243,12 @@ def fetch_related(
     return pages
 
 
-def fetch_one(conn: Connection, set_name: str, ident: object, query: Query | None = None) -> dict | None:
+def fetch_one(conn: Connection, set_name: str, ident: object) -> dict | None:
     """One entity by id, or None."""
     if set_name == "Observations":
         try:
             _observation_key(ident)
         except KeyError:
             return None
-    page = fetch(conn, set_name, Query(top=1, expand=(query or Query()).expand), [Comparison("id", "eq", ident)])
+    page = fetch(conn, set_name, Query(top=1), [Comparison("id", "eq", ident)])
     return page.rows[0] if page.rows else None

@@ -63,7 +63,7 @@ def _datastreams(client: SensorThingsClient, wanted: list[str], report: IngestRe
         try:
             yield where, client.get(client.url(where, params))
         except PullError as exc:
-            if "HTTP 404" not in str(exc):
+            if exc.status != 404:
                 raise
             report.reject(where, "the server has no such Datastream", None)
 

@@ -51,7 +51,8 @@ class SensorThingsClient:
         if parts.username is not None:
             pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
             self._auth = "Basic " + base64.b64encode(pair.encode()).decode()
-        netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+        netloc = host + (f":{parts.port}" if parts.port else "")
         self.base_url = urlunsplit((parts.scheme, netloc, parts.path.rstrip("/"), "", ""))
 
     def url(self, path: str, params: dict[str, object] | None = None) -> str:

@@ -59,19 +59,20 @@ class Room:
         with open(self.log, "a") as log:
             self.process = subprocess.Popen([sys.executable, "-m", "dashboard", *args], env=self.env,  # noqa: S603
                                             stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
-        wait_until(self._up, 90, f"the {self.city} room to answer")
-
-    def _up(self) -> bool:
-        try:
-            return requests.get(f"http://127.0.0.1:{self.port}/api/health", timeout=2).status_code == 200
-        except requests.RequestException:
-            return False
+        wait_until(lambda: _healthy(self.port), 90, f"the {self.city} room to answer")
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=20)
             self.process = None
+
+
+def _healthy(port: int) -> bool:
+    try:
+        return requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def _pack(root: Path, rooms: list[Room]) -> Path:
@@ -90,15 +91,13 @@ def _pack(root: Path, rooms: list[Room]) -> Path:
     return folder
 
 
+CARDS_JS = """return Array.from(document.querySelectorAll('.fed-card')).map(c => [c.dataset.member, c.dataset.stale,
+  (c.querySelector('.fed-score') || {}).textContent || '']);"""
+
+
 def _cards(driver) -> dict[str, dict[str, str]]:
-    out = {}
-    for card in driver.find_elements(By.CSS_SELECTOR, ".fed-card"):
-        score = card.find_elements(By.CSS_SELECTOR, ".fed-score")
-        out[card.get_attribute("data-member")] = {
-            "stale": card.get_attribute("data-stale"),
-            "score": score[0].text if score else "",
-        }
-    return out
+    """Every member card as the page shows it now, read in one script (cards are redrawn while we look)."""
+    return {code: {"stale": stale, "score": score} for code, stale, score in driver.execute_script(CARDS_JS)}
 
 
 def _server_errors(*logs: Path) -> list[str]:
@@ -132,7 +131,7 @@ def test_the_national_room_shows_every_member_a_stopped_one_stale_then_back(room
     driver = chromium()
     lumajang = next(r for r in rooms if r.city == "lumajang")
     try:
-        wait_until(lambda: requests.get(f"http://127.0.0.1:{fed_port}/api/health", timeout=2).ok, 60, "federation")
+        wait_until(lambda: _healthy(fed_port), 60, "the national room to answer")
         driver.get(f"http://127.0.0.1:{fed_port}/federation")
         codes = set(ROOMS.values())
         wait_until(lambda: {c for c, v in _cards(driver).items() if v["stale"] == "0" and v["score"]} == codes, 60,

@@ -13,6 +13,9 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard.security import describe_database_error
 from dashboard.settings import Settings
 from data.ingest.report import IngestReport, record_ingest_errors
 from data.ingest.values import parse_time
@@ -72,10 +75,15 @@ def pull_round(engine, client: SensorThingsClient, args: argparse.Namespace, sin
         pull_once(engine, client, args.datastream, since, datastreams, readings)
     except PullError as exc:
         failed = exc
+    except SQLAlchemyError as exc:  # with --every, a database outage ends a round, not the puller
+        if args.every is None:
+            raise
+        failed = f"the database: {describe_database_error(exc)}"
     finally:
         readings.close()
+    if not isinstance(failed, str):  # the database answers: keep the rejects where the room's admins see them
+        record_ingest_errors(engine, FEED, datastreams.examples + readings.examples)
     print("\n".join(datastreams.summary_lines() + readings.summary_lines()), flush=True)
-    record_ingest_errors(engine, FEED, datastreams.examples + readings.examples)
     if failed is not None:
         print(f"error: {failed} (what was stored before stays; the next pull resumes from it)", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -170,21 +170,30 @@ def test_a_second_server_with_the_same_datastream_ids_is_not_mixed_into_the_firs
 
 
 def test_every_keeps_pulling_and_a_failed_round_does_not_end_it(frost, pull, sqlite_engine, monkeypatch, capsys):
+    from sqlalchemy.exc import OperationalError
+
     from dashboard.commands import pull as pull_command
 
-    rounds = []
+    real_pull_once, rounds = pull_command.pull_once, []
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
 
     def between_rounds(seconds: float) -> None:
         rounds.append(seconds)
         if len(rounds) == 1:
             frost.fail_with = [500]  # the second round meets a broken server
         elif len(rounds) == 2:
+            monkeypatch.setattr(pull_command, "pull_once", database_down)  # the third, a database outage
+        elif len(rounds) == 3:
+            monkeypatch.setattr(pull_command, "pull_once", real_pull_once)
             frost.add_observation(1, "2026-11-20T01:20:00.000Z", 2.5)
         else:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(pull_command.time, "sleep", between_rounds)
     assert pull(frost.root, "--datastream", "1", "--every", "60") == 130
-    assert rounds == [60.0, 60.0, 60.0]
-    assert "HTTP 500" in capsys.readouterr().err
+    assert rounds == [60.0] * 4
+    errors = capsys.readouterr().err
+    assert "HTTP 500" in errors and "error: the database:" in errors
     assert len(_readings(sqlite_engine, "sta-1")) == 26

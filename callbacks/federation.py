@@ -69,6 +69,15 @@ def register(app: Dash) -> None:
         Output(ids.FED_VIEWPORT, "data"),
         Input(ids.FED_PARAMS, "data"),
     )
+    app.clientside_callback(
+        """function(_, params) {
+            const local = new Date(Date.now() + 3600e3 * ((params && params.offset_hours) || 7));
+            return local.toISOString().substring(11, 16);
+        }""",
+        Output(ids.FED_CLOCK, "children"),
+        Input(ids.FED_TICK, "n_intervals"),
+        State(ids.FED_PARAMS, "data"),
+    )
     app.callback(Output(ids.FED_STATE, "data"), Input(ids.FED_TICK, "n_intervals"), State(ids.FED_STATE, "data"))(
         wall_state
     )

@@ -35,7 +35,11 @@ def _header(lang: str, page: str) -> html.Div:
             html.Div(id=ids.FED_COUNTS, className="fed-counts") if page == "wall" else html.Div(className="fed-counts"),
             html.A(other[1], href=f"{other[0]}?lang={lang}", className="fed-link"),
             html.A("EN" if lang == "id" else "ID", href=f"?lang={_other_lang(lang)}", className="fed-link"),
-            html.Div(room.zone.label, className="fed-zone", title=room.zone.name),
+            html.Div(
+                [html.Span(id=ids.FED_CLOCK) if page == "wall" else None, f" {room.zone.label}"],
+                className="fed-zone",
+                title=room.zone.name,
+            ),
         ],
         className="fed-header",
     )
@@ -51,7 +55,7 @@ def wall_layout(measure: str | None = None, lang: str | None = None, **_: object
     measure = measure if measure in MEASURES else "score"
     return html.Div(
         [
-            dcc.Store(id=ids.FED_PARAMS, data={"lang": lang}),
+            dcc.Store(id=ids.FED_PARAMS, data={"lang": lang, "offset_hours": current_room().zone.offset_hours}),
             dcc.Store(id=ids.FED_VIEWPORT, data=[1920, 1080]),
             dcc.Store(id=ids.FED_STATE),
             dcc.Interval(id=ids.FED_TICK, interval=REFRESH_MS),

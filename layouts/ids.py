@@ -120,6 +120,7 @@ FED_MAP = "fed-map"
 FED_RANKINGS = "fed-rankings"
 FED_CARDS = "fed-cards"
 FED_COUNTS = "fed-counts"
+FED_CLOCK = "fed-clock"  # the room's own time, kept by the browser
 FED_STATE = "fed-state"  # the data version and stale members the wall last drew; figures redraw when it changes
 FED_LEADER_PARAMS = "fedleader-params"
 FED_LEADER_TICK = "fedleader-tick"

@@ -65,9 +65,9 @@ def _listed(name: str) -> tuple[str, ...]:
 
 def _wrong_jurisdiction(given: object, fmt: str):  # noqa: ANN202 - a response or None
     """The spec's 404 for a jurisdiction this endpoint does not serve (it serves one: the city's code)."""
-    ours = open311.jurisdiction_id()
-    if given in (None, "") or str(given).strip() in (ours, ours.replace(".", "")):
+    if open311.serves_jurisdiction(given):
         return None
+    ours = open311.jurisdiction_id()
     return spec_error(404, f"jurisdiction_id {str(given)[:40]!r} not found: this endpoint serves {ours}", fmt)
 
 

@@ -42,6 +42,12 @@ def jurisdiction_id() -> str:
     return current().code
 
 
+def serves_jurisdiction(given: object) -> bool:
+    """An absent jurisdiction_id, or this city's code (with or without its dot: 36.71, 3671)."""
+    ours = jurisdiction_id()
+    return given in (None, "") or str(given).strip() in (ours, ours.replace(".", ""))
+
+
 def jurisdiction_name() -> str:
     return current().name
 

@@ -197,6 +197,9 @@ def submit_requests(
             if not isinstance(item, dict):
                 raise RequestRefusedError("expected an object of Open311 fields")
             fields, answers = plain_fields(item)
+            if not open311.serves_jurisdiction(fields.get("jurisdiction_id")):
+                ours = open311.jurisdiction_id()
+                raise RequestRefusedError(f"jurisdiction_id {fields['jurisdiction_id'][:40]!r} is not {ours}", 404)
             if fields.get("source") and fields["source"] != source:
                 raise RequestRefusedError(f"this token writes source {source!r} only, not {fields['source']!r}", 403)
             result.account_id = fields.get("account_id")

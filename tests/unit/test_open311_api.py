@@ -240,6 +240,8 @@ def test_a_token_writes_only_its_own_source(room):
         "requested_datetime": "2026-11-19T08:00:00+07:00",
     }
     assert client.post("/api/v1/complaints", json=forwarded, headers=laksa).status_code == 201
+    elsewhere = client.post("/api/v1/complaints", json={**forwarded, "jurisdiction_id": "35.08"}, headers=laksa)
+    assert elsewhere.status_code == 400 and "is not 36.71" in elsewhere.json["errors"][0]["reason"]
     hijack = client.post("/api/v1/complaints", json={**forwarded, "source": "lapor", "status": "closed"}, headers=laksa)
     assert hijack.status_code == 400 and "writes source 'laksa' only" in hijack.json["errors"][0]["reason"]
     lapor = {"Authorization": f"Bearer {keys['lapor']}"}

@@ -119,8 +119,10 @@ def run(args: argparse.Namespace) -> int:
     print("\n".join(report.summary_lines()))
     if args.what == "complaints":
         source = args.source or (mapping.source if mapping is not None else "open311")
-        print(f"  source: {source} (ids are unique within a source; to meet records a feed sends through the API, "
-              "load with --source set to its token's source)")
+        print(
+            f"  source: {source} (ids are unique within a source; to meet records a feed sends through the API, "
+            "load with --source set to its token's source)"
+        )
     if report.rejected and not args.allow_rejects:
         return EXIT_REJECTS
     return 0

@@ -125,7 +125,7 @@ def test_map_click_cross_filters_the_other_charts(dash_duo, small_city, settings
     assert dash_duo.get_logs() == []
 
 
-GRID_FACTS = """
+GRID_FACTS = r"""
 const panel = document.querySelector('#analyst-grid .ag-paging-panel');
 const cut = [...document.querySelectorAll('#analyst-grid .ag-header-cell-text')]
   .filter(el => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)

@@ -186,7 +186,9 @@ def store_complaints(engine: Engine, records: Sequence[dict], actor: str | None 
         existing = {
             (row.source, row.source_id): row
             for row in conn.execute(
-                select(Complaint.__table__).where(tuple_(Complaint.source, Complaint.source_id).in_(keys))
+                select(Complaint.__table__)
+                .where(tuple_(Complaint.source, Complaint.source_id).in_(keys))
+                .with_for_update()  # PostgreSQL: a concurrent writer waits, so the rollups subtract what is stored
             )
         }
         newest: datetime | None = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import socket
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -47,18 +49,27 @@ def sqlite_engine(tmp_path: Path) -> Engine:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_schema_url() -> str:
-    """A URL whose search_path is a fresh schema in the `test` database, dropped at the end of the run."""
+@contextmanager
+def private_pg_schema(prefix: str = "t") -> Iterator[str]:
+    """A URL whose search_path is a fresh, empty schema in the `test` database, dropped afterwards."""
     service_available("127.0.0.1", 5432, "PostgreSQL")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url() -> str:
+    """One private schema for the whole run (tests that need PostgreSQL share it, truncating between them)."""
+    with private_pg_schema() as url:
+        yield url
 
 
 @pytest.fixture

@@ -37,6 +37,16 @@ class Label(_Strict):
         return self.en if lang == "en" and self.en else self.id
 
 
+def zone_from_name(value: object) -> object:
+    """`zone: Asia/Makassar` in city.yaml: a zone name stands for the whole CityZone; a name that is not an
+    Indonesian zone is an error naming the three."""
+    if isinstance(value, str):
+        if value not in ZONES:
+            raise ValueError(f"{value!r} is not an Indonesian zone; use one of {', '.join(ZONES)}")
+        return {"name": value}
+    return value
+
+
 class CityZone(_Strict):
     """The city's time zone: stored times are UTC; days, hours and clocks are read in this zone."""
 
@@ -259,11 +269,7 @@ class CityPack(_Strict):
     @field_validator("zone", mode="before")
     @classmethod
     def _zone_from_name(cls, value: object) -> object:
-        if isinstance(value, str):
-            if value not in ZONES:
-                raise ValueError(f"{value!r} is not an Indonesian zone; use one of {', '.join(ZONES)}")
-            return {"name": value}
-        return value
+        return zone_from_name(value)
 
     @model_validator(mode="after")
     def _parent_field(self) -> CityPack:

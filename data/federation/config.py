@@ -22,7 +22,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from data.city.model import ZONES, CityZone, Label, RegionalHoliday
+from data.city.model import CityZone, Label, RegionalHoliday, zone_from_name
 
 ENV_REF = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*)\}$")
 
@@ -110,11 +110,7 @@ class FederationPack(_Strict):
     @field_validator("zone", mode="before")
     @classmethod
     def _zone_from_name(cls, value: object) -> object:
-        if isinstance(value, str):
-            if value not in ZONES:
-                raise ValueError(f"{value!r} is not an Indonesian zone; use one of {', '.join(ZONES)}")
-            return {"name": value}
-        return value
+        return zone_from_name(value)
 
     def __hash__(self) -> int:
         return hash((str(self.folder), self.code))

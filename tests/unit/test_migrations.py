@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from data.rollups import fill_daily_rollup
 from data.store import MIGRATIONS_DIR, init_schema
-from tests.conftest import PG_URL, service_available
+from tests.conftest import private_pg_schema
 
 
 def _config() -> Config:
@@ -56,15 +55,8 @@ def _at(engine, revision: str) -> None:
 @pytest.fixture
 def empty_pg_url():
     """A fresh, empty PostgreSQL schema of its own (the shared test schema is at the head already)."""
-    service_available("127.0.0.1", 5432, "PostgreSQL")
-    schema = f"mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with private_pg_schema("mig") as url:
+        yield url
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgresql"])

@@ -14,6 +14,7 @@ from dashboard.commands import (
     federate,
     ingest,
     mqtt,
+    privacy,
     pull,
     registry,
     secret,
@@ -26,7 +27,9 @@ from dashboard.commands import (
 from dashboard.settings import Settings
 from data.city import activate
 
-COMMANDS = (serve, seed, simulate, users, tokens, secret, alerts, ingest, pull, mqtt, registry, federate, city)
+COMMANDS = (
+    serve, seed, simulate, users, tokens, secret, privacy, alerts, ingest, pull, mqtt, registry, federate, city
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,6 +59,7 @@ class Settings:
     max_request_bytes: int = 10 * 1024 * 1024
     session_hours: int = 12
     device_session_days: int = 30
+    personal_data_retention_days: int = 365
     cookie_secure: str = "auto"
     trust_proxy: int = 0
     csp_extra_sources: str = ""
@@ -97,6 +98,9 @@ class Settings:
             max_request_bytes=_env_int("MAX_REQUEST_BYTES", base.max_request_bytes),
             session_hours=max(1, _env_int("SESSION_HOURS", base.session_hours)),
             device_session_days=max(1, _env_int("DEVICE_SESSION_DAYS", base.device_session_days)),
+            personal_data_retention_days=max(
+                0, _env_int("PERSONAL_DATA_RETENTION_DAYS", base.personal_data_retention_days)
+            ),
             cookie_secure=_env_str("COOKIE_SECURE", base.cookie_secure).lower(),
             trust_proxy=max(0, _env_int("TRUST_PROXY", base.trust_proxy)),
             csp_extra_sources=_env_str("CSP_EXTRA_SOURCES", base.csp_extra_sources),

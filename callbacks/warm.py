@@ -28,7 +28,7 @@ from layouts.i18n import lang_of
 
 LOG = logging.getLogger(__name__)
 WARMTH_KEY = "wall_warmth"
-KEEP_EVERY_S = SETTLED_TTL_S / 3  # well inside the settled figures' ten minutes
+KEEP_EVERY_S = SETTLED_TTL_S / 3  # several passes per ten-minute grid step, well inside the settled figures' life
 
 
 @dataclass

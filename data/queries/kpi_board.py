@@ -279,8 +279,11 @@ def kpi_board(
 
 
 def past_figures(engine: Engine, moment: datetime, district: str | None, memo: Memo = no_memo) -> dict:
-    """`figures_at` a comparison moment, remembered for ten minutes under the key the board and its keeper share."""
-    return memo("kpi_past", (), lambda: figures_at(engine, moment, district), moment, district, ttl_s=SETTLED_TTL_S)
+    """`figures_at` a comparison moment, under the key the board and its keeper share. Remembered for the
+    settled time plus one grid step: the keeper computes a moment up to a step before its slot starts, and the
+    figures must last through the slot (late history shows within twenty minutes)."""
+    ttl_s = SETTLED_TTL_S + COMPARISON_GRID.total_seconds()
+    return memo("kpi_past", (), lambda: figures_at(engine, moment, district), moment, district, ttl_s=ttl_s)
 
 
 def upcoming_comparisons(engine: Engine, now: datetime, memo: Memo, district: str | None = None) -> None:

@@ -24,7 +24,7 @@ def _board():  # noqa: ANN202 - a DataFrame
     return cached("fed_board", BOARD_DOMAINS, lambda: queries.member_board(rt.engine, config, moment), moment)
 
 
-def wall_state(_tick: int | None, current: dict | None) -> dict:
+def wall_state(_tick: object, current: object) -> dict:
     """What the wall shows depends on: the members' summaries (data version) and which members are stale."""
     board = _board()
     state = {
@@ -35,10 +35,21 @@ def wall_state(_tick: int | None, current: dict | None) -> dict:
     return dash.no_update if state == current else state
 
 
-def draw_wall(_state: dict | None, measure: str | None, viewport: list | None, params: dict | None) -> tuple:
-    lang = lang_of((params or {}).get("lang"))
-    measure = measure if measure in MEASURES else "score"
-    size = (int(viewport[0]), int(viewport[1])) if isinstance(viewport, list) and len(viewport) == 2 else (1920, 1080)
+def _lang(params: object) -> str:
+    return lang_of(params.get("lang") if isinstance(params, dict) else None)
+
+
+def _viewport(value: object) -> tuple[int, int]:
+    """The screen's size as the browser reported it; anything else (a crafted body) is a 1080p wall."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
+        return max(320, min(int(value[0]), 16_384)), max(240, min(int(value[1]), 16_384))
+    return 1920, 1080
+
+
+def draw_wall(_state: object, measure: object, viewport: object, params: object) -> tuple:
+    lang = _lang(params)
+    measure = measure if isinstance(measure, str) and measure in MEASURES else "score"
+    size = _viewport(viewport)
     board = _board()
     codes = tuple(board["code"])
     figure = members_map(
@@ -49,11 +60,11 @@ def draw_wall(_state: dict | None, measure: str | None, viewport: list | None, p
     return figure, federation.rankings(board, tops, lang), cards, federation.counts(board, lang)
 
 
-def draw_leader(_tick: int | None, chosen: list | None, params: dict | None) -> tuple:
-    lang = lang_of((params or {}).get("lang"))
+def draw_leader(_tick: object, chosen: object, params: object) -> tuple:
+    lang = _lang(params)
     board = _board()
     known = set(board["code"])
-    picked = [c for c in (chosen or []) if isinstance(c, str) and c in known] or None
+    picked = [c for c in (chosen if isinstance(chosen, list) else []) if isinstance(c, str) and c in known] or None
     rt = runtime()
     history = cached("fed_history", BOARD_DOMAINS, lambda: queries.member_history(rt.engine), None)
     shown = history if picked is None else history[history["code"].isin(picked)]

@@ -52,7 +52,7 @@ def _other_lang(lang: str) -> str:
 def wall_layout(measure: str | None = None, lang: str | None = None, **_: object) -> html.Div:
     """The federation wall: readable from five metres, refreshed every few seconds, never reloaded."""
     lang = lang_of(lang)
-    measure = measure if measure in MEASURES else "score"
+    measure = measure if isinstance(measure, str) and measure in MEASURES else "score"
     return html.Div(
         [
             dcc.Store(id=ids.FED_PARAMS, data={"lang": lang, "offset_hours": current_room().zone.offset_hours}),

@@ -128,3 +128,22 @@ def test_the_wall_and_comparison_pages_are_built_from_the_members(federation):
     assert "Kabupaten Lumajang" in str(table) and "WITA" not in str(table)
     for path in ("/", "/federation", "/federation/leader", "/api/health"):
         assert app.server.test_client().get(path).status_code == 200, path
+
+
+def test_crafted_callback_bodies_get_a_wall_not_an_error(federation):
+    folder, engine, _, _ = federation
+    app = create_app(settings=_settings(folder, engine))
+    client = app.server.test_client()
+    outputs = [("fed-map", "figure"), ("fed-rankings", "children"), ("fed-cards", "children")]
+    outputs.append(("fed-counts", "children"))
+    for measure, viewport, params in (("<b>x</b>", ["a", None], [1]), ({"x": 1}, [1e12, -5], "en"), (None, None, None)):
+        body = {
+            "output": ".." + "...".join(f"{i}.{p}" for i, p in outputs) + "..",
+            "outputs": [{"id": i, "property": p} for i, p in outputs],
+            "inputs": [{"id": "fed-state", "property": "data", "value": {"version": "x"}},
+                       {"id": "fed-measure", "property": "value", "value": measure},
+                       {"id": "fed-viewport", "property": "data", "value": viewport}],
+            "state": [{"id": "fed-params", "property": "data", "value": params}],
+            "changedPropIds": ["fed-state.data"],
+        }  # fmt: skip
+        assert client.post("/_dash-update-component", json=body).status_code == 200, (measure, viewport, params)

@@ -136,3 +136,22 @@ def test_a_refused_database_token_is_told_why_not_that_the_api_is_off(store):
     r = client.post("/api/v1/observations", json=[], headers={"Authorization": f"Bearer {plain}"})
     assert r.status_code == 401 and "revoked" in r.json["error"]
     assert "token is required" in client.post("/api/v1/metrics", json=[]).json["error"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [("service_code", {"a": 1}, "service_code must be text, got an object"),
+     ("description", [1, 2], "description must be text, got a list"),
+     ("lat", {"x": 1}, "lat must be a number"),
+     ("status", ["open"], "status must be text, got a list")],
+)  # fmt: skip
+def test_wrong_types_are_rejects_with_reasons_never_python_text(store, field, value, reason):
+    """Before: `service_code: {"a": 1}` was stored with a 201 as the category "{'a': 1}"."""
+    app, engine = store
+    client = app.server.test_client()
+    r = client.post("/api/v1/complaints", json=[GOOD, {**GOOD, field: value}], headers=AUTH)
+    assert r.status_code == 207 and r.json["errors"] == [{"location": "[1]", "reason": r.json["errors"][0]["reason"]}]
+    assert reason in r.json["errors"][0]["reason"]
+    with engine.connect() as conn:
+        stored = conn.execute(select(Complaint.category, Complaint.description)).all()
+    assert len(stored) == 1 and "{" not in stored[0].category and "[" not in (stored[0].description or "")

@@ -8,19 +8,23 @@ X-CityOps-Signature, the same scheme as webhooks); without a key the feed is off
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from flask import Flask, Response, current_app, jsonify
 
 from callbacks.cache import cache_for
 from callbacks.context import RUNTIME_KEY
 from dashboard.api_auth import check_ingest_token
+from dashboard.runtime import Runtime
 from data.city import current as current_city
+from data.federation.config import FederationPack
 from data.federation.pull import SIGNATURE_HEADER, TIMESTAMP_HEADER
-from data.federation.summary import RoomIdentity, build_room_summary
+from data.federation.rollup import federation_summary
+from data.federation.summary import RoomIdentity, RoomSummary, build_room_summary
 from data.signing import sign
 from data.store import utcnow
 
-SUMMARY_DOMAINS = ("complaints", "observations", "sensors", "alerts", "services")
+SUMMARY_DOMAINS = ("complaints", "observations", "sensors", "alerts", "services", "federation")
 
 
 def register(server: Flask) -> None:
@@ -35,6 +39,17 @@ def _refused(status: int, message: str) -> Response:
     return response
 
 
+def _summary(runtime: Runtime, pack: object, now: datetime) -> RoomSummary:
+    """A city's own figures, or for a provincial room its members' figures added up (for the nation)."""
+    if isinstance(pack, FederationPack):
+        return federation_summary(runtime.engine, pack, now)
+    identity = RoomIdentity(
+        name=pack.name, short_name=pack.short_name, kind=pack.kind, code=pack.code,
+        zone=pack.zone.name, zone_label=pack.zone.label,
+    )  # fmt: skip
+    return build_room_summary(runtime.engine, identity, pack.zone.offset, now, runtime.settings.targets_path)
+
+
 def room_summary() -> Response:
     """The signed summary, computed once per data version and minute however many rooms ask."""
     if not check_ingest_token("summary"):
@@ -44,18 +59,11 @@ def room_summary() -> Response:
     if not key:
         return _refused(503, "the summary feed is off: SUMMARY_SIGNING_KEY is not set on this room")
     pack = current_city()
-    identity = RoomIdentity(
-        name=pack.name, short_name=pack.short_name, kind=pack.kind, code=pack.code,
-        zone=pack.zone.name, zone_label=pack.zone.label,
-    )  # fmt: skip
     now = utcnow().replace(second=0, microsecond=0)
     cache = cache_for(runtime.extras, runtime.engine, ttl_s=60.0, redis_url=runtime.settings.redis_url)
     body = cache.get_or_compute(
-        "room_summary", SUMMARY_DOMAINS,
-        lambda: build_room_summary(runtime.engine, identity, pack.zone.offset, now, runtime.settings.targets_path)
-        .to_json(),
-        pack.code, now,
-    )  # fmt: skip
+        "room_summary", SUMMARY_DOMAINS, lambda: _summary(runtime, pack, now).to_json(), pack.code, now
+    )
     stamp = str(int(time.time()))
     response = Response(body, mimetype="application/json")
     response.headers[TIMESTAMP_HEADER] = stamp

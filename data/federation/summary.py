@@ -125,8 +125,8 @@ class RoomSummary(_Part):
     complaints: ComplaintFigures
     sensors: SensorFigures
     alerts: AlertFigures
-    feeds: tuple[FeedFigure, ...] = Field(max_length=50)
-    districts: tuple[DistrictFigure, ...] = Field(max_length=200)
+    feeds: tuple[FeedFigure, ...] = Field(max_length=600)  # a province reports each member room as a feed
+    districts: tuple[DistrictFigure, ...] = Field(max_length=600)  # and its members where a city has kecamatan
     history: tuple[DayFigure, ...] = Field(max_length=120)
 
     model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False, populate_by_name=True)

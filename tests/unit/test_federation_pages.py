@@ -147,3 +147,22 @@ def test_crafted_callback_bodies_get_a_wall_not_an_error(federation):
             "changedPropIds": ["fed-state.data"],
         }  # fmt: skip
         assert client.post("/_dash-update-component", json=body).status_code == 200, (measure, viewport, params)
+
+
+def test_a_provincial_room_serves_its_members_added_up_to_the_nation(federation):
+    folder, engine, _, _ = federation
+    app = create_app(settings=_settings(folder, engine).with_overrides(summary_signing_key=KEY))
+    from data.auth.tokens import create_token
+
+    token, _ = create_token(engine, "ingest", "nasional", ["summary"], "test")
+    response = app.server.test_client().get("/api/v1/summary", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    summary = RoomSummary.model_validate_json(response.get_data())
+    from data.city import load_pack
+
+    board = member_board(engine, load_pack(folder).federation, utcnow())
+    assert summary.room.code == "36" and summary.room.kind == "provinsi"
+    assert summary.complaints.open == int(board["open"].sum())  # every member counted, the quiet one too
+    assert summary.score == pytest.approx(board["score"].mean(), abs=1e-3)
+    assert {d.code for d in summary.districts} == set(CODES)
+    assert [f.stale for f in summary.feeds].count(True) == 1

@@ -30,12 +30,13 @@ PALETTE = ("#1d2b53", "#3b4f8c", "#7a5fa6", "#c0649a", "#f08a6c", "#fcd07b")
 STATE_ORDER = ("normal", "warning", "danger", "offline")
 HEAT_RADIUS_PX, HEAT_BLUR_PX = 14, 18  # at 1920 px wide; HeatForScreen scales them to the screen
 # The map is an iframe about half the screen wide on the overview, so its vw is half the screen's: legend and
-# labels use about twice the wall's vw (18 px at 1080p, 36 px at 4K), and shrink with a small screen's map.
+# labels use about twice the wall's vw (18 px at 1080p, 36 px at 4K), bounded by the frame's height so a full-screen
+# map's legend does not cover it, and shrink with a small screen's map.
 MAP_CSS = """
 <style>
 html, body, .folium-map { background: #0b1220 !important; }
 .leaflet-container { font-family: Inter, system-ui, sans-serif; background: #0b1220; }
-.district-label div { color: #f4f7fb; font-weight: 700; font-size: clamp(10px, 1.7vw, 64px);
+.district-label div { color: #f4f7fb; font-weight: 700; font-size: clamp(10px, min(1.7vw, 2.3vh), 64px);
   text-shadow: 0 0 3px #000, 0 0 6px #000; white-space: nowrap; transform: translate(-50%, -50%); width: max-content;
   text-align: center; pointer-events: none; }
 .sensor-icon { background: none; border: none; }
@@ -46,7 +47,7 @@ html, body, .folium-map { background: #0b1220 !important; }
 .s-danger { background: #d55e00; transform: translate(-50%, -50%) rotate(45deg) !important; }
 .s-offline { background: #0b1220; border: 3px solid #9aa7b8 !important; border-radius: 50%; }
 .map-legend { position: absolute; z-index: 1000; left: 1.2vw; bottom: 1.2vw; background: #0b1220e6;
-  color: #f4f7fb; padding: 0.8vw 1vw; border-radius: 0.5vw; font-size: clamp(10px, 1.7vw, 72px);
+  color: #f4f7fb; padding: 0.8vw 1vw; border-radius: 0.5vw; font-size: clamp(10px, min(1.7vw, 2.3vh), 72px);
   line-height: 1.5; border: 1px solid #33415c; }
 .map-legend b { display: block; margin-bottom: 0.3vw; }
 .map-legend .sw { display: inline-block; width: 1.6em; height: 0.9em; vertical-align: middle; margin-right: 0.2vw; }

@@ -20,19 +20,6 @@ from layouts import ids
 from layouts.i18n import lang_of, t
 
 LOG = logging.getLogger(__name__)
-GEOJSON_KEY = "analyst_district_geojson"
-
-
-def district_geojson() -> dict:
-    """The kecamatan boundaries as a FeatureCollection keyed by code (read once per process)."""
-    extras = runtime().extras
-    if GEOJSON_KEY not in extras:
-        features = [
-            {"type": "Feature", "id": d.code, "properties": {"name": d.name}, "geometry": d.geometry}
-            for d in geography.districts()
-        ]
-        extras[GEOJSON_KEY] = {"type": "FeatureCollection", "features": features}
-    return extras[GEOJSON_KEY]
 
 
 def _state(data: dict | None) -> FilterState | None:
@@ -42,7 +29,7 @@ def _state(data: dict | None) -> FilterState | None:
 def _district_map(engine: Engine, flt: ComplaintFilter, state: FilterState, lang: str) -> dict:
     # the map ignores its own place filter, so the chosen kecamatan stay outlined among all thirteen
     districts = q.by_district(engine, replace(flt, districts=(), subdistricts=()))
-    return figs.district_map(districts, district_geojson(), state.districts, lang)
+    return figs.district_map(districts, geography.district_collection(), state.districts, lang)
 
 
 def _over_time(engine: Engine, flt: ComplaintFilter, state: FilterState, lang: str) -> object:

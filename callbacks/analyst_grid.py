@@ -97,9 +97,9 @@ def show_detail(cell: dict | None, params: dict | None) -> tuple:
     detail = complaint_detail(runtime().engine, int(row_id), now(), personal_data_allowed())
     if detail is None:
         return True, t("leader_not_found", lang)
-    from callbacks.analyst_charts import district_geojson
+    from data.geography import district_collection
 
-    return True, analyst_detail.record_detail(detail, district_geojson(), lang)
+    return True, analyst_detail.record_detail(detail, district_collection(), lang)
 
 
 def register(app: Dash) -> None:

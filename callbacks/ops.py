@@ -7,7 +7,6 @@ Every action names who did it (the operator field) and lands in the audit trail;
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import lru_cache
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -18,7 +17,7 @@ from data.alerts import lifecycle
 from data.alerts.console import complaint_file, complaints_by_sla, incident_card
 from data.alerts.queries import alert_by_id, alert_counts, alerts_for_console, audit_trail, incidents_for_console
 from data.alerts.titles import incident_title, localise_titles, localised_alert
-from data.geography import districts
+from data.geography import district_collection, districts
 from layouts import ids, ops_parts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
 from layouts.ops import ALL
@@ -27,16 +26,8 @@ ACTIVE = ("open", "acknowledged")
 WITH_RESOLVED = ("open", "acknowledged", "resolved")
 
 
-@lru_cache(maxsize=1)
-def district_geojson() -> dict:
-    return {
-        "type": "FeatureCollection",
-        "features": [{"type": "Feature", "properties": {"code": d.code}, "geometry": d.geometry} for d in districts()],
-    }
-
-
-@lru_cache(maxsize=1)
 def _places() -> dict[str, tuple[str, float, float]]:
+    """Each kecamatan's name and centre (districts() is cached per city pack, so this is cheap)."""
     return {d.code: (d.name, d.centroid_lat, d.centroid_lon) for d in districts()}
 
 
@@ -98,7 +89,7 @@ def refresh_alerts(
         _badge("incidents", t("ops_open_incidents", lang), incidents),
     ]
     clock = fmt_time_wib(moment, with_date=True, now=moment)
-    return rows, ops_parts.alerts_map(frame, district_geojson(), lang), badges, clock
+    return rows, ops_parts.alerts_map(frame, district_collection(), lang), badges, clock
 
 
 def _badge(key: str, label: str, value: int) -> object:
@@ -169,7 +160,7 @@ def show_incident(rows: list | None, _changed: int, params: dict) -> object:
     return html.Div(
         [
             ops_parts.incident_summary(card, lang, now()),
-            dcc.Graph(figure=ops_parts.incident_map(card, district_geojson(), lang), className="ops-incident-map",
+            dcc.Graph(figure=ops_parts.incident_map(card, district_collection(), lang), className="ops-incident-map",
                       config={"displayModeBar": False}),
             html.H3(t("ops_timeline", lang)),
             dcc.Graph(figure=ops_parts.incident_timeline(card, lang), config={"displayModeBar": False}),

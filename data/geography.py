@@ -127,6 +127,21 @@ def districts(pack: CityPack | None = None) -> tuple[Area, ...]:
 
 
 @lru_cache(maxsize=8)
+def _district_collection_of(pack: CityPack) -> dict:
+    features = [
+        {"type": "Feature", "id": d.code, "properties": {"code": d.code, "name": d.name}, "geometry": d.geometry}
+        for d in _districts_of(pack)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def district_collection(pack: CityPack | None = None) -> dict:
+    """The kecamatan as one GeoJSON FeatureCollection (feature id and `code` = the Kemendagri code, `name`), the
+    shape every map of the city draws; built once per pack."""
+    return _district_collection_of(pack or city_packs.current())
+
+
+@lru_cache(maxsize=8)
 def _subdistricts_of(pack: CityPack) -> tuple[Area, ...]:
     layer = pack.subdistricts
     feats = _features(pack, layer.file)

@@ -195,7 +195,8 @@ class HeatForScreen(MacroElement):
 class FitBesideLegend(MacroElement):
     """Fit the map to the city in the part of the frame the legend leaves free: the legend's width is only
     known in the browser (it scales with the screen), and on a tablet it would otherwise cover a district.
-    A kecamatan label whose centre lies near the frame's edge (a regency's outer kecamatan) is slid inside."""
+    A kecamatan label whose centre lies near the frame's edge (a regency's outer kecamatan) is slid inside,
+    and one that would cover another label is left out (the polygons' hover still names every kecamatan)."""
 
     _template = Template(
         """
@@ -205,13 +206,20 @@ class FitBesideLegend(MacroElement):
             var left = legend ? legend.offsetWidth + 16 : 12;
             map.fitBounds({{ this.bounds|tojson }}, {paddingTopLeft: [left, 12], paddingBottomRight: [12, 12]});
             function keepLabelsInside() {
-                var box = map.getContainer().getBoundingClientRect();
+                var box = map.getContainer().getBoundingClientRect(), placed = [];
                 document.querySelectorAll(".district-label div").forEach(function (el) {
                     el.style.marginLeft = "0px";
+                    el.style.visibility = "";
                     var r = el.getBoundingClientRect(), shift = 0;
                     if (r.right > box.right - 4) { shift = box.right - 4 - r.right; }
                     if (r.left + shift < box.left + 4) { shift = box.left + 4 - r.left; }
                     el.style.marginLeft = shift + "px";
+                    r = el.getBoundingClientRect();
+                    /* 20-30 kecamatan on a small map: a label that would cover another is left out (hover names all) */
+                    var clash = placed.some(function (p) {
+                        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+                    });
+                    if (clash) { el.style.visibility = "hidden"; } else { placed.push(r); }
                 });
             }
             map.on("zoomend moveend", keepLabelsInside);

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from callbacks.warm import warmth
 from data.feeds import feed_health
 from data.store import database_state
@@ -50,7 +50,7 @@ def health():  # noqa: ANN201 - a Flask view
     """Database state and each feed's last data time; 503 when the database cannot be reached."""
     from flask import current_app
 
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     db = database_state(runtime.engine)
     feeds = []
     if db["ok"]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 import hmac
 
-from flask import current_app, g, request
+from flask import g, request
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from data.auth.tokens import KINDS, LEGACY_SOURCE, scope_allows, verify_token
 
 # open311 / sensorthings: read the Open311 / SensorThings API without a login
@@ -47,7 +47,7 @@ def check_ingest_token(scope: str, given: str | None = None) -> bool:
     A database error while checking propagates (the app answers 503, so the sender retries) rather than
     turning into a refusal the sender would not retry.
     """
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     given = given or bearer_token() or basic_password()
     g.ingest_token = None
     if not given or scope.split(":", 1)[0] not in SCOPES:

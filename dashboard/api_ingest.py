@@ -9,9 +9,9 @@ kept in the `ingest_errors` table.
 from __future__ import annotations
 
 import orjson
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import check_ingest_token, writer_source
 from data.cleaning import strip_nul
 from data.ingest.metrics import ingest_metric_records
@@ -58,7 +58,7 @@ def _body() -> object:
 
 
 def _finish(report: IngestReport, feed: str, extra: dict) -> Response:
-    record_ingest_errors(current_app.extensions[RUNTIME_KEY].engine, feed, report.examples)
+    record_ingest_errors(current_runtime().engine, feed, report.examples)
     body = {**report.as_dict(), **extra}
     if report.rejected:
         body["errors"] = [r.as_dict() for r in report.examples]
@@ -87,7 +87,7 @@ def post_complaints():  # noqa: ANN201 - a Flask view
     report = IngestReport(feed="api.complaints", keep=API_KEEP)
     source = writer_source()
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
-    engine = current_app.extensions[RUNTIME_KEY].engine
+    engine = current_runtime().engine
     results = submit_requests(engine, ((f"[{i}]", item) for i, item in enumerate(items)), source, report, key)
     created = [
         {"service_request_id": r.service_request_id, "service_notice": r.service_notice, "account_id": r.account_id}
@@ -102,7 +102,7 @@ def post_observations():  # noqa: ANN201 - a Flask view
     body, refused = _guarded("observations")
     if refused:
         return refused
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     cached = runtime.extras.setdefault(REGISTRY_KEY, CachedRegistry(runtime.engine))
     raw = RawReadings()
     collect_readings(body, raw)
@@ -123,6 +123,6 @@ def post_metrics():  # noqa: ANN201 - a Flask view
     if not isinstance(body, list):  # found by tests/unit/test_hostile_properties.py: a bare number was a 500
         return _json({"errors": [{"location": "body", "reason": "expected an object or an array of metrics"}]}, 400)
     report = IngestReport(feed="api.metrics", keep=API_KEEP)
-    engine = current_app.extensions[RUNTIME_KEY].engine
+    engine = current_runtime().engine
     ingest_metric_records(engine, ((f"[{i}]", r) for i, r in enumerate(body)), report)
     return _finish(report, "api.metrics", {})

@@ -18,11 +18,12 @@ from urllib.parse import urlencode, urlsplit
 
 import dash
 from dash import Dash
-from flask import Response, current_app, g, jsonify, redirect, request, session
+from flask import Response, g, jsonify, redirect, request, session
 from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import admin as admin_callbacks
+from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import basic_password, bearer_token, check_ingest_token
 from dashboard.exposure import bound_to_loopback_only, declare_bind, open_demo_reachable
 from dashboard.runtime import Runtime
@@ -113,19 +114,13 @@ def init_app(app: Dash, runtime: Runtime, bind: Sequence[str]) -> None:
     server.add_url_rule("/auth/whoami", "auth_whoami", whoami)
 
 
-def _runtime() -> Runtime:
-    from callbacks.context import RUNTIME_KEY
-
-    return current_app.extensions[RUNTIME_KEY]
-
-
 def _cache() -> PrincipalCache:
-    return _runtime().extras[AUTH_KEY]  # type: ignore[return-value]
+    return current_runtime().extras[AUTH_KEY]  # type: ignore[return-value]
 
 
 def open_demo_active() -> bool:
     """No active users, bound to loopback alone and asked from this machine: the demo runs without login."""
-    rt = _runtime()
+    rt = current_runtime()
     if not open_demo_reachable(rt, request):
         return False
     return _cache().get("user_count", lambda: users.active_user_count(rt.engine)) == 0
@@ -137,7 +132,7 @@ def current_principal() -> Principal | None:
 
 
 def _load_principal() -> Principal | None:
-    rt = _runtime()
+    rt = current_runtime()
     sid = session.get("sid")
     if isinstance(sid, str):
         idle = timedelta(days=rt.settings.device_session_days)
@@ -180,7 +175,7 @@ def guard() -> Response | None:
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return _refuse(400, "malformed callback request")
         strip_nul(body)  # Dash reads this same parsed body; PostgreSQL cannot compare text with NUL
-        registered = _runtime().extras[DASH_KEY].callback_map.get(body["output"])
+        registered = current_runtime().extras[DASH_KEY].callback_map.get(body["output"])
         try:
             needed = access.callback_permissions(body["output"], (registered or {}).get("inputs") or [], body["inputs"])
         except (KeyError, ValueError) as exc:
@@ -211,10 +206,10 @@ def _same_origin() -> bool:
 
 def _device_login(plain: str) -> Response:
     """A wall URL with ?token=... becomes a device session; the token is then dropped from the address bar."""
-    info = tokens.verify_token(_runtime().engine, "device", plain)
+    info = tokens.verify_token(current_runtime().engine, "device", plain)
     if info is None:
         return _refuse(401, "this screen's device token is unknown, expired or revoked: ask an administrator")
-    rt = _runtime()
+    rt = current_runtime()
     sid = sessions.start_session(
         rt.engine, lifetime=timedelta(days=rt.settings.device_session_days), token_id=info.id,
         ip=request.remote_addr, user_agent=request.user_agent.string,
@@ -247,7 +242,7 @@ def _refuse(status: int, reason: str) -> Response:
 
 def _log_denied(principal: Principal, path: str) -> None:
     try:
-        with _runtime().engine.begin() as conn:
+        with current_runtime().engine.begin() as conn:
             record_event(conn, "denied", actor=principal.name, subject=path[:120], ip=request.remote_addr, ok=False)
     except SQLAlchemyError:
         pass  # the refusal stands even when it cannot be logged
@@ -270,12 +265,12 @@ def login_post() -> Response:
     nxt = safe_next(form.get("next"))
     lang = "en" if form.get("lang") == "en" else "id"
     result = users.authenticate(
-        _runtime().engine, form.get("username", "")[:64], form.get("password", "")[:300], request.remote_addr
+        current_runtime().engine, form.get("username", "")[:64], form.get("password", "")[:300], request.remote_addr
     )
     if result.principal is None:
         query = {"error": result.reason, "lang": lang} | ({"next": nxt} if nxt else {})
         return redirect(f"/login?{urlencode(query)}", 303)
-    rt = _runtime()
+    rt = current_runtime()
     sid = sessions.start_session(
         rt.engine, lifetime=timedelta(hours=rt.settings.session_hours), user_id=result.principal.user_id,
         epoch=result.epoch, ip=request.remote_addr, user_agent=request.user_agent.string,
@@ -290,7 +285,7 @@ def logout() -> Response:
     """End the session on the server (a saved copy of the cookie stops working too), then in the browser."""
     sid = session.get("sid")
     if isinstance(sid, str):
-        sessions.end_session(_runtime().engine, sid)
+        sessions.end_session(current_runtime().engine, sid)
         _cache().forget(("sid", sid))
     session.clear()
     return redirect("/login?out=1", 303)

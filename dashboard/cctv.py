@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from data.cctv import DEFAULT_SNAPSHOT_INTERVAL_S, camera, local_snapshot_path, render_snapshot
 from data.store import utcnow
 
@@ -33,7 +33,7 @@ def floor_to_interval(moment: datetime, interval_s: int) -> datetime:
 
 def snapshot(sensor_id: str) -> Response:
     """The camera's current picture as JPEG, 503 when it is offline, 404 when there is no such camera."""
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     now = utcnow()
     cam = camera(runtime.engine, sensor_id, now)
     if cam is None:

@@ -19,10 +19,10 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-from flask import Flask, Response, current_app, g, request, stream_with_context
+from flask import Flask, Response, g, request, stream_with_context
 
 from callbacks.analyst_grid import personal_data_allowed
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from data.auth.events import record_export as log_export
 from data.queries.analyst_filter import (
     MULTI,
@@ -53,7 +53,7 @@ def record_export(who: str, fmt: str, state: FilterState, rows: int, personal: b
         "export %s",
         json.dumps({"who": who, "format": fmt, "filter": to_query(state), "rows": rows, "personal": personal}),
     )
-    engine = current_app.extensions[RUNTIME_KEY].engine
+    engine = current_runtime().engine
     log_export(engine, who, f"complaints.{fmt}", to_query(state), rows, personal=personal, ip=request.remote_addr)
 
 
@@ -72,7 +72,7 @@ def _request_state() -> tuple[FilterState, dict | None, list | None, KnownValues
 
     Any value that would be dropped or changed (a bad day, an unknown district, broken JSON) raises
     BadExportRequestError: a file that silently holds other rows than asked for is worse than no file."""
-    rt = current_app.extensions[RUNTIME_KEY]
+    rt = current_runtime()
     params = {k: request.args.getlist(k) for k in request.args}
     known = known_values(rt.engine)
     state, rejected = from_query(params, known, wib_today(utcnow()))
@@ -168,7 +168,7 @@ def csv_chunks(rows: Iterator[tuple], header: list[str], on_done: Callable[[int]
 
 
 def export_csv() -> Response:
-    rt = current_app.extensions[RUNTIME_KEY]
+    rt = current_runtime()
     try:
         state, grid_filter, sort, known = _request_state()
     except BadExportRequestError as error:
@@ -221,7 +221,7 @@ def _file_chunks(path: str, size: int = 1 << 16) -> Iterator[bytes]:
 
 
 def export_xlsx() -> Response:
-    rt = current_app.extensions[RUNTIME_KEY]
+    rt = current_runtime()
     try:
         state, grid_filter, sort, known = _request_state()
     except BadExportRequestError as error:

@@ -12,9 +12,9 @@ import tempfile
 from datetime import date, timedelta
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from dashboard.exports import csv_chunks, write_xlsx
 from data.auth.events import record_event
 from data.city import current as current_room
@@ -68,7 +68,7 @@ def export_assessment(fmt: str) -> Response:
         start, end = _period()
     except BadPeriodError as exc:
         return Response(f"Periode tidak valid / invalid period: {exc}\n", status=400, mimetype="text/plain")
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     frame = assessment_table(runtime.engine, current_room().federation, start, end)
     rows = [tuple(None if v != v else v for v in row) for row in frame.itertuples(index=False)]  # NaN -> empty
     header = list(ASSESSMENT_COLUMNS)

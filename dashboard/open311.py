@@ -9,10 +9,10 @@ argument, 403 bad api_key, 404 unknown service, request or jurisdiction).
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from werkzeug.datastructures import MultiDict
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import check_ingest_token, writer_source
 from dashboard.open311_format import respond, spec_error
 from data.ingest import open311
@@ -56,7 +56,7 @@ def discovery(fmt: str):  # noqa: ANN201 - a Flask view
 
 
 def _engine():  # noqa: ANN202 - the running app's engine
-    return current_app.extensions[RUNTIME_KEY].engine
+    return current_runtime().engine
 
 
 def _listed(name: str) -> tuple[str, ...]:

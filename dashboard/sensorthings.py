@@ -8,9 +8,9 @@ Basic, which is all many SensorThings clients speak). Errors are FROST-shaped: {
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Response, jsonify, request
 
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from data.sensorthings.documents import NotFoundError, Resolver
 from data.sensorthings.query import QueryError, parse_query
 
@@ -34,7 +34,7 @@ def sensorthings(path: str) -> Response:  # a Flask view
     $select; collections page with an absolute @iot.nextLink."""
     args = {k: v for k, v in request.args.items()}
     base = request.host_url.rstrip("/") + PREFIX
-    engine = current_app.extensions[RUNTIME_KEY].engine
+    engine = current_runtime().engine
     try:
         query = parse_query(args)
         with engine.connect() as conn:

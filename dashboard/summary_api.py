@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
-from flask import Flask, Response, current_app, jsonify
+from flask import Flask, Response, jsonify
 
 from callbacks.cache import cache_for
-from callbacks.context import RUNTIME_KEY
+from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import check_ingest_token
 from dashboard.runtime import Runtime
 from data.city import current as current_city
@@ -54,7 +54,7 @@ def room_summary() -> Response:
     """The signed summary, computed once per data version and minute however many rooms ask."""
     if not check_ingest_token("summary"):
         return _refused(401, "a bearer token with scope 'summary' is required")
-    runtime = current_app.extensions[RUNTIME_KEY]
+    runtime = current_runtime()
     key = runtime.settings.summary_signing_key
     if not key:
         return _refused(503, "the summary feed is off: SUMMARY_SIGNING_KEY is not set on this room")

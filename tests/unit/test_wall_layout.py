@@ -106,3 +106,84 @@ def test_map_measure_comes_from_the_query_string_and_falls_back_safely():
     assert "'measure': 'late'" in str(layout(screen="map", measure="late"))
     assert "'measure': 'per_10k'" in str(layout(screen="map", measure="drop table"))
     assert "'measure': 'alerts'" in str(playlist_layout(screens="map:30,kpi:10", measure="alerts"))
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from _walk(child)
+
+
+def test_an_unknown_screen_links_every_screen_that_exists_in_the_same_language():
+    page = layout(screen="foo", lang="en")
+    hrefs = [c.href for c in _walk(page) if getattr(c, "href", None)]
+    assert {f"/wall/{name}?lang=en" for name in screens()} <= set(hrefs)
+    texts = [c.children for c in _walk(page) if isinstance(getattr(c, "children", None), str)]
+    assert "Unknown screen" in texts and "/wall/foo" in texts and not any("screen_foo" in t for t in texts)
+
+
+def _takeover_slot(page):
+    return next(c for c in _walk(page) if "wall-takeover" in str(getattr(c, "className", "") or ""))
+
+
+def test_a_playlist_takeover_lasts_the_configured_seconds_and_a_bad_value_is_named():
+    assert getattr(_takeover_slot(playlist_layout(screens="map:20,kpi:10")), "data-takeover-s") == "60"
+    assert getattr(_takeover_slot(playlist_layout(screens="map:20", takeover="15")), "data-takeover-s") == "15"
+    bad = playlist_layout(screens="map:20", takeover="2")
+    errors = [c.children for c in _walk(bad) if c.__class__.__name__ == "Li"]
+    assert any("takeover='2'" in e for e in errors)
+
+
+def test_feed_chips_put_stale_feeds_first_then_the_oldest_and_end_with_a_count_of_the_rest():
+    from layouts.components.freshness import FeedChip, health_strip
+
+    chips = [
+        FeedChip("complaints", "Keluhan", "1 mnt", False, 60),
+        FeedChip("service_metrics", "Layanan", "19 jam", False, 19 * 3600),
+        FeedChip("sensors.noise", "Kebisingan", "2 jam", True, 7200),
+        FeedChip("sensors.cctv", "CCTV", "5 jam", True, 5 * 3600),
+    ]
+    strip = health_strip(chips, "id")
+    assert [getattr(s, "data-feed", None) for s in strip] == [
+        "sensors.cctv", "sensors.noise", "service_metrics", "complaints", None,
+    ]  # fmt: skip
+    assert "feed-more" in strip[-1].className
+
+
+def test_the_ticker_counts_the_alerts_and_has_a_counter_and_cameras_say_picture_or_none():
+    from datetime import datetime
+
+    from layouts.components.streams import attention_items, ticker_items
+
+    now = datetime(2026, 11, 20, 5, 0)
+    alerts = pd.DataFrame(
+        {
+            "id": range(33),
+            "severity": ["danger"] * 3 + ["warning"] * 30,
+            "title": [f"Alert {i}" for i in range(33)],
+            "district_code": None,
+            "opened_at": now,
+            "status": "open",
+        }  # fmt: skip
+    )
+    empty = pd.DataFrame(columns=["category", "district", "requested_at"])
+    items = ticker_items(alerts, empty, {}, now, "en")
+    assert getattr(items[0], "data-count") == "33" and "tick-lead" in items[0].className
+    assert len([i for i in items if "sev-" in str(i.className)]) == 33  # every alert, for wall.js to page through
+    assert items[-1].className == "ticker-count"
+    states = pd.DataFrame(
+        {
+            "id": ["cctv-1", "cctv-2"],
+            "kind": "cctv",
+            "state": "offline",
+            "value": [0.0, 1.0],
+            "unit": "online",
+            "name": ["CCTV A", "CCTV B"],
+            "district_code": None,
+            "age_s": [9000.0, 8000.0],
+        }  # fmt: skip
+    )
+    values = [li.children[4].children for li in attention_items(states, {}, "en")]
+    assert sorted(values) == ["no picture", "picture"]

@@ -2,16 +2,16 @@
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: install run test-deps test lint bench
+.PHONY: install run test-deps test lint bench lock
 
 install:
-	$(PYTHON) -m pip install -q -r requirements.txt
+	$(PYTHON) -m pip install -q -r requirements.txt -c constraints.txt
 
 run: install
 	$(PYTHON) -m dashboard serve
 
 test-deps:
-	$(PYTHON) -m pip install -q -r requirements-dev.txt
+	$(PYTHON) -m pip install -q -r requirements-dev.txt -c constraints.txt
 	@if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
 		echo "installing Debian's chromium and chromium-driver for the browser tests"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; \
@@ -30,3 +30,7 @@ lint:
 
 bench: install
 	$(PYTHON) -m bench
+
+# Refresh constraints.txt on purpose (after changing requirements and passing the suite on the new versions).
+lock:
+	$(PYTHON) tools/lock_requirements.py

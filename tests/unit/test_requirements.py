@@ -49,3 +49,16 @@ def test_every_runtime_requirement_is_imported_by_the_product():
 def test_test_only_packages_are_not_runtime_requirements():
     runtime = set(_requirements("requirements.txt"))
     assert not runtime & {"pypdf", "pytest", "hypothesis", "ruff", "selenium", "schemathesis"}
+
+
+def test_every_requirement_is_pinned_in_the_constraints_the_install_uses():
+    pins = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    wanted = {
+        n.lower().replace("_", "-") for n in _requirements("requirements.txt") + _requirements("requirements-dev.txt")
+    }
+    assert wanted - pins == set(), "run `make lock` after changing requirements"
+    assert "-c constraints.txt" in (ROOT / "Makefile").read_text()

@@ -85,9 +85,7 @@ def test_ingest_keeps_a_record_from_outside_the_regency_flagged_and_reads_times_
         ingest_open311_file(engine, feed, "lumajang-test", report)
     with engine.connect() as conn:
         rows = dict(
-            conn.execute(
-                text("SELECT source_id, district_code FROM complaints WHERE source = 'lumajang-test'")
-            ).all()
+            conn.execute(text("SELECT source_id, district_code FROM complaints WHERE source = 'lumajang-test'")).all()
         )
         outside = conn.execute(
             text("SELECT outside_city, requested_at, due_at FROM complaints WHERE source_id = 'LMJ-2'")

@@ -12,7 +12,7 @@ from data.city import CityPack
 from data.store import init_schema
 
 
-class StoreOfAnotherCityError(RuntimeError):
+class StoreOfAnotherCityError(ValueError):
     """The store already holds another city's kecamatan: one room, one city, one store."""
 
 

@@ -207,8 +207,8 @@ def incident_point(engine: Engine, incident_id: int) -> tuple[float, float] | No
 def camera_page(frame: pd.DataFrame, per_page: int, page: int) -> tuple[pd.DataFrame, int, int]:
     """One page of cameras (1-based page number wraps around) and the number of pages.
 
-    The cameras are shared evenly between the pages (20 at 12 a page: 10 and 10; 10 at 4: 3, 3 and 4), so the last page is
-    never a few tiles in an empty grid."""
+    The cameras are shared evenly between the pages (20 at 12 a page: 10 and 10; 10 at 4: 3, 3 and 4), so the
+    last page is never a few tiles in an empty grid."""
     pages = max(1, math.ceil(len(frame) / max(1, per_page)))
     index = page % pages
     n = len(frame)

@@ -41,6 +41,9 @@ from data.store import upsert_statement
 from data.timebuckets import utc_hour_start
 
 NO_DUE = datetime(9999, 12, 31)  # the due hour of a complaint without a due time: never late
+# Records located outside the city's area are kept apart: never in the city's figures. '' holds the unlocated
+# (no coordinates): counted city-wide, in no kecamatan.
+OUTSIDE = "~outside"
 OPEN_STATUSES = tuple(s for s in COMPLAINT_STATUSES if s != "closed")
 HOUR = timedelta(hours=1)
 
@@ -55,7 +58,7 @@ class ComplaintHourly(Base):
     __table_args__ = {"sqlite_with_rowid": False}
 
     hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
-    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' unlocated, OUTSIDE outside")
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     received: Mapped[int] = mapped_column(Integer)
@@ -70,7 +73,7 @@ class ComplaintBacklog(Base):
     __tablename__ = "complaints_backlog"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' outside the city")
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'' unlocated, OUTSIDE outside")
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
     due_hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     open: Mapped[int] = mapped_column(Integer)
@@ -96,7 +99,8 @@ class RollupDelta:
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
-        district, category, channel = row.district_code or "", row.category, row.channel or ""
+        district = OUTSIDE if row.outside_city else row.district_code or ""
+        category, channel = row.category, row.channel or ""
         self.hourly[(hour_of(row.requested_at), district, category, channel)][0] += sign
         if row.closed_at is not None:
             counts = self.hourly[(hour_of(row.closed_at), district, category, channel)]
@@ -145,7 +149,8 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(HOURLY))
     conn.execute(delete(BACKLOG))
     c = Complaint.__table__.c
-    district, channel = func.coalesce(c.district_code, ""), func.coalesce(c.channel, "")
+    district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
+    channel = func.coalesce(c.channel, "")
     zero = literal(0)
     arrived_hour = utc_hour_start(c.requested_at)
     arrived = select(arrived_hour.label("hour"), district.label("d"), c.category.label("k"), channel.label("ch"),
@@ -178,6 +183,7 @@ __all__ = [
     "HOURLY",
     "NO_DUE",
     "OPEN_STATUSES",
+    "OUTSIDE",
     "ComplaintBacklog",
     "ComplaintHourly",
     "RollupDelta",

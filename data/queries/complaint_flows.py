@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.engine import Connection
 
-from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, hour_of
+from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, OUTSIDE, hour_of
 from data.models import Complaint
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import wib_today
@@ -38,7 +38,7 @@ def answers(flt: ComplaintFilter, *, window: bool = False) -> bool:
 
 
 def _rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001
-    out = []
+    out = [table.c.district_code != OUTSIDE]  # records from outside the city never count in its figures
     if flt.districts:
         out.append(table.c.district_code.in_(flt.districts))
     if flt.categories:

@@ -263,3 +263,11 @@ def received_between(engine: Engine, start: datetime, end: datetime, flt: Compla
     flt = flt or ComplaintFilter()
     with engine.connect() as conn:
         return _count(conn, and_(Complaint.requested_at >= start, Complaint.requested_at < end), *flt.clauses(False))
+
+
+def outside_arrivals(engine: Engine, since: datetime) -> int:
+    """Complaints received since `since` that were located outside the city's area: kept and flagged, never in
+    its figures; the data-health strip says how many, so a misrouted feed shows."""
+    stmt = select(func.count()).where(Complaint.outside_city.is_(True), Complaint.requested_at >= since)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)

@@ -12,7 +12,10 @@ from data.models import Complaint
 
 @dataclass(frozen=True)
 class ComplaintFilter:
-    """Which complaints a figure covers; empty tuples mean "all". Times are naive UTC, end exclusive."""
+    """Which complaints a figure covers; empty tuples mean "all". Times are naive UTC, end exclusive.
+
+    Records located outside the city's area are kept and flagged, and never counted in its figures; records
+    without coordinates are counted city-wide."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -24,7 +27,7 @@ class ComplaintFilter:
     agencies: tuple[str, ...] = field(default_factory=tuple)
 
     def clauses(self, include_time: bool = True) -> list[ColumnElement[bool]]:
-        out: list[ColumnElement[bool]] = []
+        out: list[ColumnElement[bool]] = [Complaint.outside_city.is_not(True)]
         if include_time and self.start is not None:
             out.append(Complaint.requested_at >= self.start)
         if include_time and self.end is not None:

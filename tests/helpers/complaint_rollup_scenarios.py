@@ -72,7 +72,7 @@ def replay_mixed_batches(engine: Engine) -> None:
 
 
 def raw_figures(engine: Engine, now: datetime, district: str | None = None) -> dict[str, int]:
-    """The tiles' counts straight from the raw rows, as the queries counted them before the rollups."""
+    """The tiles' counts straight from the raw rows (records located outside the city never count)."""
     from sqlalchemy import func, select
 
     from data.models import Complaint as C  # noqa: N817
@@ -88,7 +88,9 @@ def raw_figures(engine: Engine, now: datetime, district: str | None = None) -> d
     with engine.connect() as conn:
         return {
             name: conn.execute(
-                select(func.count()).select_from(C).where(*w, *([C.district_code == district] if district else []))
+                select(func.count())
+                .select_from(C)
+                .where(*w, C.outside_city.is_not(True), *([C.district_code == district] if district else []))
             ).scalar()
             for name, w in where.items()
         }

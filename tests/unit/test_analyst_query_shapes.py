@@ -40,11 +40,12 @@ def test_close_buckets_and_backlog_match_the_plain_queries(small_city):
     close_sql = f"""SELECT coalesce(agency, '—') AS agency, {BUCKET_SQL} AS bucket, count(*) AS n,
         sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) AS within
         FROM (SELECT *, (julianday(closed_at) - julianday(requested_at)) * 24.0 AS h FROM complaints)
-        WHERE closed_at IS NOT NULL AND requested_at >= :start AND requested_at < :end GROUP BY 1, 2"""
+        WHERE closed_at IS NOT NULL AND requested_at >= :start AND requested_at < :end AND NOT outside_city
+        GROUP BY 1, 2"""
     backlog_sql = f"""SELECT {BUCKET_SQL} AS bucket, CASE WHEN due_at < :now THEN 1 ELSE 0 END AS late, count(*) AS n
         FROM (SELECT *, (julianday(:now) - julianday(requested_at)) * 24.0 AS h FROM complaints)
         WHERE status != 'closed' AND requested_at <= :now AND requested_at >= :start AND requested_at < :end
-        GROUP BY 1, 2"""
+        AND NOT outside_city GROUP BY 1, 2"""
     now = DEMO_END.isoformat(sep=" ")
     with small_city.connect() as conn:
         close = pd.DataFrame(conn.execute(text(close_sql), {"start": start, "end": end}).all())

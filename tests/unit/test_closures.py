@@ -17,7 +17,8 @@ from tests.conftest import DEMO_END
 def _one_scan(engine, end, district=None):
     sql = (
         "SELECT (julianday(closed_at) - julianday(requested_at)) * 24.0, closed_at <= due_at FROM complaints "
-        "WHERE closed_at >= :s AND closed_at <= :e" + (" AND district_code = :d" if district else "")
+        "WHERE closed_at >= :s AND closed_at <= :e AND NOT outside_city"
+        + (" AND district_code = :d" if district else "")
     )
     with engine.connect() as conn:
         rows = conn.execute(text(sql), {"s": end - timedelta(days=CLOSE_WINDOW_DAYS), "e": end, "d": district}).all()

@@ -95,11 +95,12 @@ def test_daily_flows_from_the_rollups_equal_the_raw_daily_counts(small_city):
             hi = min(lo + timedelta(days=1), end + timedelta(microseconds=1))
             params = {"lo": _stored(max(lo, start)), "hi": _stored(hi)}
             received = conn.execute(
-                text("SELECT count(*) FROM complaints WHERE requested_at >= :lo AND requested_at < :hi"), params
+                text("SELECT count(*) FROM complaints WHERE requested_at >= :lo AND requested_at < :hi "
+                     "AND NOT outside_city"), params
             ).scalar()
             closed, within = conn.execute(
                 text("SELECT count(*), sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) FROM complaints "
-                     "WHERE closed_at >= :lo AND closed_at < :hi"), params
+                     "WHERE closed_at >= :lo AND closed_at < :hi AND NOT outside_city"), params
             ).one()  # fmt: skip
             assert (row["received"], row["closed"]) == (received, closed), day
             assert (row["within"] if closed else None) == (within if closed else None), day
@@ -122,11 +123,11 @@ def test_a_window_with_partial_hours_at_both_edges_sums_as_the_raw_rows_do(small
         closed = conn.execute(
             text("SELECT coalesce(district_code, ''), category, count(*), "
                  "sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) FROM complaints "
-                 "WHERE closed_at >= :lo AND closed_at <= :hi GROUP BY 1, 2"), params
+                 "WHERE closed_at >= :lo AND closed_at <= :hi AND NOT outside_city GROUP BY 1, 2"), params
         ).all()  # fmt: skip
         received = conn.execute(
             text("SELECT coalesce(district_code, ''), category, count(*) FROM complaints "
-                 "WHERE requested_at >= :lo AND requested_at <= :hi GROUP BY 1, 2"), params
+                 "WHERE requested_at >= :lo AND requested_at <= :hi AND NOT outside_city GROUP BY 1, 2"), params
         ).all()  # fmt: skip
     by_key = got.set_index(["district_code", "category"])
     assert {k: (r.closed, r.within) for k, r in by_key.iterrows() if r.closed} == {

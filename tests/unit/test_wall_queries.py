@@ -37,7 +37,7 @@ def test_a_day_ago_counts_what_was_open_then_not_what_is_open_now(small_city):
     with small_city.connect() as conn:
         expected = conn.execute(
             text(
-                "SELECT COUNT(*) FROM complaints WHERE requested_at <= :t "
+                "SELECT COUNT(*) FROM complaints WHERE requested_at <= :t AND NOT outside_city "
                 "AND (closed_at IS NULL OR closed_at > :t OR status != 'closed')"
             ),
             {"t": then},
@@ -51,7 +51,9 @@ def test_daily_series_sums_to_the_complaints_received_in_its_window(small_city):
     start = wib_midnight_utc(wib_today(DEMO_END) - timedelta(days=13))
     with small_city.connect() as conn:
         received = conn.execute(
-            text("SELECT COUNT(*) FROM complaints WHERE requested_at >= :s AND requested_at <= :e"),
+            text(
+                "SELECT COUNT(*) FROM complaints WHERE requested_at >= :s AND requested_at <= :e AND NOT outside_city"
+            ),
             {"s": start, "e": DEMO_END},
         ).scalar()
     assert len(series) == 14
@@ -86,7 +88,7 @@ def _open_without_district(engine) -> int:
         return conn.execute(
             text(
                 "SELECT COUNT(*) FROM complaints WHERE status != 'closed' AND requested_at <= :n "
-                "AND district_code IS NULL"
+                "AND district_code IS NULL AND NOT outside_city"  # unlocated: counted city-wide, in no kecamatan
             ),
             {"n": DEMO_END},
         ).scalar()

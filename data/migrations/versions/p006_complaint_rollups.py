@@ -60,11 +60,11 @@ def upgrade() -> None:
         INSERT INTO complaints_hourly
             (hour, district_code, category, channel, received, closed, closed_within_sla, closed_final)
         SELECT hour, d, k, ch, SUM(r), SUM(c), SUM(w), SUM(f) FROM (
-            SELECT {received} AS hour, COALESCE(district_code, '') AS d, category AS k,
+            SELECT {received} AS hour, CASE WHEN outside_city THEN '~outside' ELSE COALESCE(district_code, '') END AS d, category AS k,
                    COALESCE(channel, '') AS ch, COUNT(*) AS r, 0 AS c, 0 AS w, 0 AS f
             FROM complaints GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT {closed}, COALESCE(district_code, ''), category, COALESCE(channel, ''), 0, COUNT(*),
+            SELECT {closed}, CASE WHEN outside_city THEN '~outside' ELSE COALESCE(district_code, '') END, category, COALESCE(channel, ''), 0, COUNT(*),
                    SUM(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END),
                    SUM(CASE WHEN status = 'closed' THEN 1 ELSE 0 END)
             FROM complaints WHERE closed_at IS NOT NULL GROUP BY 1, 2, 3, 4
@@ -75,7 +75,7 @@ def upgrade() -> None:
     op.execute(
         f"""
         INSERT INTO complaints_backlog (district_code, category, due_hour, open)
-        SELECT COALESCE(district_code, ''), category, COALESCE({_hour("due_at", dialect)}, {no_due}), COUNT(*)
+        SELECT CASE WHEN outside_city THEN '~outside' ELSE COALESCE(district_code, '') END, category, COALESCE({_hour("due_at", dialect)}, {no_due}), COUNT(*)
         FROM complaints WHERE status IN {OPEN} GROUP BY 1, 2, 3
         """
     )

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, text
 
+from data import city as city_packs
 from data import models
 from data.bulk import copy_rows
+from data.complaint_rollups import rebuild_all as rebuild_all_complaint_rollups
 from data.demo import catalog
 from data.demo.estate import seed_estate
 from data.demo.generate import (
@@ -26,7 +28,6 @@ from data.demo.generate import (
     observation_series,
 )
 from data.places import prepare_store, write_places
-from data.complaint_rollups import rebuild_all as rebuild_all_complaint_rollups
 from data.rollups import rebuild_observation_rollups
 from data.store import bump_data_version, is_sqlite
 
@@ -133,6 +134,7 @@ def seed_demo_city(engine: Engine, spec: DemoSpec, progress: Progress = _quiet) 
     _write_feed_status(engine, sensors, interval)
     seed_estate(engine, spec.end, spec.days, spec.seed)  # the other ~150 applications, coverage, cameras
     with engine.begin() as conn:
+        _name_services_for_the_city(conn)
         bump_data_version(conn, "complaints", "observations", "services", "sensors")
     _evaluate_alerts(engine, spec)
     return SeedReport(n_complaints, n_obs, len(sensors), len(metrics), time.perf_counter() - started)
@@ -227,3 +229,17 @@ def _write_feed_status(engine: Engine, sensors: pd.DataFrame, interval: int) -> 
     from data.feeds import refresh_feed_status
 
     refresh_feed_status(engine, sensor_interval_s=interval)
+
+
+def _name_services_for_the_city(conn) -> None:  # noqa: ANN001 - a Connection
+    """The demo estate is modelled on Kota Tangerang's applications; another pack's room shows them under its
+    own name ('Satu Data Kabupaten Lumajang', 'RSUD Kabupaten Lumajang')."""
+    pack = city_packs.current()
+    if pack.name == "Kota Tangerang":
+        return
+    for column in ("name", "agency"):
+        conn.execute(
+            text(f"UPDATE services SET {column} = replace(replace({column}, 'Kota Tangerang', :full), "  # noqa: S608
+                 "'Tangerang', :short)"),
+            {"full": pack.name, "short": pack.short_name},
+        )  # fmt: skip

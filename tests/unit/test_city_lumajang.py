@@ -106,3 +106,11 @@ def test_the_app_serves_the_regency_under_its_own_title(lumajang):
         assert "Ruang Kendali Kabupaten Lumajang" in page.get_data(as_text=True)
     finally:
         activate(load_pack("tangerang"))  # the process's default city for the tests after this one
+
+
+def test_the_demo_estate_carries_the_regencys_name_not_tangerangs(lumajang):
+    _, engine, _ = lumajang
+    with engine.connect() as conn:
+        names = [" ".join(r) for r in conn.execute(text("SELECT name, agency FROM services")).all()]
+    assert any("Kabupaten Lumajang" in n for n in names)
+    assert not [n for n in names if "Tangerang" in n]

@@ -7,8 +7,6 @@ with schemathesis against the running app.
 
 from __future__ import annotations
 
-from data.models import COMPLAINT_CHANNELS
-
 
 def nullable(kind: str, **extra: object) -> dict:
     return {"type": [kind, "null"], **extra}
@@ -96,7 +94,11 @@ OPEN311_FIELDS = {
     "first_name": {"type": "string"},
     "last_name": {"type": "string"},
     "phone": {"type": "string"},
-    "channel": {"type": "string", "enum": list(COMPLAINT_CHANNELS)},
+    "channel": {
+        "type": "string",
+        "description": "one of the city's channels (its pack's catalogue, e.g. app, whatsapp, call_112), "
+        "or phone / other; anything else is read as 'other'",
+    },
     "attribute": {
         "type": "object",
         "description": "answers to the service definition's questions, code: value (form: attribute[CODE]=value, "

@@ -25,7 +25,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 COMPLAINT_STATUSES = ("open", "acknowledged", "in_progress", "closed")
-COMPLAINT_CHANNELS = ("app", "whatsapp", "call_112", "phone", "social_media", "walk_in", "web", "other")
 SENSOR_KINDS = ("water_level", "rainfall", "pm25", "traffic_flow", "noise", "cctv")
 SMART_CITY_DIMENSIONS = (
     "governance",

@@ -15,6 +15,7 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 CODE_PATTERN = r"^[0-9]{2}(\.[0-9]{2}){0,2}$"  # province 35, regency 35.08 (Kemendagri, with dots)
 
 # Indonesia's three zones have had no daylight saving since 1964, so a fixed offset is exact.
+GENERIC_CHANNELS = ("phone", "other")
 ZONES: dict[str, tuple[str, int]] = {
     "Asia/Jakarta": ("WIB", 7),
     "Asia/Pontianak": ("WIB", 7),
@@ -215,6 +216,12 @@ class Catalogue(_Strict):
     @property
     def channel_codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.channels)
+
+    @property
+    def complaint_channels(self) -> tuple[str, ...]:
+        """Every channel a complaint may carry here: the pack's own, then the generic 'phone' (a call to a
+        number other than 112) and 'other' (a sender said nothing we know), which every city accepts."""
+        return tuple(dict.fromkeys((*self.channel_codes, *GENERIC_CHANNELS)))
 
     @property
     def sensor_kind_codes(self) -> tuple[str, ...]:

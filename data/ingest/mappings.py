@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from data.city import catalogue
 from data.ingest.readers import FileUnreadableError, header_key
-from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES
+from data.models import COMPLAINT_STATUSES
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "config" / "mappings"
 FIELDS = (
@@ -79,7 +80,7 @@ class Mapping:
 
     def channel(self, value: str | None) -> str:
         key = header_key(value or "")
-        return self.channels.get(key) or (key if key in COMPLAINT_CHANNELS else self.default_channel)
+        return self.channels.get(key) or (key if key in catalogue().complaint_channels else self.default_channel)
 
     def category(self, value: str) -> str:
         return self.categories.get(header_key(value), value)
@@ -126,9 +127,13 @@ def parse_mapping(spec: object, name: str) -> Mapping:
             f"mapping {name}: status(es) {', '.join(bad)} are not ours ({', '.join(COMPLAINT_STATUSES)})"
         )
     channels = {header_key(str(k)): str(v) for k, v in (spec.get("channels") or {}).items()}
-    bad = sorted({v for v in channels.values() if v not in COMPLAINT_CHANNELS})
+    known = catalogue().complaint_channels
+    bad = sorted({v for v in channels.values() if v not in known})
     if bad:
-        raise FileUnreadableError(f"mapping {name}: channel(s) {', '.join(bad)} are not ours")
+        raise FileUnreadableError(
+            f"mapping {name}: channel(s) {', '.join(bad)} are not this city's ({', '.join(known)}); "
+            "add them to the pack's catalogue (channels) or map them to one of these"
+        )
     try:
         zone = ZoneInfo(spec["timezone"]) if spec.get("timezone") else None
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy import ColumnElement, Connection, Engine, func, select
 
 from data.city import catalogue
-from data.models import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, Complaint, District, Subdistrict
+from data.models import COMPLAINT_STATUSES, Complaint, District, Subdistrict
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import wib_hour, wib_midnight_utc, wib_weekday
 
@@ -77,7 +77,7 @@ def known_values(engine: Engine) -> KnownValues:
         districts=districts,
         subdistricts={code: (name, d) for code, name, d in subs},
         categories=tuple(catalog + sorted(set(cats) - set(catalog))),
-        channels=tuple(COMPLAINT_CHANNELS),
+        channels=pack_catalogue.complaint_channels,
         statuses=tuple(COMPLAINT_STATUSES),
         agencies=tuple(sorted(set(agencies) | {c.agency for c in pack_catalogue.categories})),
         kinds=pack_catalogue.sensor_kind_codes,

@@ -6,12 +6,16 @@ so the app lists one wall module.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from callbacks import wall_feeds, wall_kpis, wall_map
+from callbacks.cache import cached
 from callbacks.context import now, runtime
 from data.alerts.titles import localised_alert
 from data.feeds import feed_health
+from data.queries.complaints import outside_arrivals
 from data.queries.wall import district_names, takeover
 from layouts import ids
 from layouts.components.freshness import FeedChip, feed_label, health_strip
@@ -42,9 +46,11 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
         error = html.Div(f"{t('unknown_district', lang)}: {', '.join(bad)}", className="wall-error", role="alert")
     feeds = feed_health(rt.engine)
     chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale, f.age_s) for f in feeds]
-    heartbeat = str(tick or 0)
+    since = moment.replace(minute=0, second=0, microsecond=0) - timedelta(hours=24)
+    outside = cached("outside_arrivals", ("complaints",), lambda: outside_arrivals(rt.engine, since), since)
+    heartbeat, strip = str(tick or 0), health_strip(chips, lang, outside)
     if screen != "playlist":
-        return health_strip(chips, lang), heartbeat, title, error, no_update, [no_update] * len(slot_params), []
+        return strip, heartbeat, title, error, no_update, [no_update] * len(slot_params), []
     alert = takeover(rt.engine, moment)
     alert = localised_alert(rt.engine, alert, lang) if alert else alert  # the banner in the wall's language
     new_params = []
@@ -58,7 +64,7 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
         where = names.get(alert.get("district_code"), alert.get("district_code") or t("city", lang))
         banner = [html.Span(f"{t('takeover', lang)} · {alert['title']} · {where}", **{"data-alert": str(alert["id"])})]
     titles = [banner for p in slot_params if p.get("slot") == "takeover"]  # none on a playlist that failed to parse
-    return health_strip(chips, lang), heartbeat, title, error, alert, new_params, titles
+    return strip, heartbeat, title, error, alert, new_params, titles
 
 
 def register(app: Dash) -> None:

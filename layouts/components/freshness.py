@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dash import html
 
-from layouts.i18n import t
+from layouts.i18n import fmt_number, t
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,19 @@ def feed_label(feed: str, lang: str) -> str:
     return feed if label == key else label
 
 
-def health_strip(chips: Sequence[FeedChip], lang: str) -> list[html.Span]:
+def health_strip(chips: Sequence[FeedChip], lang: str, outside: int = 0) -> list[html.Span]:
     """The chips of the strip, stale feeds first (oldest first), then a '+N' for those the strip has no room for
-    (assets/wall.js counts them); a stale feed is hatched and says so in words, not only in colour."""
+    (assets/wall.js counts them); a stale feed is hatched and says so in words, not only in colour. `outside`
+    complaints of the last day were located outside the city: kept, never counted, and said here first."""
     out = []
+    if outside:
+        out.append(
+            html.Span(
+                [html.I(className="bi bi-geo-alt-fill"), html.B(fmt_number(outside, lang)),
+                 html.Span(t("outside_arrivals", lang), className="feed-age")],
+                className="feed-chip stale outside", title=t("outside_arrivals_why", lang), **{"data-feed": "outside"},
+            )
+        )  # fmt: skip
     ordered = sorted(chips, key=lambda c: (not c.stale, -(c.age_s or 0.0)))
     for chip in ordered:
         icon = "bi-exclamation-diamond-fill" if chip.stale else "bi-check-circle-fill"

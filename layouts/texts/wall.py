@@ -39,6 +39,11 @@ TEXT: dict[str, dict[str, str]] = {
     "cctv_up": {"id": "ada gambar", "en": "picture"},
     "cctv_down": {"id": "tanpa gambar", "en": "no picture"},
     "more_feeds": {"id": "Umpan lain", "en": "Other feeds"},
+    "outside_arrivals": {"id": "keluhan dari luar wilayah · 24 jam", "en": "complaints from outside the area · 24 h"},
+    "outside_arrivals_why": {
+        "id": "Disimpan dan ditandai, tidak dihitung dalam angka kota: periksa sumber yang mengirimnya",
+        "en": "Kept and flagged, never counted in the city's figures: check the feed that sent them",
+    },
     "stream_title": {"id": "Keluhan terbaru", "en": "Newest complaints"},
     "open_by_district": {"id": "Keluhan terbuka per kecamatan", "en": "Open complaints by district"},
     "sensor_states": {"id": "Status sensor per jenis", "en": "Sensor states by kind"},

@@ -35,3 +35,14 @@ def test_outside_records_are_kept_but_never_counted_and_unlocated_count_city_wid
     by_district_after = open_by_district(small_city, DEMO_END).set_index("code")["open"]
     assert by_district_after.equals(by_district_before)  # in no kecamatan
     assert outside_arrivals(small_city, DEMO_END - timedelta(days=30)) >= 40
+
+
+def test_the_data_health_strip_says_how_many_arrived_from_outside():
+    from layouts.components.freshness import FeedChip, health_strip
+
+    chips = [FeedChip("complaints", "Keluhan", "2 mnt lalu", False, 120.0)]
+    strip = health_strip(chips, "id", outside=1234)
+    first = strip[0].to_plotly_json()["props"]
+    assert first["data-feed"] == "outside" and "stale" in first["className"]
+    assert "1.234" in str(strip[0]) and "luar wilayah" in str(strip[0])
+    assert all(c.to_plotly_json()["props"].get("data-feed") != "outside" for c in health_strip(chips, "id"))

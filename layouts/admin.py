@@ -49,8 +49,15 @@ def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str =
         columnDefs=[{"field": field, "headerName": t(word, lang)} for field, word in columns],
         rowData=[],
         getRowId="params.data.id",
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "flex": 1, "minWidth": 130,
-                       "wrapHeaderText": True, "autoHeaderHeight": True},  # fmt: skip
+        defaultColDef={
+            "sortable": True,
+            "resizable": True,
+            "filter": True,
+            "flex": 1,
+            "minWidth": 130,
+            "wrapHeaderText": True,
+            "autoHeaderHeight": True,
+        },  # fmt: skip
         dashGridOptions={
             "localeText": grid_locale_text(lang),
             "rowSelection": {"mode": "singleRow", "checkboxes": False, "enableClickSelection": True},

@@ -111,6 +111,7 @@ def kpi_value(key: str) -> str:
     """The id of one KPI tile's value, e.g. kpi-value-open_backlog (tests read these)."""
     return f"kpi-value-{key}"
 
+
 # federation room (a province or the ministry over many cities' rooms)
 FED_PARAMS = "fed-params"
 FED_TICK = "fed-tick"

@@ -201,9 +201,13 @@ def incident_timeline(card: dict, lang: str) -> go.Figure:
     lanes = [
         (t("ops_reports", lang), card["complaints"]["requested_at"], "#" + card["complaints"]["id"].astype(str)),
         (t("ops_alerts", lang), card["alerts"]["opened_at"], card["alerts"]["title"]),
-        (t("ops_audit", lang), card["audit"]["at"],
-         card["audit"]["actor"].map(lambda a: t("ops_actor_system", lang) if a == SYSTEM_ACTOR else a) + ": "
-         + card["audit"]["action"].map(lambda a: t(f"audit_{a}", lang))),
+        (
+            t("ops_audit", lang),
+            card["audit"]["at"],
+            card["audit"]["actor"].map(lambda a: t("ops_actor_system", lang) if a == SYSTEM_ACTOR else a)
+            + ": "
+            + card["audit"]["action"].map(lambda a: t(f"audit_{a}", lang)),
+        ),
     ]
     fig = go.Figure()
     city_zone = zone()

@@ -101,8 +101,11 @@ def _header(lang: str, title: str) -> html.Header:
             html.Div(id=ids.WALL_HEALTH, className="wall-health"),
             reconnecting_mark(lang),
             # the clock runs in the browser in the city's zone, whatever zone the wall PC is set to
-            html.Div(id=ids.WALL_CLOCK, className="wall-clock",
-                     **{"data-zone": zone().label, "data-offset-hours": str(zone().offset_hours)}),
+            html.Div(
+                id=ids.WALL_CLOCK,
+                className="wall-clock",
+                **{"data-zone": zone().label, "data-offset-hours": str(zone().offset_hours)},
+            ),
             html.Span(id=ids.WALL_HEARTBEAT, className="wall-heartbeat"),
         ],
         className="wall-header",

@@ -96,9 +96,7 @@ def begin_login_attempt(engine: Engine, username: str, ip: str | None) -> tuple[
 
 def settle_login(conn: Connection, event_id: int, *, ok: bool, detail: str | None, actor: str | None = None) -> None:
     """Write the outcome onto the attempt's line (recorded as a failure until the password was checked)."""
-    conn.execute(
-        update(SecurityEvent).where(SecurityEvent.id == event_id).values(ok=ok, detail=detail, actor=actor)
-    )
+    conn.execute(update(SecurityEvent).where(SecurityEvent.id == event_id).values(ok=ok, detail=detail, actor=actor))
 
 
 def record_export(

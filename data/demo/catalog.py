@@ -128,4 +128,3 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("perpustakaan", "Perpustakaan Digital", "Dispusip", "literasi", "society", 1_400, 270),
     ServiceSpec("tangerang-112", "Call Center 112", "Diskominfo", "kedaruratan", "living", 1_100, 200),
 )
-

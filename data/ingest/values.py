@@ -34,7 +34,6 @@ ZONE_SUFFIX = r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|z|[+-]\d{2}(?::?
 EPOCH = r"-?\d{9,13}(?:\.\d+)?"
 
 
-
 class BadValueError(ValueError):
     """A value that cannot be used, with the reason shown to the person who sent it."""
 

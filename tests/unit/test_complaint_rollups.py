@@ -95,8 +95,11 @@ def test_daily_flows_from_the_rollups_equal_the_raw_daily_counts(small_city):
             hi = min(lo + timedelta(days=1), end + timedelta(microseconds=1))
             params = {"lo": _stored(max(lo, start)), "hi": _stored(hi)}
             received = conn.execute(
-                text("SELECT count(*) FROM complaints WHERE requested_at >= :lo AND requested_at < :hi "
-                     "AND NOT outside_city"), params
+                text(
+                    "SELECT count(*) FROM complaints WHERE requested_at >= :lo AND requested_at < :hi "
+                    "AND NOT outside_city"
+                ),
+                params,
             ).scalar()
             closed, within = conn.execute(
                 text("SELECT count(*), sum(CASE WHEN closed_at <= due_at THEN 1 ELSE 0 END) FROM complaints "

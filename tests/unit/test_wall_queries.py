@@ -98,8 +98,10 @@ def test_heat_points_are_the_last_72_hours_with_coordinates_inside_the_city(smal
     points = recent_complaint_points(small_city, DEMO_END)
     with small_city.connect() as conn:
         expected = conn.execute(
-            text("SELECT COUNT(*) FROM complaints WHERE requested_at > :s AND requested_at <= :e AND lat IS NOT NULL"
-                 " AND NOT outside_city"),  # fmt: skip
+            text(
+                "SELECT COUNT(*) FROM complaints WHERE requested_at > :s AND requested_at <= :e AND lat IS NOT NULL"
+                " AND NOT outside_city"
+            ),  # fmt: skip
             {"s": DEMO_END - timedelta(hours=72), "e": DEMO_END},
         ).scalar()
     assert len(points) == expected > 0

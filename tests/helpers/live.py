@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import orjson
@@ -78,3 +79,23 @@ class CallbackRecorder:
                 if urlsplit(request.get("url", "")).path == "/_dash-update-component":
                     self.bodies.append(orjson.loads(request["postData"]))
         return self.bodies
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output clean (http.server logs every request to stderr)."""
+
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+class LoopbackHttp:
+    """A threaded HTTP server on a free loopback port, answering with `handler`; `url` ends in `path`."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler], path: str = "/") -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

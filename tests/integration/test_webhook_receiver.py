@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 from dataclasses import replace
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ import pytest
 from data import signing
 from data.alerts import webhooks
 from data.alerts.config import load_config
+from tests.helpers.live import LoopbackHttp, QuietHandler
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "feeds.md"
 NOW = datetime(2026, 11, 20, 5, 0)
@@ -39,7 +38,7 @@ class VerifyingReceiver:
         self.rejected = 0
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 ok = verify(  # http.server's headers are case-insensitive, as Flask's are
@@ -53,16 +52,11 @@ class VerifyingReceiver:
                 self.send_response(204 if ok else 401)
                 self.end_headers()
 
-            def log_message(self, *_args):
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.http = LoopbackHttp(Handler, "/hook")
+        self.url = self.http.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.close()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import replace
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +13,7 @@ from data import signing
 from data.alerts import webhooks
 from data.alerts.config import load_config
 from data.alerts.models import WebhookDelivery
+from tests.helpers.live import LoopbackHttp, QuietHandler
 
 NOW = datetime(2026, 11, 20, 5, 0)
 SECRET = "s3cret-for-tests"
@@ -28,23 +27,18 @@ class Receiver:
         self.received: list[tuple[dict, bytes]] = []
         outer = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(outer.statuses.pop(0) if outer.statuses else 200)
                 self.end_headers()
 
-            def log_message(self, *_args):
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.http = LoopbackHttp(Handler, "/hook")
+        self.url = self.http.url
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.http.close()
 
 
 @pytest.fixture

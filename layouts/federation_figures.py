@@ -147,6 +147,6 @@ def score_history(history: pd.DataFrame, lang: str) -> go.Figure:
         template="plotly_white",
         legend={"orientation": "h", "y": -0.18},
         yaxis={"title": {"text": t("fed_score", lang)}},
-        xaxis={"title": {"text": t("fed_local_day", lang)}},
+        xaxis={"title": {"text": t("fed_local_day", lang)}, "tickformat": "%d/%m"},  # no month names
     )
     return fig

@@ -6,6 +6,7 @@ properties may be filtered or sorted; this module only reads the text, and says 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -171,23 +172,24 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _or(tokens: list, pos: int) -> tuple[object, int]:
-    items = []
-    node, pos = _and(tokens, pos)
-    items.append(node)
-    while pos < len(tokens) and tokens[pos] == ("word", "or"):
-        node, pos = _and(tokens, pos + 1)
-        items.append(node)
-    return (items[0] if len(items) == 1 else Logical("or", tuple(items))), pos
+    return _joined(tokens, pos, "or", _and)
 
 
 def _and(tokens: list, pos: int) -> tuple[object, int]:
+    return _joined(tokens, pos, "and", _factor)
+
+
+def _joined(
+    tokens: list, pos: int, word: str, operand: Callable[[list, int], tuple[object, int]]
+) -> tuple[object, int]:
+    """Operands of `operand` joined by `word` (and binds tighter than or, by which parser each level calls)."""
     items = []
-    node, pos = _factor(tokens, pos)
+    node, pos = operand(tokens, pos)
     items.append(node)
-    while pos < len(tokens) and tokens[pos] == ("word", "and"):
-        node, pos = _factor(tokens, pos + 1)
+    while pos < len(tokens) and tokens[pos] == ("word", word):
+        node, pos = operand(tokens, pos + 1)
         items.append(node)
-    return (items[0] if len(items) == 1 else Logical("and", tuple(items))), pos
+    return (items[0] if len(items) == 1 else Logical(word, tuple(items))), pos
 
 
 def _factor(tokens: list, pos: int) -> tuple[object, int]:

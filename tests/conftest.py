@@ -98,15 +98,19 @@ def small_city_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def small_city(small_city_path: Path, tmp_path: Path) -> Engine:
-    """A private copy of the small city, so a test may write to it."""
-    copy = tmp_path / "city.db"
-    source = make_engine(f"sqlite:///{small_city_path}")
+def copy_city(source_path: Path, copy: Path) -> Engine:
+    """A consistent copy of a seeded SQLite city (VACUUM INTO), opened as an engine of its own."""
+    source = make_engine(f"sqlite:///{source_path}")
     with source.connect() as conn:
         conn.exec_driver_sql(f"VACUUM INTO '{copy}'")
     source.dispose()
-    engine = make_engine(f"sqlite:///{copy}")
+    return make_engine(f"sqlite:///{copy}")
+
+
+@pytest.fixture
+def small_city(small_city_path: Path, tmp_path: Path) -> Engine:
+    """A private copy of the small city, so a test may write to it."""
+    engine = copy_city(small_city_path, tmp_path / "city.db")
     yield engine
     engine.dispose()
 

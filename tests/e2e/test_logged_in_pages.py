@@ -21,9 +21,10 @@ from dashboard.settings import Settings
 from data.alerts.queries import active_alerts, audit_trail
 from data.auth import tokens, users
 from data.models import Sensor
-from data.store import make_engine, utcnow
+from data.store import utcnow
 from layouts import ids
 from layouts.wall_screens import screens
+from tests.conftest import copy_city
 from tests.e2e.conftest import foreign_requests
 from tests.helpers.live import LiveApp, chromium, wait_until
 
@@ -40,11 +41,7 @@ DISTRICT = "36.71.05"
 def city(small_city_path, tmp_path_factory):
     """One copy of the small city for the module: a person per role, a wall's device token, a danger alert."""
     path = tmp_path_factory.mktemp("logged-in") / "city.db"
-    source = make_engine(f"sqlite:///{small_city_path}")
-    with source.connect() as conn:
-        conn.exec_driver_sql(f"VACUUM INTO '{path}'")
-    source.dispose()
-    engine = make_engine(f"sqlite:///{path}")
+    engine = copy_city(small_city_path, path)
     for role in WALL_ROLES:
         users.add_user(engine, f"{role}1", PASSWORD, role)
     device, _ = tokens.create_token(engine, "device", "lobby wall", ["wall"], "admin1")

@@ -7,7 +7,7 @@ import pytest
 from dashboard.app import create_app
 from dashboard.settings import Settings
 from data.auth import access, users
-from data.store import make_engine
+from tests.conftest import copy_city
 from tests.helpers.callbacks import body_for
 
 PASSWORD = "genangan air 2026"
@@ -19,11 +19,7 @@ SLOT_PARAMS = {"slot": "main", "screen": "overview", "district": None, "lang": "
 def city_app(small_city_path, tmp_path_factory):
     """The small seeded city with one person per role, so login is required."""
     copy = tmp_path_factory.mktemp("logged") / "city.db"
-    source = make_engine(f"sqlite:///{small_city_path}")
-    with source.connect() as conn:
-        conn.exec_driver_sql(f"VACUUM INTO '{copy}'")
-    source.dispose()
-    engine = make_engine(f"sqlite:///{copy}")
+    engine = copy_city(small_city_path, copy)
     for role in ROLES:
         users.add_user(engine, f"{role}1", PASSWORD, role)
     app = create_app(Settings(database_url=f"sqlite:///{copy}"))

@@ -23,6 +23,7 @@ from data.ingest.observations import RawReadings, collect_readings
 from data.ingest.readers import csv_records, json_records
 from data.ingest.values import parse_coordinates, parse_number, parse_numbers, parse_time, parse_times
 from data.queries.analyst_filter import from_query, known_values
+from tests.conftest import copy_city
 
 TOKEN = "property-test-ingest-token-0123456789"
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -144,13 +145,9 @@ def test_callback_permission_parsing_never_raises(body):
 @pytest.fixture(scope="module")
 def api(small_city_path, tmp_path_factory):
     """One app on a private copy of the small city for all generated requests (module-scoped: fast)."""
-    from data.store import make_engine
 
     copy = tmp_path_factory.mktemp("api") / "city.db"
-    source = make_engine(f"sqlite:///{small_city_path}")
-    with source.connect() as conn:
-        conn.exec_driver_sql(f"VACUUM INTO '{copy}'")
-    source.dispose()
+    copy_city(small_city_path, copy).dispose()
     from dashboard.settings import Settings
 
     return create_app(Settings(database_url=f"sqlite:///{copy}", ingest_token=TOKEN)).server.test_client()

@@ -13,7 +13,7 @@ from dashboard.app import create_app  # noqa: E402
 from dashboard.settings import Settings  # noqa: E402
 from data.auth import tokens, users  # noqa: E402
 from data.models import Observation, Sensor  # noqa: E402
-from data.store import make_engine  # noqa: E402
+from tests.conftest import copy_city  # noqa: E402
 from tests.helpers.live import LiveApp  # noqa: E402
 
 
@@ -21,11 +21,7 @@ from tests.helpers.live import LiveApp  # noqa: E402
 def room(small_city_path, tmp_path_factory):
     """A copy of the small city with one person (so reading needs a login or a token), served on loopback."""
     path = tmp_path_factory.mktemp("sta_live") / "city.db"
-    source = make_engine(f"sqlite:///{small_city_path}")
-    with source.connect() as conn:
-        conn.exec_driver_sql(f"VACUUM INTO '{path}'")
-    source.dispose()
-    engine = make_engine(f"sqlite:///{path}")
+    engine = copy_city(small_city_path, path)
     users.add_user(engine, "wall1", "genangan air 2026", "wall")
     token, _ = tokens.create_token(engine, "ingest", "BPBD Provinsi Banten", ["sensorthings"], "test")
     live = LiveApp(create_app(Settings(database_url=f"sqlite:///{path}")))

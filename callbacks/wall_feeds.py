@@ -12,6 +12,7 @@ from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
 from data.alerts.titles import localise_titles
 from data.queries.complaints import recent_complaints
@@ -87,7 +88,9 @@ LISTS = {
 
 def register(app: Dash) -> None:
     for kind, build in LISTS.items():
-        app.callback(
+        guarded_callback(
+            app,
+            "wall",
             Output(slot_id(kind, MATCH), "children"),
             Output(slot_id(kind + "-sig", MATCH), "data"),
             Input(ids.WALL_TICK, "n_intervals"),

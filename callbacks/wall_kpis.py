@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
 from data.feeds import feed_health
 from data.queries.kpi_board import kpi_board
@@ -50,7 +51,9 @@ def render_rankings(tick: int | None, params: dict, position: dict | None) -> ht
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(slot_id("wall-kpis", MATCH), "children"),
         Output(slot_id("wall-kpi-sig", MATCH), "data"),
         Input(ids.WALL_TICK, "n_intervals"),
@@ -59,7 +62,9 @@ def register(app: Dash) -> None:
         State(slot_id("wall-kpi-sig", MATCH), "data"),
         State(ids.WALL_POSITION, "data"),
     )(render_tiles)
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(slot_id("wall-rank", MATCH), "children"),
         Input(ids.WALL_TICK, "n_intervals"),
         Input(slot_params_id(MATCH), "data"),

@@ -10,6 +10,7 @@ from dash import Dash, Input, Output, State, ctx, html, no_update
 from flask import g, request
 
 from callbacks.context import runtime
+from callbacks.registry import guarded_callback
 from data.auth import tokens, users
 from data.auth.events import recent_events
 from layouts import admin as ids
@@ -167,7 +168,9 @@ def change_token(
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "admin",
         Output(ids.USERS_GRID, "rowData"),
         Output(ids.TOKENS_GRID, "rowData"),
         Output(ids.LOG_GRID, "rowData"),
@@ -176,7 +179,9 @@ def register(app: Dash) -> None:
         Input(ids.VERSION, "data"),
         State(ids.PARAMS, "data"),
     )(table_rows)
-    app.callback(
+    guarded_callback(
+        app,
+        "admin",
         Output(ids.MESSAGE, "children", allow_duplicate=True),
         Output(ids.VERSION, "data", allow_duplicate=True),
         Output(ids.NEW_PASSWORD, "value"),
@@ -195,7 +200,9 @@ def register(app: Dash) -> None:
         State(ids.PARAMS, "data"),
         prevent_initial_call=True,
     )(change_user)
-    app.callback(
+    guarded_callback(
+        app,
+        "admin",
         Output(ids.MESSAGE, "children", allow_duplicate=True),
         Output(ids.TOKEN_SHOWN, "children"),
         Output(ids.VERSION, "data", allow_duplicate=True),

@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data import geography
 from data.queries import analyst as q
 from data.queries.analyst_filter import FilterState, to_filter
@@ -93,7 +94,9 @@ def chart_callback(build: Callable[[Engine, ComplaintFilter, FilterState, str], 
 
 def register(app: Dash) -> None:
     for name, build in CHARTS.items():
-        app.callback(
+        guarded_callback(
+            app,
+            "analyst",
             Output(ids.analyst_chart(name), "figure"),
             Input(ids.ANALYST_FILTER, "data"),
             State(ids.ANALYST_PARAMS, "data"),

@@ -8,10 +8,11 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 import pandas as pd
-from dash import Dash, Input, Output, State, clientside_callback, no_update
+from dash import Dash, Input, Output, State, no_update
 from flask import current_app
 
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.queries.analyst_filter import FilterState, to_filter, to_query
 from data.queries.analyst_records import complaint_detail, count_records, record_page
 from layouts import analyst_detail, ids
@@ -103,7 +104,9 @@ def show_detail(cell: dict | None, params: dict | None) -> tuple:
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "analyst",
         Output(ids.ANALYST_GRID, "getRowsResponse"),
         Output(ids.ANALYST_COUNT, "children"),
         Output(ids.ANALYST_EXPORT_CSV, "href"),
@@ -112,7 +115,9 @@ def register(app: Dash) -> None:
         State(ids.ANALYST_FILTER, "data"),
         State(ids.ANALYST_PARAMS, "data"),
     )(grid_rows)
-    app.callback(
+    guarded_callback(
+        app,
+        "analyst",
         Output(ids.ANALYST_DETAIL, "is_open"),
         Output(ids.ANALYST_DETAIL_BODY, "children"),
         Input(ids.ANALYST_GRID, "cellClicked"),
@@ -120,7 +125,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )(show_detail)
     # A new filter empties the grid's block cache, so it asks for rows (and the count) again.
-    clientside_callback(
+    app.clientside_callback(
         """
         function(filter, gridId) {
             if (filter && window.dash_ag_grid && dash_ag_grid.getApiAsync) {

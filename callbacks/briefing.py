@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from dash import Dash, Input, Output, State, html
 
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.estate.briefing import assessment, daily_briefing
 from data.timebuckets import wib_midnight_utc, wib_today
 from layouts.briefing import (
@@ -57,8 +58,10 @@ def render_briefing(params: dict | None) -> list:
 
 
 def register(app: Dash) -> None:
-    app.callback(Output(BRIEFING_BODY, "children"), Input(BRIEFING_PARAMS, "data"))(render_briefing)
-    app.callback(
+    guarded_callback(app, "leader", Output(BRIEFING_BODY, "children"), Input(BRIEFING_PARAMS, "data"))(render_briefing)
+    guarded_callback(
+        app,
+        "leader",
         Output(BRIEFING_GO, "href"),
         Input(BRIEFING_DATES, "start_date"),
         Input(BRIEFING_DATES, "end_date"),

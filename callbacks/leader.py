@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.leader_actions import leader_actions
+from callbacks.registry import guarded_callback
 from data.alerts.queries import active_alerts
 from data.alerts.titles import localise_titles
 from data.cityscore import load_measures, ranked
@@ -295,7 +296,9 @@ def render_leader(_tick: int | None, params: dict | None) -> object:
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "leader",
         Output(ids.LEADER_BODY, "children"),
         Input(ids.LEADER_TICK, "n_intervals"),
         State(ids.LEADER_PARAMS, "data"),

@@ -13,6 +13,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from flask import g
 
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.alerts import lifecycle
 from data.alerts.console import complaint_file, complaints_by_sla, incident_card
 from data.alerts.queries import alert_by_id, alert_counts, alerts_for_console, audit_trail, incidents_for_console
@@ -247,43 +248,54 @@ def assign_complaint(  # noqa: ANN201
 def register(app: Dash) -> None:
     params, changed = State(ids.OPS_PARAMS, "data"), Input(ids.OPS_CHANGED, "data")
     tick = Input(ids.OPS_TICK, "n_intervals")
-    app.callback(
+    guarded_callback(
+        app, "ops",
         Output(ids.OPS_ALERT_GRID, "rowData"), Output(ids.OPS_ALERT_MAP, "figure"), Output(ids.OPS_COUNTS, "children"),
         Output(ids.OPS_CLOCK, "children"), tick, Input(ids.OPS_F_SEVERITY, "value"), Input(ids.OPS_F_STATUS, "value"),
         Input(ids.OPS_F_KIND, "value"), Input(ids.OPS_F_DISTRICT, "value"), changed, params,
     )(refresh_alerts)  # fmt: skip
-    app.callback(Output(ids.OPS_ALERT_DETAIL, "children"), Input(ids.OPS_ALERT_GRID, "selectedRows"), changed, params)(
-        show_alert
-    )
+    guarded_callback(
+        app, "ops", Output(ids.OPS_ALERT_DETAIL, "children"), Input(ids.OPS_ALERT_GRID, "selectedRows"), changed, params
+    )(show_alert)
     acted = (
         Output(ids.OPS_FEEDBACK, "children", allow_duplicate=True),
         Output(ids.OPS_CHANGED, "data", allow_duplicate=True),
     )
-    app.callback(
+    guarded_callback(
+        app, "ops",
         *acted, Output(ids.OPS_NOTE, "value"), Input(ids.OPS_ACK, "n_clicks"), Input(ids.OPS_RESOLVE, "n_clicks"),
         State(ids.OPS_ALERT_GRID, "selectedRows"), State(ids.OPS_OPERATOR, "value"), State(ids.OPS_NOTE, "value"),
         State(ids.OPS_CHANGED, "data"), params, prevent_initial_call=True,
     )(act_on_alert)  # fmt: skip
-    app.callback(Output(ids.OPS_INCIDENT_GRID, "rowData"), tick, changed, params)(refresh_incidents)
-    app.callback(
-        Output(ids.OPS_INCIDENT_CARD, "children"), Input(ids.OPS_INCIDENT_GRID, "selectedRows"), changed, params
+    guarded_callback(app, "ops", Output(ids.OPS_INCIDENT_GRID, "rowData"), tick, changed, params)(refresh_incidents)
+    guarded_callback(
+        app,
+        "ops",
+        Output(ids.OPS_INCIDENT_CARD, "children"),
+        Input(ids.OPS_INCIDENT_GRID, "selectedRows"),
+        changed,
+        params,
     )(show_incident)
-    app.callback(
+    guarded_callback(
+        app, "ops",
         *acted, Output(ids.OPS_INCIDENT_NOTE, "value"), Input(ids.OPS_INCIDENT_ACK, "n_clicks"),
         Input(ids.OPS_INCIDENT_RESOLVE, "n_clicks"), Input(ids.OPS_INCIDENT_ASSIGN, "n_clicks"),
         State(ids.OPS_INCIDENT_GRID, "selectedRows"), State(ids.OPS_OPERATOR, "value"),
         State(ids.OPS_INCIDENT_NOTE, "value"), State(ids.OPS_INCIDENT_AGENCY, "value"), State(ids.OPS_CHANGED, "data"),
         params, prevent_initial_call=True,
     )(act_on_incident)  # fmt: skip
-    app.callback(
+    guarded_callback(
+        app, "ops",
         Output(ids.OPS_SLA_GRID, "rowData"), tick, Input(ids.OPS_F_SLA_STATE, "value"),
         Input(ids.OPS_F_DISTRICT + "-sla", "value"), changed, params,
     )(refresh_sla)  # fmt: skip
-    app.callback(
+    guarded_callback(
+        app, "ops",
         Output(ids.OPS_COMPLAINT_FILE, "children"), Input(ids.OPS_SLA_GRID, "selectedRows"),
         Input(ids.OPS_COMPLAINT_ID, "value"), changed, params,
     )(show_complaint)  # fmt: skip
-    app.callback(
+    guarded_callback(
+        app, "ops",
         *acted, Output(ids.OPS_COMPLAINT_NOTE, "value"), Input(ids.OPS_COMPLAINT_ASSIGN, "n_clicks"),
         State(ids.OPS_SLA_GRID, "selectedRows"), State(ids.OPS_COMPLAINT_ID, "value"), State(ids.OPS_OPERATOR, "value"),
         State(ids.OPS_COMPLAINT_AGENCY, "value"), State(ids.OPS_COMPLAINT_NOTE, "value"),

@@ -10,6 +10,7 @@ import pytest
 
 from data.alerts.nearby import distance_m
 from layouts import ops_parts
+from tests.helpers.components import find, find_all, text, texts
 
 MAP_HEIGHT_PX = 380  # .ops-incident-map in assets/ops.css
 NOW = datetime(2026, 12, 7, 3, 0)
@@ -69,5 +70,10 @@ def test_the_complaint_file_shows_a_due_date_next_year_with_its_year():
         "history": pd.DataFrame(columns=["status", "changed_at", "actor", "note"]),
         "audit": pd.DataFrame(columns=["at", "actor", "action", "note"]),
     }
-    text = str(ops_parts.complaint_file(file, "Karawaci", "id", NOW))
-    assert "14/01/2027 09:00 WIB" in text and "30/12 09:00 WIB" in text
+    card = ops_parts.complaint_file(file, "Karawaci", "id", NOW)
+    rows = {
+        text(find(kv, class_name="ops-k")): text(find(kv, class_name="ops-v"))
+        for kv in find_all(card, class_name="ops-kv")
+    }
+    assert rows["Jatuh tempo"] == "14/01/2027 09:00 WIB" and rows["Masuk"] == "30/12 09:00 WIB"
+    assert texts(find(card, class_name="ops-stage"))[1] == "Jatuh tempo 14/01/2027 09:00 WIB"

@@ -2,11 +2,13 @@
 
 import pandas as pd
 import pytest
+from dash import dcc, html
 
 from layouts.components.kpi_board import board_tiles, stale_ages
 from layouts.components.tiles import Delta, delta_badge, sparkline_src
 from layouts.wall import layout, parse_playlist, playlist_layout
 from layouts.wall_screens import ScreenContext, WallScreen, register_screen, screens
+from tests.helpers.components import classes, find, find_all, props, text, texts, walk
 
 
 def test_registry_lists_the_wall_screens_in_order():
@@ -30,24 +32,27 @@ def test_playlist_parses_dwell_and_district_and_names_bad_parts():
 
 
 def test_bad_playlist_page_explains_instead_of_going_blank():
-    page = str(playlist_layout(screens="map:1"))
-    assert "wall-error" in page and "screens=" in page
+    page = playlist_layout(screens="map:1")
+    error = find(page, class_name="wall-error")
+    assert props(error)["role"] == "alert" and find_all(page, class_name="wall-slot") == []
+    problems = [text(li) for li in find_all(error, html.Li)]
+    assert problems[0] == "'map:1': dwell must be 5-3600 seconds" and problems[1].startswith("Format: screens=")
 
 
 def test_unknown_screen_says_which_exist():
-    page = str(layout(screen="nosuch"))
-    assert "wall-error" in page and "overview" in page
+    error = find(layout(screen="nosuch"), class_name="wall-error")
+    assert [text(li) for li in find_all(error, html.Li)] == ["/wall/nosuch"]
+    assert "/wall/overview?lang=id" in [props(link)["href"] for link in find_all(error, dcc.Link)]
 
 
 def test_playlist_renders_every_slot_up_front_with_its_dwell():
     page = playlist_layout(screens="map:60,kpi:20,sensors:30", kiosk="1")
-    text = str(page)
-    slots = [c for c in page.children[-1].children if "wall-slot" in (getattr(c, "className", "") or "")]
-    dwell = {c.to_plotly_json()["props"]["data-slot"]: c.to_plotly_json()["props"]["data-dwell"] for c in slots}
+    slots = find_all(page, class_name="wall-slot")
+    dwell = {props(c)["data-slot"]: props(c)["data-dwell"] for c in slots}
     assert dwell == {"0": "60", "1": "20", "2": "30", "takeover": "0"}
-    assert "active" in slots[0].className and "active" not in slots[1].className
-    assert "kiosk" in page.className and "playlist" in page.className
-    assert "wall-nav" not in text  # kiosk: no navigation
+    assert "active" in classes(slots[0]) and "active" not in classes(slots[1])
+    assert {"kiosk", "playlist"} <= classes(page)
+    assert find_all(page, html.Nav) == [] and find_all(page, class_name="wall-nav-link") == []  # kiosk: no navigation
 
 
 def _feeds(stale: dict[str, bool]):
@@ -63,9 +68,11 @@ def test_a_stale_feed_turns_its_tiles_hatched_with_the_age():
     assert stale == {"complaints": "17 min ago"}
     now = {"open_backlog": 120.0, "sensors_online": 97.0, "backlog_median_age_h": 10.0, "late_open": 3.0}
     tiles = board_tiles(["open_backlog", "sensors_online"], now, {}, {}, pd.DataFrame(), {}, stale, "en")
-    backlog, sensors = (str(tile) for _, tile in tiles)
-    assert "stale" in backlog and "17 min ago" in backlog and "STALE" in backlog
-    assert "stale-banner" not in sensors
+    backlog, sensors = (tile for _, tile in tiles)
+    assert props(backlog)["data-kpi"] == "open_backlog" and "stale" in classes(backlog)
+    assert texts(find(backlog, class_name="stale-banner")) == ["STALE", " · last data 17 min ago"]
+    assert props(sensors)["data-kpi"] == "sensors_online" and "stale" not in classes(sensors)
+    assert find_all(sensors, class_name="stale-banner") == []
 
 
 def test_all_sensor_networks_silent_makes_the_sensor_tile_stale():
@@ -83,10 +90,11 @@ def test_tile_signature_changes_only_with_its_content():
 
 
 def test_numbers_and_deltas_are_indonesian_by_default():
-    badge = str(delta_badge(Delta("vs kemarin", 1234.5, 1, "higher"), "id"))
-    assert "1.234,5" in badge and "▲" in badge and "good" in badge
-    badge = str(delta_badge(Delta("vs yesterday", -3, 0, "higher"), "en"))
-    assert "▼ 3" in badge and "bad" in badge
+    badge = delta_badge(Delta("vs kemarin", 1234.5, 1, "higher"), "id")
+    assert text(find(badge, html.B)) == "▲ 1.234,5" and text(badge) == "▲ 1.234,5 vs kemarin"
+    assert classes(badge) == {"kpi-delta", "good"}
+    badge = delta_badge(Delta("vs yesterday", -3, 0, "higher"), "en")
+    assert text(badge) == "▼ 3 vs yesterday" and classes(badge) == {"kpi-delta", "bad"}
 
 
 def test_sparkline_needs_two_points_and_skips_gaps():
@@ -99,41 +107,40 @@ def test_screen_builders_make_slot_scoped_ids():
     ctx = ScreenContext(slot=3, district=None, lang="id")
     for name, screen in screens().items():
         if name in ("overview", "map", "kpi", "complaints", "sensors"):
-            assert "'slot': 3" in str(screen.build(ctx))
+            given = [props(node)["id"] for node in walk(screen.build(ctx)) if "id" in props(node)]
+            assert given and all(isinstance(i, dict) and i["slot"] == 3 for i in given), (name, given)
+
+
+def _map_measure(page: html.Div, slot: int = 0) -> str:
+    return props(find(page, id={"type": "wall-map-state", "slot": slot}))["data"]["measure"]
 
 
 def test_map_measure_comes_from_the_query_string_and_falls_back_safely():
-    assert "'measure': 'late'" in str(layout(screen="map", measure="late"))
-    assert "'measure': 'per_10k'" in str(layout(screen="map", measure="drop table"))
-    assert "'measure': 'alerts'" in str(playlist_layout(screens="map:30,kpi:10", measure="alerts"))
-
-
-def _walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            yield from _walk(child)
+    assert _map_measure(layout(screen="map", measure="late")) == "late"
+    assert _map_measure(layout(screen="map", measure="drop table")) == "per_10k"
+    assert _map_measure(playlist_layout(screens="map:30,kpi:10", measure="alerts")) == "alerts"
 
 
 def test_an_unknown_screen_links_every_screen_that_exists_in_the_same_language():
     page = layout(screen="foo", lang="en")
-    hrefs = [c.href for c in _walk(page) if getattr(c, "href", None)]
-    assert {f"/wall/{name}?lang=en" for name in screens()} <= set(hrefs)
-    texts = [c.children for c in _walk(page) if isinstance(getattr(c, "children", None), str)]
-    assert "Unknown screen" in texts and "/wall/foo" in texts and not any("screen_foo" in t for t in texts)
+    error = find(page, class_name="wall-error")
+    hrefs = [props(link)["href"] for link in find_all(error, dcc.Link)]
+    assert hrefs == [f"/wall/{name}?lang=en" for name in screens()]
+    assert text(find(error, html.B)) == "Unknown screen"
+    assert [text(li) for li in find_all(error, html.Li)] == ["/wall/foo"]
+    assert not any("screen_foo" in piece for piece in texts(page))
 
 
-def _takeover_slot(page):
-    return next(c for c in _walk(page) if "wall-takeover" in str(getattr(c, "className", "") or ""))
+def _takeover_seconds(page: html.Div) -> str:
+    return props(find(page, class_name="wall-slot wall-takeover"))["data-takeover-s"]
 
 
 def test_a_playlist_takeover_lasts_the_configured_seconds_and_a_bad_value_is_named():
-    assert getattr(_takeover_slot(playlist_layout(screens="map:20,kpi:10")), "data-takeover-s") == "60"
-    assert getattr(_takeover_slot(playlist_layout(screens="map:20", takeover="15")), "data-takeover-s") == "15"
+    assert _takeover_seconds(playlist_layout(screens="map:20,kpi:10")) == "60"
+    assert _takeover_seconds(playlist_layout(screens="map:20", takeover="15")) == "15"
     bad = playlist_layout(screens="map:20", takeover="2")
-    errors = [c.children for c in _walk(bad) if c.__class__.__name__ == "Li"]
-    assert any("takeover='2'" in e for e in errors)
+    errors = [text(li) for li in find_all(find(bad, class_name="wall-error"), html.Li)]
+    assert "takeover='2': must be 5-3600 seconds" in errors
 
 
 def test_feed_chips_put_stale_feeds_first_then_the_oldest_and_end_with_a_count_of_the_rest():
@@ -146,10 +153,10 @@ def test_feed_chips_put_stale_feeds_first_then_the_oldest_and_end_with_a_count_o
         FeedChip("sensors.cctv", "CCTV", "5 jam", True, 5 * 3600),
     ]
     strip = health_strip(chips, "id")
-    assert [getattr(s, "data-feed", None) for s in strip] == [
+    assert [props(s).get("data-feed") for s in strip] == [
         "sensors.cctv", "sensors.noise", "service_metrics", "complaints", None,
     ]  # fmt: skip
-    assert "feed-more" in strip[-1].className
+    assert "feed-more" in classes(strip[-1])
 
 
 def test_the_ticker_counts_the_alerts_and_has_a_counter_and_cameras_say_picture_or_none():
@@ -170,9 +177,11 @@ def test_the_ticker_counts_the_alerts_and_has_a_counter_and_cameras_say_picture_
     )
     empty = pd.DataFrame(columns=["category", "district", "requested_at"])
     items = ticker_items(alerts, empty, {}, now, "en")
-    assert getattr(items[0], "data-count") == "33" and "tick-lead" in items[0].className
-    assert len([i for i in items if "sev-" in str(i.className)]) == 33  # every alert, for wall.js to page through
-    assert items[-1].className == "ticker-count"
+    assert props(items[0])["data-count"] == "33" and "tick-lead" in classes(items[0])
+    assert text(find(items[0], html.B)) == "33"
+    severities = [c for i in items for c in classes(i) if c.startswith("sev-")]
+    assert len(severities) == 33  # every alert, for wall.js to page through
+    assert classes(items[-1]) == {"ticker-count"}
     states = pd.DataFrame(
         {
             "id": ["cctv-1", "cctv-2"],
@@ -185,5 +194,5 @@ def test_the_ticker_counts_the_alerts_and_has_a_counter_and_cameras_say_picture_
             "age_s": [9000.0, 8000.0],
         }  # fmt: skip
     )
-    values = [li.children[4].children for li in attention_items(states, {}, "en")]
+    values = [text(find(li, class_name="value")) for li in attention_items(states, {}, "en")]
     assert sorted(values) == ["no picture", "picture"]

@@ -13,6 +13,7 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_u
 from callbacks import wall_feeds, wall_kpis, wall_map
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.alerts.titles import localised_alert
 from data.feeds import feed_health
 from data.queries.complaints import outside_arrivals
@@ -68,14 +69,16 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
 
 
 def register(app: Dash) -> None:
-    app.callback(Output(ids.WALL_TICK, "interval"), Input(ids.WALL_PARAMS, "data"))(refresh_interval)
+    guarded_callback(app, "wall", Output(ids.WALL_TICK, "interval"), Input(ids.WALL_PARAMS, "data"))(refresh_interval)
     app.clientside_callback(
         ClientsideFunction(namespace="wall", function_name="clock"),
         Output(ids.WALL_CLOCK, "children"),
         Input(ids.WALL_CLOCK_TICK, "n_intervals"),
         State(ids.WALL_PARAMS, "data"),
     )
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(ids.WALL_HEALTH, "children"),
         Output(ids.WALL_HEARTBEAT, "children"),
         Output(ids.WALL_TITLE, "children"),

@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
 from data.cctv import camera_page, cameras, incident_point, nearest_cameras
 from layouts import ids
@@ -146,7 +147,9 @@ def render_grid(_tick: int | None, params: dict | None, search: str | None, posi
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(slot_id("wall-cctv-head", MATCH), "children"),
         Output(slot_id("wall-cctv-grid", MATCH), "children"),
         Output(slot_id("wall-cctv-grid", MATCH), "className"),

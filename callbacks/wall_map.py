@@ -22,6 +22,7 @@ from flask import Response, request
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
 from data.memo import SETTLED_TTL_S
 from data.queries.sensors import hourly_trend
@@ -146,7 +147,9 @@ def render_map(tick: int | None, params: dict, state: dict, position: dict | Non
 
 def register(app: Dash) -> None:
     app.server.add_url_rule(MAP_FRAME_PATH, "wall_map_frame", map_frame)
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(slot_id("wall-map-a", MATCH), "src"),
         Output(slot_id("wall-map-b", MATCH), "src"),
         Output(slot_id("wall-map-state", MATCH), "data"),

@@ -7,6 +7,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_lang
 from data.dimensions import city_dimensions
 from data.estate.coverage import coverage_by_month
@@ -50,7 +51,9 @@ def render_services(_tick: int | None, params: dict | None, position: dict | Non
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "wall",
         Output(slot_id("wall-svc-coverage", MATCH), "children"),
         Output(slot_id("wall-svc-dimensions", MATCH), "children"),
         Output(slot_id("wall-svc-health", MATCH), "children"),

@@ -15,6 +15,7 @@ from dash.exceptions import PreventUpdate
 from callbacks import analyst_charts, analyst_grid
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.queries.analyst_filter import MULTI, FilterState, KnownValues, from_query, known_values, to_query
 from data.timebuckets import wib_today
 from layouts import ids
@@ -183,7 +184,9 @@ def apply_filters(*args: object) -> tuple:
 
 
 def register(app: Dash) -> None:
-    app.callback(
+    guarded_callback(
+        app,
+        "analyst",
         Output(ids.ANALYST_RANGE, "value"),
         Output(ids.ANALYST_DATES, "start_date"),
         Output(ids.ANALYST_DATES, "end_date"),

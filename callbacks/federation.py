@@ -8,6 +8,7 @@ from dash import Dash, Input, Output, State
 
 from callbacks.cache import cached, current_versions
 from callbacks.context import now, runtime
+from callbacks.registry import guarded_callback
 from data.city import current as current_room
 from data.federation import outlines, queries
 from layouts import federation, ids
@@ -89,10 +90,12 @@ def register(app: Dash) -> None:
         Input(ids.FED_TICK, "n_intervals"),
         State(ids.FED_PARAMS, "data"),
     )
-    app.callback(Output(ids.FED_STATE, "data"), Input(ids.FED_TICK, "n_intervals"), State(ids.FED_STATE, "data"))(
-        wall_state
-    )
-    app.callback(
+    guarded_callback(
+        app, "wall", Output(ids.FED_STATE, "data"), Input(ids.FED_TICK, "n_intervals"), State(ids.FED_STATE, "data")
+    )(wall_state)
+    guarded_callback(
+        app,
+        "wall",
         Output(ids.FED_MAP, "figure"),
         Output(ids.FED_RANKINGS, "children"),
         Output(ids.FED_CARDS, "children"),
@@ -102,7 +105,9 @@ def register(app: Dash) -> None:
         Input(ids.FED_VIEWPORT, "data"),
         State(ids.FED_PARAMS, "data"),
     )(draw_wall)
-    app.callback(
+    guarded_callback(
+        app,
+        "leader",
         Output(ids.FED_CHOOSE, "options"),
         Output(ids.FED_HISTORY, "figure"),
         Output(ids.FED_TABLE, "children"),

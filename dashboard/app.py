@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 
 import dash
 import dash_bootstrap_components as dbc
@@ -11,6 +12,7 @@ from flask import g
 
 from callbacks import analyst as analyst_callbacks
 from callbacks import briefing as briefing_callbacks
+from callbacks import dash_internals, registry
 from callbacks import leader as leader_callbacks
 from callbacks import ops as ops_callbacks
 from callbacks import wall as wall_callbacks
@@ -18,11 +20,9 @@ from callbacks import wall_cctv as wall_cctv_callbacks
 from callbacks import wall_services as wall_services_callbacks
 from callbacks.context import RUNTIME_KEY
 from dashboard import api, auth, cctv, federation_app, security
-from dashboard.commands.alerts import install_alert_config
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from data import city
-from data.city import CityPack, activate
+from data.city import activate
 from data.places import prepare_store
 from data.store import init_schema, make_engine
 from layouts import analyst, briefing, leader, ops, wall
@@ -55,8 +55,7 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
         init_schema(engine)  # a room over rooms keeps its members' summaries, no city of its own
     else:
         prepare_store(engine, pack)
-        install_alert_config(settings)  # rules evaluated as data arrives through this app's API
-    runtime = Runtime(settings=settings, engine=engine, city=pack)
+    runtime = Runtime(settings=settings, engine=engine, city=pack)  # with the city's alert rules and calendar
 
     app = Dash(
         __name__,
@@ -72,7 +71,7 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.extensions[RUNTIME_KEY] = runtime
-    _serve_city_per_request(app, pack)
+    _serve_city_per_request(app, runtime)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
 
     app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
@@ -84,7 +83,8 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     # Refuses unsafe starts; login/admin pages; checks every request.
     auth.init_app(app, runtime, (settings.host,) if bind is None else bind)
     _ = dbc  # dash-bootstrap-components' JS bundle is registered by importing it
-    _run_first_request_setup(app)
+    dash_internals.run_first_request_setup(app)  # not thread-safe on a first request: done once, here
+    registry.declare_pages_router(app)  # the router Dash just added: the page it renders decides
     return app
 
 
@@ -104,27 +104,17 @@ def _register_city_pages(app: Dash) -> None:
     cctv.register(app.server)
 
 
-def _serve_city_per_request(app: Dash, pack: CityPack) -> None:
-    """Each request of this app sees its own city, even beside another app (another city) in one process."""
+def _serve_city_per_request(app: Dash, runtime: Runtime) -> None:
+    """Each request of this app sees its own city and that city's rules (alert rules, SLA calendar), even
+    beside another app (another city) in one process."""
 
     @app.server.before_request
     def _enter_city() -> None:
-        g.city_token = city.enter(pack)
+        g.city_scope = ExitStack()
+        g.city_scope.enter_context(runtime.serving())
 
     @app.server.teardown_request
     def _leave_city(_exc: BaseException | None) -> None:
-        token = g.pop("city_token", None)
-        if token is not None:
-            city.leave(token)
-
-
-def _run_first_request_setup(app: Dash) -> None:
-    """Dash finishes its set-up (the pages router's callbacks, the callback map) in before_request hooks on
-    the first request, and those hooks are not thread-safe: two first requests at once, as a gunicorn
-    worker gets from a wall of screens, crash one ("dictionary changed size during iteration"). Dash's own
-    hooks run here once, before any server thread exists; each marks itself done. Nothing is dispatched, so
-    the auth checks learn nothing and the app can still be extended."""
-    dash_hooks = [f for f in app.server.before_request_funcs.get(None, []) if f.__module__.startswith("dash.")]
-    with app.server.test_request_context("/"):
-        for hook in dash_hooks:
-            hook()
+        scope = g.pop("city_scope", None)
+        if scope is not None:
+            scope.close()

@@ -24,6 +24,7 @@ from dashboard.commands import (
     tokens,
     users,
 )
+from dashboard.runtime import CityRules
 from dashboard.settings import Settings
 from data.city import activate
 
@@ -47,9 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.from_env()
-        activate(settings.pack())  # CITY: the city every command of this process works for
-        alerts.install_working_calendar(settings)  # every command that stores complaints dates SLAs
-        return int(args.func(args) or 0)
+        pack = settings.pack()
+        activate(pack)  # CITY: the city every command of this process works for
+        with CityRules.of(settings, pack).applied():  # its alert rules and the calendar SLAs are dated by
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
     except (ValueError, FileNotFoundError, PermissionError) as exc:

@@ -7,14 +7,18 @@ time of the request, so a report at 14:00 WIB on Friday with a 1-day SLA is due 
 
 The national days come from the `holidays` package (its PUBLIC and GOVERNMENT categories for Indonesia:
 cuti bersama such as 24 Dec 2026 are in GOVERNMENT). A city's extra days come as an explicit list
-(`WorkingCalendar.of(...)`, e.g. from a `HOLIDAYS_FILE` or a city pack); the entry points install it.
+(`WorkingCalendar.of(...)`): a city pack's `regional_holidays` plus a `HOLIDAYS_FILE`'s (`pack_calendar`).
+A running app owns its city's calendar and serves each request under it (`using_calendar`); code handed no
+calendar uses the one entered, else the current city's own (`current_calendar`), so two apps of two cities
+in one process each count their own days.
 """
 
 from __future__ import annotations
 
 import csv
-import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -24,7 +28,7 @@ import holidays
 import numpy as np
 import yaml
 
-from data.city import catalogue, zone
+from data.city import CityPack, catalogue, current, zone
 
 DEFAULT_SLA_WORKING_DAYS = 10
 DUE_SOON_FRACTION = 0.25  # the last quarter of the allowed time counts as "due soon"
@@ -111,36 +115,36 @@ def load_holidays_file(path: Path | str) -> WorkingCalendar:
     return WorkingCalendar.of(days)
 
 
-class _Installed:
-    """The process's working calendar: national days only until an entry point installs the city's."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._calendar = WorkingCalendar()
-
-    def set(self, calendar: WorkingCalendar) -> None:
-        with self._lock:
-            self._calendar = calendar
-
-    def get(self) -> WorkingCalendar:
-        with self._lock:
-            return self._calendar
+@lru_cache(maxsize=16)
+def pack_calendar(pack: CityPack, holidays_file: Path | None = None) -> WorkingCalendar:
+    """A city's calendar: its pack's regional days plus those of a holidays file (read once per pack and file)."""
+    days = list(getattr(pack, "regional_holidays", ()))  # a federation room has none of its own
+    if holidays_file is not None:
+        days += load_holidays_file(holidays_file).regional
+    return WorkingCalendar.of(days)
 
 
-_INSTALLED = _Installed()
+_entered: ContextVar[WorkingCalendar | None] = ContextVar("working_calendar", default=None)
 
 
-def install_calendar(calendar: WorkingCalendar) -> None:
-    """Make `calendar` the one every SLA clock in this process uses (called once at start-up)."""
-    _INSTALLED.set(calendar)
+@contextmanager
+def using_calendar(calendar: WorkingCalendar) -> Iterator[WorkingCalendar]:
+    """Count SLA days on `calendar` within this block (this thread/context only: a request, a command)."""
+    token = _entered.set(calendar)
+    try:
+        yield calendar
+    finally:
+        _entered.reset(token)
 
 
-def installed_calendar() -> WorkingCalendar:
-    return _INSTALLED.get()
+def current_calendar() -> WorkingCalendar:
+    """The calendar entered for this request or command, else the current city's own."""
+    calendar = _entered.get()
+    return calendar if calendar is not None else pack_calendar(current())
 
 
 def is_working_day(day: date, calendar: WorkingCalendar | None = None) -> bool:
-    hol = (calendar or installed_calendar()).holiday_array(day.year, day.year)
+    hol = (calendar or current_calendar()).holiday_array(day.year, day.year)
     return bool(np.is_busday(np.datetime64(day, "D"), holidays=hol))
 
 
@@ -156,7 +160,7 @@ def due_times(
     local_day = local.astype("datetime64[D]")
     clock = local - local_day.astype("datetime64[us]")
     years = local_day.astype("datetime64[Y]").astype(int) + 1970
-    hol = (calendar or installed_calendar()).holiday_array(int(years.min()), int(years.max()) + 1)
+    hol = (calendar or current_calendar()).holiday_array(int(years.min()), int(years.max()) + 1)
     due_day = np.busday_offset(local_day, np.asarray(working_days, dtype=np.int64), roll="forward", holidays=hol)
     return due_day.astype("datetime64[us]") + clock - offset
 

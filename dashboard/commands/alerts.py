@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from dashboard.runtime import alert_config
 from dashboard.settings import Settings
-from data.alerts.config import AlertConfig, install, load_config
-from data.sla import WorkingCalendar, install_calendar, load_holidays_file
 
 
 def configure(sub: argparse._SubParsersAction) -> None:
@@ -21,23 +20,6 @@ def configure(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def install_working_calendar(settings: Settings) -> None:
-    """Make the SLA clocks of this process skip the city's regional holidays too: its pack's list and
-    HOLIDAYS_FILE's."""
-    days = list(settings.pack().regional_holidays)
-    if settings.holidays_path is not None:
-        days += load_holidays_file(settings.holidays_path).regional
-    install_calendar(WorkingCalendar.of(days))
-
-
-def install_alert_config(settings: Settings) -> AlertConfig:
-    """Read the rules file named by the settings and make it this process's rules (and webhook targets)."""
-    config = load_config(settings.alert_rules_path, settings.webhook_urls, settings.webhook_secret)
-    install(config)
-    install_working_calendar(settings)
-    return config
-
-
 def run(args: argparse.Namespace) -> int:
     from data.alerts.evaluate import evaluate, run_evaluator
     from data.alerts.webhooks import deliver_due
@@ -45,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from data.store import make_engine, utcnow
 
     settings = Settings.from_env()
-    config = install_alert_config(settings)
+    config = alert_config(settings)
     rules = ", ".join(r.name for r in config.sensor_rules)
     print(f"{settings.alert_rules_path}: {len(config.sensor_rules)} sensor rules ({rules}), spike, sla_due, flood")
     if args.check:
@@ -63,5 +45,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     every = args.every or settings.alert_eval_seconds
     print(f"evaluating every {every:g} s; Ctrl-C stops", flush=True)
-    run_evaluator(engine, every, config=config)
+    run_evaluator(engine, config, every)
     return 0

@@ -1,16 +1,23 @@
 """The alert rules file (YAML) read into typed rules, with clear errors for a mistyped file.
 
-`install` records the process's rules and webhook targets once at start-up (the app, the CLI), so
-that the ingest sink, which every feed calls, can evaluate rules without knowing about settings.
+A city's rules are its own: a running app owns its AlertConfig (the rules file its settings name, with
+their webhook targets) and serves each request under it (`using_config`), so that the ingest sink, which
+every feed calls, evaluates the rules of the city the data arrived for. Code handed no config uses the one
+entered, else the current city's own rules file (`current_config`, without webhook targets).
 """
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from data.city import CityPack, current
 
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "config" / "alert_rules.yaml"
 RULE_TYPES = ("threshold", "rate", "offline")
@@ -164,31 +171,33 @@ def load_config(
         raise ValueError(f"{path}: {exc}") from exc
 
 
-class _Installed:
-    """The process's alert configuration; the default rules file until `install` is called."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._config: AlertConfig | None = None
-
-    def set(self, config: AlertConfig) -> None:
-        with self._lock:
-            self._config = config
-
-    def get(self) -> AlertConfig:
-        with self._lock:
-            if self._config is None:
-                self._config = load_config()
-            return self._config
+def rules_file_of(pack: CityPack) -> Path:
+    """The rules file a pack names in its catalogue, else the shared default."""
+    catalogue = getattr(pack, "catalogue", None)  # a federation room has none of its own
+    name = catalogue.alert_rules_file if catalogue is not None else None
+    return pack.path(name) if name else DEFAULT_RULES_FILE
 
 
-_INSTALLED = _Installed()
+@lru_cache(maxsize=16)
+def pack_config(pack: CityPack) -> AlertConfig:
+    """A city's own rules, read once per pack; no webhook targets (those are a deployment's settings)."""
+    return load_config(rules_file_of(pack))
 
 
-def install(config: AlertConfig) -> None:
-    """Make `config` the rules every evaluation in this process uses (called once at start-up)."""
-    _INSTALLED.set(config)
+_entered: ContextVar[AlertConfig | None] = ContextVar("alert_config", default=None)
 
 
-def installed() -> AlertConfig:
-    return _INSTALLED.get()
+@contextmanager
+def using_config(config: AlertConfig) -> Iterator[AlertConfig]:
+    """Evaluate and word alerts by `config` within this block (this thread/context only: a request, a command)."""
+    token = _entered.set(config)
+    try:
+        yield config
+    finally:
+        _entered.reset(token)
+
+
+def current_config() -> AlertConfig:
+    """The rules entered for this request or command, else the current city's own."""
+    config = _entered.get()
+    return config if config is not None else pack_config(current())

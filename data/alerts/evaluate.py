@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, select
 
 from data.alerts import titles, webhooks
 from data.alerts.complaint_rules import sla_due_conditions, spike_conditions
-from data.alerts.config import AlertConfig, installed
+from data.alerts.config import AlertConfig, current_config
 from data.alerts.incident_members import ANCHOR
 from data.alerts.incidents import flood_incidents
 from data.alerts.lifecycle import Reconciled, reconcile
@@ -95,7 +95,7 @@ def _notify(conn: Connection, config: AlertConfig, report: EvaluationReport, dan
 def evaluate(
     engine: Engine,
     now: datetime,
-    config: AlertConfig | None = None,
+    config: AlertConfig,
     sensor_ids: Iterable[str] | None = None,
     sensors: bool = True,
     complaints: bool = True,
@@ -104,7 +104,6 @@ def evaluate(
 
     `sensor_ids` limits the sensor rules to those devices; None with `sensors` sweeps every device.
     """
-    config = config or installed()
     report = EvaluationReport()
     danger: list[int] = []
     with engine.begin() as conn:
@@ -125,12 +124,15 @@ def evaluate(
 
 
 def after_ingest(engine: Engine, sensor_ids: Iterable[str] = (), complaints: bool = False) -> EvaluationReport | None:
-    """The sink's hook: evaluate what just arrived. Never raises, so a rule bug can never lose a record."""
+    """The sink's hook: evaluate what just arrived by the rules of the city it arrived for (`current_config`).
+    Never raises, so a rule bug can never lose a record."""
     sensor_ids = sorted(set(sensor_ids))
     if not sensor_ids and not complaints:
         return None
     try:
-        return evaluate(engine, utcnow(), sensor_ids=sensor_ids, sensors=bool(sensor_ids), complaints=complaints)
+        return evaluate(
+            engine, utcnow(), current_config(), sensor_ids=sensor_ids, sensors=bool(sensor_ids), complaints=complaints
+        )
     except Exception:  # noqa: BLE001 - the records are stored already; the clock's next sweep catches up
         log.exception("alert evaluation after ingest failed")
         return None
@@ -138,9 +140,9 @@ def after_ingest(engine: Engine, sensor_ids: Iterable[str] = (), complaints: boo
 
 def run_evaluator(
     engine: Engine,
+    config: AlertConfig,
     every_s: float = 30.0,
     stop: Callable[[], bool] = lambda: False,
-    config: AlertConfig | None = None,
     clock: Callable[[], datetime] = utcnow,
 ) -> None:
     """Sweep every rule and send due webhooks every `every_s` seconds until `stop()` says so."""
@@ -148,7 +150,7 @@ def run_evaluator(
         started = time.monotonic()
         try:
             evaluate(engine, clock(), config)
-            webhooks.deliver_due(engine, config or installed())
+            webhooks.deliver_due(engine, config)
         except Exception:  # noqa: BLE001 - a bad pass (database restarting) must not end the loop
             log.exception("alert evaluation pass failed")
         time.sleep(max(0.5, every_s - (time.monotonic() - started)))

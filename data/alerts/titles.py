@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
-from data.alerts.config import AlertConfig, installed
+from data.alerts.config import AlertConfig, current_config
 from data.alerts.models import Alert
 from data.alerts.rules import poisson_upper_tail
 from data.city import catalogue
@@ -135,7 +135,7 @@ def spike_detail(count: float, usual: float, min_mean: float, lang: str) -> str:
 def render(alert: Mapping, lang: str, sensor: Mapping | None = None, config: AlertConfig | None = None) -> str:
     """The title of one alert row (kind, rule, value, threshold, ...) in `lang`; its stored title when unknown."""
     kind, fallback = alert.get("kind"), str(alert.get("title") or "")
-    config = config or installed()
+    config = config or current_config()
     if kind in ("threshold", "rate", "offline") and sensor is None:
         return fallback
     if kind == "threshold":
@@ -159,7 +159,7 @@ def render(alert: Mapping, lang: str, sensor: Mapping | None = None, config: Ale
 def render_detail(alert: Mapping, lang: str, config: AlertConfig | None = None) -> str | None:
     """The explanation shown under a title: a spike's test in words; otherwise the stored detail."""
     if alert.get("kind") == "spike" and alert.get("value") is not None:
-        config = config or installed()
+        config = config or current_config()
         return spike_detail(alert["value"], alert.get("threshold") or 0.0, config.spike.min_mean, lang)
     detail = alert.get("detail")
     return detail if isinstance(detail, str) else None
@@ -188,7 +188,7 @@ def titles_on(
             .where(Sensor.id.in_(sensor_ids))
         ).mappings()
     }
-    config = config or installed()
+    config = config or current_config()
     return {r["id"]: render(r, lang, sensors.get(r["sensor_id"]), config) for r in rows}
 
 

@@ -144,10 +144,10 @@ def _evaluate_alerts(engine: Engine, spec: DemoSpec) -> None:
     """Raise the alerts and incidents the seeded city deserves at `end`; seeding never sends webhooks."""
     from dataclasses import replace
 
-    from data.alerts.config import installed
+    from data.alerts.config import current_config
     from data.alerts.evaluate import evaluate
 
-    evaluate(engine, spec.end, replace(installed(), webhook_urls=()))
+    evaluate(engine, spec.end, replace(current_config(), webhook_urls=()))
 
 
 def _write_services(engine: Engine) -> dict[str, int]:

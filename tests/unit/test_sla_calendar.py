@@ -8,20 +8,13 @@ import pytest
 from sqlalchemy import select
 
 import data.ingest.sink as sink
-from dashboard.commands.alerts import install_working_calendar
+from dashboard.runtime import CityRules
 from dashboard.settings import Settings
 from data import sla
 from data.models import Complaint
 
 # An example regional holiday on a weekday: a regency's anniversary (Hari Jadi), Tuesday 15 December 2026.
 HARI_JADI = date(2026, 12, 15)
-
-
-@pytest.fixture
-def restore_calendar():
-    before = sla.installed_calendar()
-    yield
-    sla.install_calendar(before)
 
 
 def test_cuti_bersama_are_days_off_with_their_names():
@@ -89,16 +82,16 @@ def test_a_mistyped_holidays_file_says_what_is_wrong(tmp_path, name, text, messa
         sla.load_holidays_file(path)
 
 
-def test_holidays_file_setting_dates_stored_complaints(sqlite_engine, tmp_path, monkeypatch, restore_calendar):
+def test_holidays_file_setting_dates_stored_complaints(sqlite_engine, tmp_path, monkeypatch):
     path = tmp_path / "holidays.csv"
     path.write_text("date,name\n2026-12-15,Hari Jadi Kabupaten\n", encoding="utf-8")
     monkeypatch.setenv("HOLIDAYS_FILE", str(path))
-    install_working_calendar(Settings.from_env())
     monkeypatch.setattr(sink, "after_ingest", lambda *a, **k: None)
     record = {"source": "t", "source_id": "1", "category": "kebakaran", "status": "open",  # 1 working day
               "requested_at": datetime(2026, 12, 14, 2, 0), "lat": -6.18, "lon": 106.63,
               "district_code": "36.71.01"}  # fmt: skip
-    sink.store_complaints(sqlite_engine, [record])
+    with CityRules.of(Settings.from_env()).applied():  # as the app serves a request or the CLI a command
+        sink.store_complaints(sqlite_engine, [record])
     with sqlite_engine.connect() as conn:
         due = conn.execute(select(Complaint.due_at)).scalar()
     assert due == datetime(2026, 12, 16, 2, 0)  # Tue 15th is the city's holiday

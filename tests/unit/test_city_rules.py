@@ -14,7 +14,7 @@ from dashboard.settings import Settings
 from data import sla
 from data.alerts.config import current_config, pack_config
 from data.alerts.models import Alert
-from data.city import load_pack, using
+from data.city import active, load_pack, using
 from data.ingest.sink import store_complaints, store_observations
 from data.models import Complaint, Sensor
 from data.store import utcnow
@@ -40,6 +40,7 @@ def _city(folder, holiday: date, warning: float, danger: float):  # noqa: ANN001
 @pytest.fixture
 def two_apps(tmp_path, monkeypatch):
     """Two cities' apps built one after the other, as a process hosting both would."""
+    monkeypatch.setattr(active, "_process", [])  # create_app activates its city: leave later tests none of these
     apps = {}
     for name, holiday, warning, danger in (("east", date(2026, 12, 15), 10, 20), ("west", date(2026, 12, 16), 50, 80)):
         monkeypatch.setenv("CITY", str(_city(tmp_path / name, holiday, warning, danger)))

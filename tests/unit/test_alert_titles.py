@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 import pytest
+from dash import html
 from sqlalchemy import insert, select
 
 import data.ingest.sink as sink
@@ -21,6 +22,7 @@ from data.ingest.sink import store_complaints, store_observations
 from data.models import Sensor
 from data.timebuckets import wib_midnight_utc
 from layouts import ops_parts
+from tests.helpers.components import find_all, text
 
 NOW = datetime(2026, 11, 20, 5, 0)  # Friday 12:00 WIB
 CONFIG = load_config()
@@ -139,14 +141,20 @@ def test_the_log_book_names_the_system_and_its_notes_in_the_readers_language():
          "action": ["resolved", "note", "joined", "note"],
          "note": ["condition cleared", "3 → #7", "+4", "tim dikirim"]}
     )  # fmt: skip
-    english, indonesian = str(ops_parts.audit_list(audit, "en", NOW)), str(ops_parts.audit_list(audit, "id", NOW))
-    assert (
-        " system " in english
-        and "condition cleared" in english
-        and "3 members moved to the nearer incident #7" in english
-    )
-    assert " sistem " in indonesian and "kondisi kembali normal" in indonesian and "+4 anggota" in indonesian
-    assert "tim dikirim" in english and " Budi " in english  # people's own words stay as written
+    english, indonesian = ([text(li) for li in find_all(ops_parts.audit_list(audit, lang, NOW), html.Li)]
+                           for lang in ("en", "id"))  # fmt: skip
+    assert english == [
+        "20/11 12:00 WIB system resolved — condition cleared",
+        "20/11 12:00 WIB system noted — 3 members moved to the nearer incident #7",
+        "20/11 12:00 WIB system joined — +4 members",
+        "20/11 12:00 WIB Budi noted — tim dikirim",  # people's own words stay as written
+    ]
+    assert indonesian == [
+        "20/11 12:00 WIB sistem menyelesaikan — kondisi kembali normal",
+        "20/11 12:00 WIB sistem mencatat — 3 anggota pindah ke insiden #7 yang lebih dekat",
+        "20/11 12:00 WIB sistem menggabungkan — +4 anggota",
+        "20/11 12:00 WIB Budi mencatat — tim dikirim",
+    ]
     assert ops_parts.system_note("eased to warning: Pos 1 300 cm", "id") == "turun ke waspada: Pos 1 300 cm"
     assert ops_parts.system_note("Banjir: Pos Barat", "en") == "Flood: Pos Barat"
 

@@ -11,6 +11,7 @@ from data.auth.events import recent_events
 from data.places import prepare_store
 from data.store import make_engine
 from layouts import admin as ids
+from tests.helpers.components import classes, find, find_all, props, text, texts
 
 PASSWORD = "pompa air rusak 3"
 
@@ -74,17 +75,24 @@ def test_admin_adds_a_person_and_the_log_names_the_admin(admin_client):
     assert recent_events(engine, action="user_add")[0]["actor"] == "siti"
 
 
+def _refusal(response) -> str:
+    """The text of the red message a refused action shows."""
+    message = find(response.get_json()["response"][ids.MESSAGE]["children"], id="admin-result")
+    assert "alert-danger" in classes(message)
+    return text(message)
+
+
 def test_bad_input_is_a_message_and_changes_nothing(admin_client):
     client, engine = admin_client
     r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("ani", "short"))
-    message = r.get_json()["response"][ids.MESSAGE]["children"]
-    assert "at least" in str(message) and ids.VERSION not in r.get_json()["response"]
+    message = _refusal(r)
+    assert "at least" in message and ids.VERSION not in r.get_json()["response"]
     assert [u.username for u in users.list_users(engine)] == ["joko", "siti"]
     r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", ""))
-    assert "Select a row" in str(r.get_json()["response"][ids.MESSAGE]["children"])
+    assert _refusal(r) == "Select a row first."
     selected = [{"id": 1, "username": "siti"}]
     r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", "", selected=selected))
-    assert "cannot disable yourself" in str(r.get_json()["response"][ids.MESSAGE]["children"])
+    assert "cannot disable yourself" in _refusal(r)
 
 
 def test_admin_creates_a_wall_token_shown_once_and_revokes_it(admin_client):
@@ -99,13 +107,14 @@ def test_admin_creates_a_wall_token_shown_once_and_revokes_it(admin_client):
         ids.PARAMS: ("data", {"lang": "id"}),
     }
     r = _call(client, TOKEN_OUTPUTS, ids.CREATE_TOKEN, states)
-    shown = str(r.get_json()["response"][ids.TOKEN_SHOWN]["children"])
-    plain = shown.split("cdv_", 1)[1].split("'", 1)[0]
-    info = tokens.verify_token(engine, "device", "cdv_" + plain)
-    assert info is not None and info.created_by == "siti" and "/wall?token=cdv_" in shown
+    shown = r.get_json()["response"][ids.TOKEN_SHOWN]["children"]
+    plain = text(find(shown, id="admin-new-token"))
+    info = tokens.verify_token(engine, "device", plain)
+    assert plain.startswith("cdv_") and info is not None and info.created_by == "siti"
+    assert text(find(shown, id="admin-new-url")) == f"http://localhost/wall?token={plain}"
     states[ids.TOKENS_GRID] = ("selectedRows", [{"id": info.id}])
     _call(client, TOKEN_OUTPUTS, ids.REVOKE, states)
-    assert tokens.verify_token(engine, "device", "cdv_" + plain) is None
+    assert tokens.verify_token(engine, "device", plain) is None
 
 
 def test_an_analyst_cannot_call_admin_callbacks(admin_client):
@@ -135,8 +144,9 @@ def _tables(client, lang: str) -> dict:
 def test_a_signed_in_admin_sees_who_and_log_out_and_grids_in_words(admin_client):
     client, _ = admin_client
     tables = _tables(client, "id")
-    account = str(tables[ids.ACCOUNT]["children"])
-    assert "Masuk sebagai" in account and "siti" in account and "Keluar" in account
+    account = tables[ids.ACCOUNT]["children"]
+    assert texts(account) == ["Masuk sebagai siti", "Keluar"]
+    assert props(find(account, id="admin-logout"))["href"] == "/auth/logout"
     people = {row["username"]: row for row in tables[ids.USERS_GRID]["rowData"]}
     assert people["joko"]["role"] == "Analis" and people["joko"]["active"] == "Ya"
     assert _tables(client, "en")[ids.USERS_GRID]["rowData"][0]["active"] == "Yes"
@@ -151,7 +161,7 @@ def test_no_log_out_button_when_nobody_is_signed_in(tmp_path):
     assert page.status_code == 200
     tables = _tables(client, "id")
     assert tables[ids.ACCOUNT]["children"] == []
-    assert "admin-open-demo" in str(tables[ids.NOTICE]["children"])
+    assert "alert-warning" in classes(find(tables[ids.NOTICE]["children"], id="admin-open-demo"))
     engine.dispose()
 
 
@@ -160,4 +170,6 @@ def test_admin_grids_speak_the_page_language(lang, no_rows):
     grids = [ids._grid(g, [("id", "token_id")], lang) for g in (ids.USERS_GRID, ids.LOG_GRID)]
     for grid in grids:
         assert grid.dashGridOptions["localeText"].get("noRowsToShow") == no_rows
-    assert "Keluar" not in str(ids.layout(lang)) and "Log out" not in str(ids.layout(lang))
+    page = ids.layout(lang)
+    assert find_all(page, id="admin-logout") == [] and find_all(page, href="/auth/logout") == []
+    assert not any(word in piece for piece in texts(page) for word in ("Keluar", "Log out"))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
+from dash import html
 from PIL import Image
 from sqlalchemy import select, update
 
@@ -16,6 +17,7 @@ from data.models import Sensor, SensorLatest
 from data.store import utcnow
 from layouts.wall_cctv import camera_tile, cctv_screen_url, media_kind
 from tests.conftest import DEMO_END
+from tests.helpers.components import find, find_all, props, texts
 
 
 def test_demo_picture_is_a_jpeg_that_changes_with_time():
@@ -50,11 +52,13 @@ def test_media_kind_picks_what_a_browser_can_play():
 def test_offline_camera_tile_has_no_picture_at_all():
     cam = {"id": "c1", "name": "CCTV Uji", "state": "offline", "age_s": 7200.0, "snapshot_url": "/cctv/c1/snapshot.jpg"}
     tile = camera_tile(cam, "id")
-    text = str(tile.to_plotly_json())
-    assert "cctv-media" not in text and "KAMERA LURING" in text
+    assert props(tile)["data-state"] == "offline"
+    assert find_all(tile, class_name="cctv-media") == [] and find_all(tile, html.Img) == []
+    assert find_all(tile, html.Video) == []
+    assert texts(find(tile, class_name="cctv-offline-card")) == ["KAMERA LURING", "sinyal terakhir 2 jam lalu"]
     online = camera_tile({**cam, "state": "normal", "snapshot_interval_s": 5}, "id")
-    img = online.children[0].children[0]
-    assert img.src == "/cctv/c1/snapshot.jpg" and getattr(img, "data-interval") == "5"
+    img = props(find(online, html.Img, class_name="cctv-media"))
+    assert img["src"] == "/cctv/c1/snapshot.jpg" and img["data-interval"] == "5"
 
 
 def test_choice_from_the_query_string():

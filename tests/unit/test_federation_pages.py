@@ -8,6 +8,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from dash import html
 
 from dashboard.app import create_app
 from data.federation.config import FederationConfig, Member
@@ -15,6 +16,7 @@ from data.federation.pull import PullResult, store_results, sync_members
 from data.federation.queries import assessment_table, member_board, rankings
 from data.federation.summary import RoomIdentity, RoomSummary, build_room_summary
 from data.store import init_schema, make_engine, utcnow
+from tests.helpers.components import find, find_all, props, text
 
 KEY = "k" * 32
 CODES = {"36.71": "Kota Tangerang", "35.08": "Kabupaten Lumajang", "16.01": "Kabupaten Ogan Komering Ulu"}
@@ -122,10 +124,11 @@ def test_the_wall_and_comparison_pages_are_built_from_the_members(federation):
         options, history, table = callbacks.draw_leader(None, ["35.08", "not-a-member"], {"lang": "en"})
     assert counts == "2 terkini · 1 basi dari 3"
     assert sum(len(trace["locations"]) for trace in figure["data"]) == 3
-    assert [c.to_plotly_json()["props"].get("data-stale") for c in cards][0] == "1"  # what needs a look first
+    assert (props(cards[0])["data-member"], props(cards[0])["data-stale"]) == ("35.08", "1")  # needs a look first
     assert len(ranking) == 3 and len(options) == 3
     assert {trace.name for trace in history.data if trace.name} == {"Kabupaten Lumajang"}
-    assert "Kabupaten Lumajang" in str(table) and "WITA" not in str(table)
+    rows = [[text(cell) for cell in find_all(row, html.Td)] for row in find_all(find(table, html.Tbody), html.Tr)]
+    assert [row[:2] for row in rows] == [["Kabupaten Lumajang", "WIB"]]  # the picked member only
     for path in ("/", "/federation", "/federation/leader", "/api/health"):
         assert app.server.test_client().get(path).status_code == 200, path
 

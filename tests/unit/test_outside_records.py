@@ -12,6 +12,7 @@ from data.models import Complaint
 from data.queries.complaints import complaint_kpis, open_by_district, outside_arrivals
 from data.queries.filters import ComplaintFilter
 from tests.conftest import DEMO_END
+from tests.helpers.components import classes, props, texts
 
 
 def _record(i: int, **place: object) -> dict:
@@ -42,7 +43,7 @@ def test_the_data_health_strip_says_how_many_arrived_from_outside():
 
     chips = [FeedChip("complaints", "Keluhan", "2 mnt lalu", False, 120.0)]
     strip = health_strip(chips, "id", outside=1234)
-    first = strip[0].to_plotly_json()["props"]
-    assert first["data-feed"] == "outside" and "stale" in first["className"]
-    assert "1.234" in str(strip[0]) and "luar wilayah" in str(strip[0])
-    assert all(c.to_plotly_json()["props"].get("data-feed") != "outside" for c in health_strip(chips, "id"))
+    first = strip[0]
+    assert props(first)["data-feed"] == "outside" and "stale" in classes(first)
+    assert texts(first) == ["1.234", "keluhan dari luar wilayah · 24 jam"]
+    assert all(props(c).get("data-feed") != "outside" for c in health_strip(chips, "id"))

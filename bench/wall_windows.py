@@ -14,12 +14,13 @@ import argparse
 import os
 import statistics
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from data.memo import call, call_key
 from data.models import Complaint
 from data.queries.complaints import complaint_kpis, counts_by
 from data.queries.filters import ComplaintFilter
@@ -37,10 +38,10 @@ class DomainMemo:
     def __init__(self) -> None:
         self.values: dict[tuple, tuple[object, tuple[str, ...]]] = {}
 
-    def __call__(self, name: str, domains: Sequence[str], compute: Callable, *args: Hashable, ttl_s=None):  # noqa: ANN001, ANN204
-        key = (name, *args)
+    def __call__(self, domains: Sequence[str], fn: Callable, *args: object, ttl_s=None, **kwargs: object):  # noqa: ANN001, ANN204
+        key = call_key(fn, args, kwargs)
         if key not in self.values:
-            self.values[key] = (compute(), tuple(domains))
+            self.values[key] = (call(fn, args, kwargs), tuple(domains))
         return self.values[key][0]
 
     def changed(self, domain: str) -> None:

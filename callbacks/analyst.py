@@ -36,7 +36,7 @@ CLICK_CHARTS = ("map", "over_time", "by_category", "by_channel", "close_by_agenc
 
 def known() -> KnownValues:
     rt = runtime()
-    return cached("analyst_known", ("complaints",), lambda: known_values(rt.engine))
+    return cached(("complaints",), known_values, rt.engine)
 
 
 def label_of(key: str, value: str, values: KnownValues, lang: str) -> str:

@@ -1,11 +1,14 @@
 """A cache keyed by data version, so forty open screens asking the same figure cost one query.
 
-A value is stored under its name, its arguments and the version of every data domain it reads
+`cached(domains, fn, *args, **kwargs)` is `fn(*args, **kwargs)`, stored under a key derived from the
+function (module and name), every argument by value (`data.memo.call_key`: an argument it cannot key
+is a TypeError at the call, never a shared key) and the version of every data domain it reads
 (`data_versions`, bumped by every write in `data/ingest/sink.py`). A write therefore makes the old
 key unreachable at once, and a TTL near the refresh interval keeps time-dependent figures (ages,
-"late" counts) from outliving one refresh. In process by default; with `REDIS_URL` every worker
-shares values, and the versions themselves are read from the database at most once a second by
-the whole cluster (the first worker to look writes them to Redis for the others).
+"late" counts, anything given `Unkeyed(now)`) from outliving one refresh. In process by default;
+with `REDIS_URL` every worker shares values, under a prefix naming the city and its database, so two
+cities sharing one Redis never collide; the versions themselves are read from the database at most
+once a second by the whole cluster (the first worker to look writes them to Redis for the others).
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
+from data.memo import call, call_key
 from data.store import data_versions
 
 T = TypeVar("T")
@@ -32,7 +36,7 @@ REDIS_RETRY_S = 30.0
 
 
 class VersionedCache:
-    """Values keyed by (name, arguments, versions of the domains read), each living at most `ttl_s`."""
+    """Values keyed by (function, arguments, versions of the domains read), each living at most `ttl_s`."""
 
     def __init__(
         self,
@@ -41,13 +45,13 @@ class VersionedCache:
         ttl_s: float = 10.0,
         version_check_s: float = 1.0,
         redis_url: str = "",
-        prefix: str = "cityops",
+        prefix: str | None = None,
         max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
         self.engine = engine
         self.ttl_s = ttl_s
         self.version_check_s = version_check_s
-        self.prefix = prefix
+        self.prefix = prefix or cache_prefix(engine)
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
@@ -86,18 +90,18 @@ class VersionedCache:
 
     # ------------------------------------------------------------------ values
 
-    def key(self, name: str, domains: Sequence[str], args: Sequence[Hashable]) -> str:
-        """The storage key: readable name, then a digest of the arguments and the domains' versions."""
+    def key(self, domains: Sequence[str], fn: Callable, args: Sequence[object], kwargs: Mapping[str, object]) -> str:
+        """The storage key: the prefix, the function's name, then a digest of the arguments and the domains'
+        versions (TypeError for an argument without a stable value)."""
         versions = self.versions()
         stamp = ",".join(f"{d}={versions.get(d, 0)}" for d in sorted(domains))
-        digest = hashlib.blake2b(repr((tuple(args), stamp)).encode(), digest_size=12).hexdigest()
-        return f"{self.prefix}:{name}:{digest}"
+        return f"{self.prefix}:{call_key(fn, args, kwargs, stamp)}"
 
     def get_or_compute(
-        self, name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable, ttl_s: float | None = None
+        self, domains: Sequence[str], fn: Callable[..., T], *args: object, ttl_s: float | None = None, **kwargs: object
     ) -> T:
-        """The cached value for this name, arguments and data versions, computing it once when missing."""
-        key = self.key(name, domains, args)
+        """`fn(*args, **kwargs)` for these arguments and data versions, computed once when missing (a `Memo`)."""
+        key = self.key(domains, fn, args, kwargs)
         ttl = self.ttl_s if ttl_s is None else ttl_s
         found, value = self._get(key)
         if found:
@@ -109,7 +113,7 @@ class VersionedCache:
                 self.hits += 1
                 return value
             self.misses += 1
-            value = compute()
+            value = call(fn, args, kwargs)
             self._set(key, value, ttl)
             return value
 
@@ -214,24 +218,33 @@ class VersionedCache:
         self._redis_retry_at = time.monotonic() + REDIS_RETRY_S
 
 
-def cache_for(extras: dict[str, object], engine: Engine, *, ttl_s: float, redis_url: str = "") -> VersionedCache:
+def cache_prefix(engine: Engine, city: str = "") -> str:
+    """`cityops:<city>:<digest of the database URL>`: what keeps two cities (or two databases) apart in one
+    shared Redis, versions included. The URL is digested with its password hidden."""
+    url = engine.url.render_as_string(hide_password=True)
+    return f"cityops:{city or '-'}:{hashlib.blake2b(url.encode(), digest_size=6).hexdigest()}"
+
+
+def cache_for(
+    extras: dict[str, object], engine: Engine, *, ttl_s: float, redis_url: str = "", city: str = ""
+) -> VersionedCache:
     """The cache kept in a running app's extras (created on first use, so each worker has its own)."""
     cache = extras.get(EXTRAS_KEY)
     if not isinstance(cache, VersionedCache):
-        cache = VersionedCache(engine, ttl_s=ttl_s, redis_url=redis_url)
+        cache = VersionedCache(engine, ttl_s=ttl_s, redis_url=redis_url, prefix=cache_prefix(engine, city))
         extras[EXTRAS_KEY] = cache
     return cache
 
 
 def cached(
-    name: str, domains: Sequence[str], compute: Callable[[], T], *args: Hashable, ttl_s: float | None = None
+    domains: Sequence[str], fn: Callable[..., T], *args: object, ttl_s: float | None = None, **kwargs: object
 ) -> T:
-    """Inside a callback: the running app's cached value for `name` and `args`, computed when missing.
+    """Inside a callback: the running app's `fn(*args, **kwargs)` for the current data versions.
 
-    Example: `cached("snapshot", ("complaints", "observations"), lambda: city_snapshot(...), district)`.
+    Example: `cached(("complaints",), known_values, engine)`; `Unkeyed(now)` for the moment of asking.
     It is also the `memo` that composite figures of `data/` take (`data.memo.Memo`).
     """
-    return _app_cache().get_or_compute(name, domains, compute, *args, ttl_s=ttl_s)
+    return _app_cache().get_or_compute(domains, fn, *args, ttl_s=ttl_s, **kwargs)
 
 
 def current_versions() -> dict[str, int]:
@@ -243,7 +256,13 @@ def _app_cache() -> VersionedCache:
     from callbacks.context import runtime
 
     rt = runtime()
-    return cache_for(rt.extras, rt.engine, ttl_s=float(rt.settings.refresh_seconds), redis_url=rt.settings.redis_url)
+    return cache_for(
+        rt.extras,
+        rt.engine,
+        ttl_s=float(rt.settings.refresh_seconds),
+        redis_url=rt.settings.redis_url,
+        city=rt.city.code if rt.city else "",
+    )
 
 
-__all__ = ["VersionedCache", "cache_for", "cached", "current_versions"]
+__all__ = ["VersionedCache", "cache_for", "cache_prefix", "cached", "current_versions"]

@@ -22,7 +22,7 @@ def _board():  # noqa: ANN202 - a DataFrame
     """Every member's newest figures and freshness, computed once a minute per data version for all screens."""
     rt, moment = runtime(), now().replace(second=0, microsecond=0)
     config = current_room().federation
-    return cached("fed_board", BOARD_DOMAINS, lambda: queries.member_board(rt.engine, config, moment), moment)
+    return cached(BOARD_DOMAINS, queries.member_board, rt.engine, config, moment)
 
 
 def wall_state(_tick: object, current: object) -> dict:
@@ -67,7 +67,7 @@ def draw_leader(_tick: object, chosen: object, params: object) -> tuple:
     known = set(board["code"])
     picked = [c for c in (chosen if isinstance(chosen, list) else []) if isinstance(c, str) and c in known] or None
     rt = runtime()
-    history = cached("fed_history", BOARD_DOMAINS, lambda: queries.member_history(rt.engine), None)
+    history = cached(BOARD_DOMAINS, queries.member_history, rt.engine)
     shown = history if picked is None else history[history["code"].isin(picked)]
     rows = board if picked is None else board[board["code"].isin(picked)]
     options = [{"label": f"{r['name']} ({r['zone_label']})", "value": r["code"]} for _, r in board.iterrows()]

@@ -3,87 +3,38 @@
 from __future__ import annotations
 
 import logging
-import re
-from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import pandas as pd
 from dash import Dash, Input, Output, State
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.leader_actions import leader_actions
 from callbacks.registry import guarded_callback
-from data.alerts.queries import active_alerts
-from data.alerts.titles import localise_titles
-from data.cityscore import load_measures, ranked
-from data.memo import SETTLED_TTL_S
-from data.queries.complaints import counts_by, open_by_district
-from data.queries.filters import ComplaintFilter
-from data.queries.kpi_board import comparison_moment
-from data.queries.leader import (
-    agency_ranking,
-    district_populations,
-    district_ranking,
-    late_complaints,
-    score_at,
-    sla_gaps,
-)
-from data.queries.snapshot import city_snapshot
-from data.summary import BriefingFigures, summary_sentences
+from data.cityscore import ranked
+from data.queries.leader_pages import city_briefing, place_detail, slug
+from data.summary import summary_sentences
 from layouts import ids, leader
 from layouts import leader_parts as parts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
 
 LOG = logging.getLogger(__name__)
-DOMAINS = ("complaints", "observations", "service_metrics", "alerts")
-HISTORY_DAYS = 14
-HISTORY_TTL_S = (HISTORY_DAYS + 1) * 86400.0  # a point is asked for once a day, at its hour, for 14 days
-
-
-def slug(name: str) -> str:
-    """A URL-safe code for an agency name ('Dinas PUPR' -> 'dinas-pupr')."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def _history(moment: datetime, district: str | None = None, agency: str | None = None) -> pd.DataFrame:
-    """The score at this hour on each of the last 14 days. Past points never change, so each is computed
-    once for the whole room (shared through the cache, ~0.4 s each at 1M complaints), not once per worker."""
-    hour = moment.replace(minute=0, second=0, microsecond=0)
-    points = [_score_at(hour - timedelta(days=back), district, agency, HISTORY_TTL_S)
-              for back in range(HISTORY_DAYS, 0, -1)]  # fmt: skip
-    rows = [(p["at"], p["score"], p["kpis"].open_backlog) for p in points]
-    return pd.DataFrame(rows, columns=["at", "score", "open"])
-
-
-def _score_at(at: datetime, district: str | None, agency: str | None, ttl_s: float) -> dict:
-    """The City Score and its figures at a past moment, computed once for the room and kept `ttl_s`."""
-    rt = runtime()
-    return cached("leader_score_at", (), lambda: score_at(rt.engine, at, rt.settings.targets_path, district, agency),
-                  district, agency, at, ttl_s=ttl_s)  # fmt: skip
-
-
-def _sla_gaps(engine: Engine, moment: datetime) -> pd.DataFrame:
-    return cached("leader_sla_gaps", ("complaints",), lambda: sla_gaps(engine, moment))
 
 
 def _lang_href(path: str, lang: str) -> str:
     return f"{path}?{urlencode({'lang': 'en' if lang == 'id' else 'id'})}"
 
 
-def _score_block(score: float | None, history: pd.DataFrame, lang: str) -> tuple:
-    week = history.iloc[-7] if len(history) >= 7 else None
-    delta = None if week is None or score is None or pd.isna(week["score"]) else score - float(week["score"])
+def _score_card(score: float | None, score_week_ago: float | None, history: pd.DataFrame, lang: str) -> object:
+    delta = None if score_week_ago is None or score is None or pd.isna(score_week_ago) else score - score_week_ago
     times = [*history["at"].tolist(), now()]
     values = [*history["score"].tolist(), score]
-    card = parts.score_card(score, delta, parts.sparkline_figure(times, values, lang), lang)
-    return card, (None if week is None else int(week["open"])), (None if week is None else week["score"])
+    return parts.score_card(score, delta, parts.sparkline_figure(times, values, lang), lang)
 
 
-def _alert_rows(moment: datetime, names: dict[str, str], district: str | None = None, lang: str = "id") -> list[dict]:
-    frame = localise_titles(runtime().engine, active_alerts(runtime().engine, moment, district), lang)
+def _alert_rows(alerts: pd.DataFrame, names: dict[str, str]) -> list[dict]:
     return [
         {
             "severity": r.severity,
@@ -91,7 +42,7 @@ def _alert_rows(moment: datetime, names: dict[str, str], district: str | None = 
             "district": names.get(r.district_code or "", ""),
             "opened": fmt_time_wib(r.opened_at, with_date=True),
         }
-        for r in frame.itertuples()
+        for r in alerts.itertuples()
     ]
 
 
@@ -116,42 +67,19 @@ def _kpi_items(snap, lang: str) -> list[tuple[str, str, str, str]]:  # noqa: ANN
     ]
 
 
-def _sla_target(targets_path) -> float | None:  # noqa: ANN001
-    return next((m.target for m in load_measures(targets_path) if m.key == "sla_pct"), None)
-
-
 def render_city(lang: str) -> object:
     """The briefing for the whole city."""
     rt, moment = runtime(), now()
-    engine, targets = rt.engine, rt.settings.targets_path
-    snap = cached("leader_snapshot", DOMAINS, lambda: city_snapshot(engine, moment, targets), None)
-    history = _history(moment)
-    score_card, open_week, score_week = _score_block(snap.score, history, lang)
-    districts = cached("leader_districts", DOMAINS, lambda: district_ranking(engine, moment, targets))
-    agencies = cached("leader_agencies", DOMAINS, lambda: agency_ranking(engine, moment, targets))
-    names = dict(zip(districts["code"], districts["name"], strict=True))
-    alerts = _alert_rows(moment, names, lang=lang)
-    gaps = _sla_gaps(engine, moment)
-    worst = gaps.iloc[0] if not gaps.empty else None
-    figures = BriefingFigures(
-        open_now=snap.complaints.open_backlog,
-        open_week_ago=open_week,
-        score_now=snap.score,
-        score_week_ago=score_week,
-        late_open=snap.complaints.late_open,
-        sla_target_pct=_sla_target(targets),
-        worst_district=None if worst is None else worst["district"],
-        worst_category=None if worst is None else worst["category"],
-        worst_sla_pct=None if worst is None else float(worst["sla_pct"]),
-        active_alerts=len(alerts),
-    )
+    city = city_briefing(rt.engine, moment, rt.settings.targets_path, lang, memo=cached)
+    snap, districts = city.snapshot, city.districts
+    alerts = _alert_rows(city.alerts, dict(zip(districts["code"], districts["name"], strict=True)))
     top, bottom = ranked(snap.measures, 5)
-    acts = leader_actions(alerts, gaps, districts, bottom, _sla_target(targets), lang)
+    acts = leader_actions(alerts, city.gaps, districts, bottom, city.sla_target, lang)
     header = parts.page_header(t("leader_title", lang), lang, fmt_time_wib(moment), None, _lang_href("/leader", lang))
     return leader.briefing(
         header,
-        score_card,
-        parts.summary_card(summary_sentences(figures, lang), lang),
+        _score_card(snap.score, city.figures.score_week_ago, city.history, lang),
+        parts.summary_card(summary_sentences(city.figures, lang), lang),
         parts.actions_card(acts, lang),
         parts.kpi_strip(_kpi_items(snap, lang)),
         parts.measure_list(t("leader_top", lang), top, lang, "top"),
@@ -161,7 +89,7 @@ def render_city(lang: str) -> object:
             t("leader_ranking_districts", lang), _ranking_rows(districts, False), "/leader/district", lang, "rank-d"
         ),
         parts.ranking_card(
-            t("leader_ranking_agencies", lang), _ranking_rows(agencies, True), "/leader/agency", lang, "rank-a"
+            t("leader_ranking_agencies", lang), _ranking_rows(city.agencies, True), "/leader/agency", lang, "rank-a"
         ),
     )
 
@@ -188,83 +116,33 @@ def _compare_rows(points: list[dict], population: int | None, lang: str) -> list
 def render_detail(kind: str, code: str, lang: str) -> object:
     """A district's or an agency's page; an unknown code gets a clear 'not found', never an exception."""
     rt, moment = runtime(), now()
-    engine, targets = rt.engine, rt.settings.targets_path
-    back = f"/leader?lang={lang}"
-    pops = district_populations(engine)
-    names = dict(zip(pops["code"], pops["name"], strict=True))
-    if kind == "district":
-        name = names.get(code)
-        district, agency = code, None
-    else:
-        agencies = cached("leader_agencies", DOMAINS, lambda: agency_ranking(engine, moment, targets))
-        name = next((a for a in agencies["code"] if slug(a) == slug(code)), None)
-        district, agency = None, name
-    path = f"/leader/{kind}/{code}"
-    if name is None:
+    back, path = f"/leader?lang={lang}", f"/leader/{kind}/{code}"
+    place = place_detail(rt.engine, moment, rt.settings.targets_path, kind, code, memo=cached)
+    if place is None:
         return leader.not_found(parts.page_header("—", lang, fmt_time_wib(moment), back, _lang_href(path, lang)), lang)
-    header = parts.page_header(name, lang, fmt_time_wib(moment), back, _lang_href(path, lang))
-    flt = ComplaintFilter(districts=(district,) if district else (), agencies=(agency,) if agency else ())
-    current = score_at(engine, moment, targets, district, agency)
-    if district:  # the live sensor states, as the briefing shows them
-        snap = cached("leader_snapshot", DOMAINS, lambda: city_snapshot(engine, moment, targets, district), district)
-        current = {"at": moment, "score": snap.score, "kpis": snap.complaints, "measures": snap.measures}
-    # the 7- and 30-day comparisons sit on the wall's 10-minute grid: computed once per grid step
-    back = [comparison_moment(moment, timedelta(days=d)) for d in (7, 30)]
-    points = [current] + [_score_at(at, district, agency, SETTLED_TTL_S) for at in back]
-    history = _history(moment, district, agency)
-    score_card, open_week, score_week = _score_block(current["score"], history, lang)
-    month_filter = ComplaintFilter(start=moment - timedelta(days=30), end=moment, **_scope(flt))
-    month = cached("leader_month_categories", ("complaints",), lambda: counts_by(engine, month_filter, "category"),
-                   district, agency)  # fmt: skip
-    categories = [(category_label(r.category, lang), int(r.n)) for r in month.head(6).itertuples()]
-    gaps = _sla_gaps(engine, moment)
-    gaps = gaps[gaps["district_code"] == district] if district else gaps.iloc[0:0]
-    figures = BriefingFigures(
-        open_now=current["kpis"].open_backlog,
-        open_week_ago=open_week,
-        score_now=current["score"],
-        score_week_ago=score_week,
-        late_open=current["kpis"].late_open,
-        sla_target_pct=_sla_target(targets),
-        worst_district=name if not gaps.empty else None,
-        worst_category=gaps.iloc[0]["category"] if not gaps.empty else None,
-        worst_sla_pct=float(gaps.iloc[0]["sla_pct"]) if not gaps.empty else None,
-        active_alerts=len(_alert_rows(moment, names, district)) if district else None,
-        scope=None,
-    )
-    late = late_complaints(engine, moment, flt)
-    late_rows = [
-        {**r, "where": names.get(r["district_code"] or "", ""), "agency": r["agency"] if district else None}
-        for r in late.to_dict("records")
-    ]
-    if district:
-        side = parts.sensor_card(_sensor_rows(snap.sensor_states, lang), lang)
-        population = int(pops.loc[pops["code"] == district, "population"].sum())
+    header = parts.page_header(place.name, lang, fmt_time_wib(moment), back, _lang_href(path, lang))
+    if place.district:
+        side = parts.sensor_card(_sensor_rows(place.sensor_states, lang), lang)
     else:
-        by_d = open_by_district(engine, moment, flt).sort_values("open", ascending=False)
-        side = parts.bar_list(
-            f"{t('open_complaints', lang)} · {t('leader_by_district', lang)}",
-            [(r.name, int(r.open)) for r in by_d.head(8).itertuples() if r.open],
-            lang,
-            "leader-agency-districts",
-        )
-        population = None
-    analyst = f"/analyst?{urlencode({'district' if district else 'agency': code if district else name, 'lang': lang})}"
+        title = f"{t('open_complaints', lang)} · {t('leader_by_district', lang)}"
+        side = parts.bar_list(title, place.open_by_district, lang, "leader-agency-districts")
+    scope = {"district": code} if place.district else {"agency": place.name}
     return leader.detail(
         header,
-        score_card,
-        parts.summary_card(summary_sentences(figures, lang), lang),
-        parts.compare_table(_compare_rows(points, population, lang), lang),
-        parts.bar_list(t("leader_top_categories", lang), categories, lang, "leader-categories"),
+        _score_card(place.figures.score_now, place.figures.score_week_ago, place.history, lang),
+        parts.summary_card(summary_sentences(place.figures, lang), lang),
+        parts.compare_table(_compare_rows(place.points, place.population, lang), lang),
+        parts.bar_list(
+            t("leader_top_categories", lang),
+            [(category_label(category, lang), n) for category, n in place.categories],
+            lang,
+            "leader-categories",
+        ),
         side,
-        parts.late_card(late_rows, lang),
-        analyst,
+        parts.late_card(place.late, lang),
+        f"/analyst?{urlencode({**scope, 'lang': lang})}",
         lang,
     )
-
-
-def _scope(flt: ComplaintFilter) -> dict:
-    return {"districts": flt.districts, "agencies": flt.agencies}
 
 
 def _sensor_rows(states: pd.DataFrame, lang: str) -> list[dict]:

@@ -48,7 +48,7 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
     feeds = feed_health(rt.engine)
     chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale, f.age_s) for f in feeds]
     since = moment.replace(minute=0, second=0, microsecond=0) - timedelta(hours=24)
-    outside = cached("outside_arrivals", ("complaints",), lambda: outside_arrivals(rt.engine, since), since)
+    outside = cached(("complaints",), outside_arrivals, rt.engine, since)
     heartbeat, strip = str(tick or 0), health_strip(chips, lang, outside)
     if screen != "playlist":
         return strip, heartbeat, title, error, no_update, [no_update] * len(slot_params), []

@@ -16,6 +16,7 @@ from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
 from data.cctv import camera_page, cameras, incident_point, nearest_cameras
+from data.memo import Unkeyed
 from layouts import ids
 from layouts.i18n import t
 from layouts.wall_cctv import (
@@ -130,8 +131,7 @@ def render_grid(_tick: int | None, params: dict | None, search: str | None, posi
         frame = nearest_cameras(rt.engine, point[0], point[1], choice["per_page"], moment)
         title = t("cctv_incident", lang).format(id=choice["incident"])
     else:
-        frame = cached("cctv_cameras", ("observations", "sensors"),
-                       lambda: cameras(rt.engine, moment, choice["district"]), choice["district"])  # fmt: skip
+        frame = cached(("observations", "sensors"), cameras, rt.engine, Unkeyed(moment), choice["district"])
         if choice["cameras"]:
             frame = frame[frame["id"].isin(choice["cameras"])]
             title = t("cctv_chosen", lang)

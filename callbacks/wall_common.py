@@ -7,6 +7,7 @@ import pandas as pd
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
+from data.memo import Unkeyed
 from data.queries.snapshot import remembered_sensor_states
 from data.queries.wall import district_map_measures
 from layouts.i18n import lang_of
@@ -37,8 +38,7 @@ def district_figures() -> pd.DataFrame:
     """Open, late, per 10,000 residents and live alerts per kecamatan (no outlines): the map's change
     check, its page and the district bars of every screen share one query per data version."""
     engine, moment = runtime().engine, now()
-    return cached("district_figures", ("complaints", "alerts"),
-                  lambda: district_map_measures(engine, moment, shapes=False))  # fmt: skip
+    return cached(("complaints", "alerts"), district_map_measures, engine, Unkeyed(moment), shapes=False)
 
 
 def sensor_figures(district: str | None = None) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
-from data.memo import SETTLED_TTL_S
+from data.memo import SETTLED_TTL_S, Unkeyed
 from data.queries.sensors import hourly_trend
 from data.queries.wall import district_names, district_shapes, map_data_version, recent_complaint_points
 from layouts import ids
@@ -51,8 +51,7 @@ def content_signature(districts, sensors, points, bucket: int) -> str:  # noqa: 
 def map_figures(district: str | None) -> tuple:
     """What the map draws: district values, sensor states, recent complaint points (shared, cached)."""
     engine, moment = runtime().engine, now()
-    points = cached("map_points", ("complaints",),
-                    lambda: recent_complaint_points(engine, moment, district=district), district)  # fmt: skip
+    points = cached(("complaints",), recent_complaint_points, engine, Unkeyed(moment), district=district)
     return district_figures(), sensor_figures(), points
 
 
@@ -61,7 +60,7 @@ def map_frame_page(district: str | None, measure: str, lang: str, interactive: b
     rt = runtime()
     moment = now()
     districts, sensors, points = map_figures(district)
-    shapes = cached("district_shapes", (), lambda: district_shapes(rt.engine), ttl_s=SETTLED_TTL_S)
+    shapes = cached((), district_shapes, rt.engine, ttl_s=SETTLED_TTL_S)
     districts = districts.merge(shapes, on="code", how="left")
     ids_ = sensors["id"].tolist() if not sensors.empty else []
     trends = hourly_trend(rt.engine, ids_, moment - timedelta(hours=24), moment + timedelta(hours=1))
@@ -79,8 +78,7 @@ def map_frame_page(district: str | None, measure: str, lang: str, interactive: b
 
 def map_page(district: str | None, measure: str, lang: str, interactive: bool) -> str:
     """~2 s of folium at 500 sensors: built once per data change for every screen showing this map."""
-    return cached("map_page", MAP_DOMAINS, lambda: map_frame_page(district, measure, lang, interactive),
-                  district, measure, lang, interactive)  # fmt: skip
+    return cached(MAP_DOMAINS, map_frame_page, district, measure, lang, interactive)
 
 
 def map_frame() -> Response:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
+from sqlalchemy import Engine
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
@@ -18,12 +20,18 @@ from data.estate.registry import (
     coverage_summary,
     lagging_agencies,
 )
+from data.memo import Unkeyed
 from layouts import ids
 from layouts.wall_screens import slot_id, slot_params_id
 from layouts.wall_services import coverage_block, coverage_trend_figure, dimension_tiles, health_tiles, lagging_rows
 
 LAGGING_SHOWN = 14
 TREND_MONTHS = 18
+
+
+def lagging_coverage(engine: Engine, shown: int) -> pd.DataFrame:
+    """The `shown` agencies furthest behind in connecting their services (one cache entry per data version)."""
+    return lagging_agencies(coverage_by_agency(engine), shown)
 
 
 def render_services(_tick: int | None, params: dict | None, position: dict | None) -> tuple:
@@ -33,14 +41,13 @@ def render_services(_tick: int | None, params: dict | None, position: dict | Non
     lang = slot_lang(params)
     rt = runtime()
     engine, moment = rt.engine, now()
-    summary = cached("estate_coverage", ("services",), lambda: coverage_summary(engine))
-    by_dim = cached("estate_coverage_dim", ("services",), lambda: coverage_by_dimension(engine))
-    lagging = cached("estate_lagging", ("services",),
-                     lambda: lagging_agencies(coverage_by_agency(engine), LAGGING_SHOWN))  # fmt: skip
-    health = cached("estate_health", ("services",), lambda: connected_service_health(engine, moment))
-    history = cached("estate_history", ("services",), lambda: coverage_by_month(engine, moment, TREND_MONTHS))
-    dims = cached("estate_dimensions", ("complaints", "observations", "services"),
-                  lambda: city_dimensions(engine, moment, rt.settings.targets_path))  # fmt: skip
+    summary = cached(("services",), coverage_summary, engine)
+    by_dim = cached(("services",), coverage_by_dimension, engine)
+    lagging = cached(("services",), lagging_coverage, engine, LAGGING_SHOWN)
+    health = cached(("services",), connected_service_health, engine, Unkeyed(moment))
+    history = cached(("services",), coverage_by_month, engine, Unkeyed(moment), TREND_MONTHS)
+    dims = cached(("complaints", "observations", "services"), city_dimensions, engine, Unkeyed(moment),
+                  rt.settings.targets_path)  # fmt: skip
     return (
         coverage_block(summary.total, summary.connected, summary.partial, summary.not_connected, lang),
         dimension_tiles(dims, by_dim, lang),

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from pathlib import Path
 
 from flask import Flask, Response, jsonify
+from sqlalchemy import Engine
 
-from callbacks.cache import cache_for
+from callbacks.cache import cached
 from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import check_ingest_token
-from dashboard.runtime import Runtime
+from data.city import CityPack
 from data.city import current as current_city
 from data.federation.config import FederationPack
 from data.federation.pull import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from data.federation.rollup import federation_summary
-from data.federation.summary import RoomIdentity, RoomSummary, build_room_summary
+from data.federation.summary import RoomIdentity, build_room_summary
 from data.signing import sign
 from data.store import utcnow
 
@@ -39,15 +41,16 @@ def _refused(status: int, message: str) -> Response:
     return response
 
 
-def _summary(runtime: Runtime, pack: object, now: datetime) -> RoomSummary:
-    """A city's own figures, or for a provincial room its members' figures added up (for the nation)."""
+def summary_json(engine: Engine, pack: CityPack | FederationPack, now: datetime, targets_path: Path) -> str:
+    """The body the room signs: a city's own figures, or for a provincial room its members' figures added up
+    (for the nation)."""
     if isinstance(pack, FederationPack):
-        return federation_summary(runtime.engine, pack, now)
+        return federation_summary(engine, pack, now).to_json()
     identity = RoomIdentity(
         name=pack.name, short_name=pack.short_name, kind=pack.kind, code=pack.code,
         zone=pack.zone.name, zone_label=pack.zone.label,
     )  # fmt: skip
-    return build_room_summary(runtime.engine, identity, pack.zone.offset, now, runtime.settings.targets_path)
+    return build_room_summary(engine, identity, pack.zone.offset, now, targets_path).to_json()
 
 
 def room_summary() -> Response:
@@ -60,10 +63,7 @@ def room_summary() -> Response:
         return _refused(503, "the summary feed is off: SUMMARY_SIGNING_KEY is not set on this room")
     pack = current_city()
     now = utcnow().replace(second=0, microsecond=0)
-    cache = cache_for(runtime.extras, runtime.engine, ttl_s=60.0, redis_url=runtime.settings.redis_url)
-    body = cache.get_or_compute(
-        "room_summary", SUMMARY_DOMAINS, lambda: _summary(runtime, pack, now).to_json(), pack.code, now
-    )
+    body = cached(SUMMARY_DOMAINS, summary_json, runtime.engine, pack, now, runtime.settings.targets_path, ttl_s=60.0)
     stamp = str(int(time.time()))
     response = Response(body, mimetype="application/json")
     response.headers[TIMESTAMP_HEADER] = stamp

@@ -18,6 +18,8 @@ from sqlalchemy.engine import Connection
 
 from data.memo import SETTLED_TTL_S, Memo, no_memo
 from data.models import Complaint
+from data.queries import close_quantiles
+from data.queries import complaint_flows as flows
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import hours_between, wib_midnight_utc, wib_today
 
@@ -59,9 +61,23 @@ def closures_between(
     return Closures(np.sort(hours), sum(row[1] for row in rows))
 
 
-def _whole_days(engine: Engine, start: datetime, end: datetime, base: list) -> Closures:
+def _whole_days(engine: Engine, start: datetime, end: datetime, flt: ComplaintFilter) -> Closures:
     with engine.connect() as conn:
-        return closures_between(conn, start, end, base)
+        return closures_between(conn, start, end, flt.clauses(include_time=False))
+
+
+def _city_closing_performance(
+    engine: Engine, start: datetime, end: datetime, flt: ComplaintFilter
+) -> ClosingPerformance:
+    """`closing_performance` of the whole city: counts from the hourly rollups, the two quantiles picked from the
+    closures' duration rollup and index (data/queries/close_quantiles.py)."""
+    with engine.connect() as conn:
+        ranks = close_quantiles.close_ranks(conn, start, end, flt)
+        if ranks.n == 0:
+            return ClosingPerformance(0, None, None, None)
+        within = int(flows.grouped_flow(conn, start, end, (), flt)["within"].iloc[0])
+        median_h, p90_h = ranks.hours_at(quantile_offsets(ranks.n, (0.5, 0.9)))
+    return ClosingPerformance(ranks.n, 100.0 * within / ranks.n, median_h, p90_h)
 
 
 def closing_performance(
@@ -71,12 +87,11 @@ def closing_performance(
     flt = flt or ComplaintFilter()
     base = flt.clauses(include_time=False)
     start = end - timedelta(days=CLOSE_WINDOW_DAYS)
+    if close_quantiles.answers(flt):  # the whole city: from the rollups, whatever the closures per day
+        return _city_closing_performance(engine, start, end, flt)
     first_midnight = wib_midnight_utc(wib_today(start) + timedelta(days=1))
     last_midnight = wib_midnight_utc(wib_today(end))
-    days = memo(
-        "closures_whole_days", (), lambda: _whole_days(engine, first_midnight, last_midnight, base),
-        flt, first_midnight, last_midnight, ttl_s=SETTLED_TTL_S,
-    )  # fmt: skip
+    days = memo((), _whole_days, engine, first_midnight, last_midnight, flt, ttl_s=SETTLED_TTL_S)
     with engine.connect() as conn:
         head = closures_between(conn, start, first_midnight, base)
         today = closures_between(conn, last_midnight, end, base, end_inclusive=True)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, and_, case, func, or_, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
 from data.frames import frame_of
-from data.memo import SETTLED_TTL_S, Memo, no_memo
+from data.memo import SETTLED_TTL_S, Memo, Unkeyed, no_memo
 from data.models import Complaint, Observation, Sensor, ServiceMetric
 from data.queries import complaint_flows as flows
 from data.queries.closures import closing_performance
@@ -195,16 +195,9 @@ def daily_series(
     The days before today are final once midnight has passed, so they are remembered apart from today's row."""
     today = wib_today(now)
     first_day = today - timedelta(days=days - 1)
-    past = memo(
-        "kpi_days_past", (), lambda: daily_flows(engine, first_day, days - 1, wib_midnight_utc(today), district),
-        first_day, days, district, ttl_s=SETTLED_TTL_S,
-    )  # fmt: skip
-    before = memo(
-        "kpi_open_at", (), lambda: open_count_at(engine, wib_midnight_utc(first_day), district),
-        first_day, district, ttl_s=SETTLED_TTL_S,
-    )  # fmt: skip
-    current = memo("kpi_days_today", ("complaints", "services"), lambda: daily_flows(engine, today, 1, now, district),
-                   today, district)  # fmt: skip
+    past = memo((), daily_flows, engine, first_day, days - 1, wib_midnight_utc(today), district, ttl_s=SETTLED_TTL_S)
+    before = memo((), open_count_at, engine, wib_midnight_utc(first_day), district, ttl_s=SETTLED_TTL_S)
+    current = memo(("complaints", "services"), daily_flows, engine, today, 1, Unkeyed(now), district)
     frame = pd.concat([past, current])
     frame["backlog"] = before + frame["received"].cumsum() - frame["closed"].cumsum()
     frame["sla_pct"] = 100.0 * frame["within"] / frame["closed"].replace(0, np.nan)
@@ -247,7 +240,7 @@ def kpi_board(
     series["city_score"] = daily_city_score(series, targets_path, population)
     measures = load_measures(targets_path)
     current = {m.measure.key: m.actual for m in snap.measures}
-    alerts = memo("kpi_alerts_now", ("alerts",), lambda: active_alerts_at(engine, now, district), district)
+    alerts = memo(("alerts",), active_alerts_at, engine, Unkeyed(now), district)
     kpis = snap.complaints
     figures = [
         {
@@ -283,7 +276,7 @@ def past_figures(engine: Engine, moment: datetime, district: str | None, memo: M
     settled time plus one grid step: the keeper computes a moment up to a step before its slot starts, and the
     figures must last through the slot (late history shows within twenty minutes)."""
     ttl_s = SETTLED_TTL_S + COMPARISON_GRID.total_seconds()
-    return memo("kpi_past", (), lambda: figures_at(engine, moment, district), moment, district, ttl_s=ttl_s)
+    return memo((), figures_at, engine, moment, district, ttl_s=ttl_s)
 
 
 def upcoming_comparisons(engine: Engine, now: datetime, memo: Memo, district: str | None = None) -> None:

@@ -285,23 +285,6 @@ def score_at(
     return {"at": at, "score": city_score(scores), "kpis": k, "measures": scores}
 
 
-def score_history(
-    engine: Engine,
-    now: datetime,
-    targets_path: Path,
-    days: int = 14,
-    district: str | None = None,
-    agency: str | None = None,
-) -> pd.DataFrame:
-    """The score at the same WIB clock time on each of the last `days` days, oldest first, for a sparkline."""
-    rows = []
-    for back in range(days, 0, -1):
-        at = now - timedelta(days=back)
-        point = score_at(engine, at, targets_path, district, agency)
-        rows.append({"at": at, "score": point["score"], "open": point["kpis"].open_backlog})
-    return pd.DataFrame(rows, columns=["at", "score", "open"])
-
-
 def sla_gaps(engine: Engine, now: datetime, days: int = 30, min_closed: int = 5) -> pd.DataFrame:
     """% closed within SLA per district and category over the last `days`, worst first (small groups left out)."""
     with engine.connect() as conn:  # the rollups: whole hours summed, the two partial edge hours from the rows

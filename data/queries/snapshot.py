@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
-from data.memo import SETTLED_TTL_S, Memo, no_memo
+from data.memo import SETTLED_TTL_S, Memo, Unkeyed, no_memo
 from data.models import District
 from data.queries import complaints, sensors, services
 from data.queries.complaints import ComplaintKpis
@@ -47,8 +47,7 @@ def remembered_sensor_states(
     engine: Engine, now: datetime, district: str | None = None, memo: Memo = no_memo
 ) -> pd.DataFrame:
     """Every active sensor's state, under the one key the KPI board, the map and the sensor lists share."""
-    return memo("sensor_states", ("observations", "sensors"),
-                lambda: sensors.sensor_states(engine, now, district=district), district)  # fmt: skip
+    return memo(("observations", "sensors"), sensors.sensor_states, engine, Unkeyed(now), district=district)
 
 
 def city_snapshot(
@@ -58,10 +57,10 @@ def city_snapshot(
 
     Each part is remembered by the data it reads: a new reading recomputes sensor states only."""
     flt = ComplaintFilter.for_district(district)
-    kpis = memo("complaint_kpis", ("complaints",), lambda: complaints.complaint_kpis(engine, now, flt, memo), district)
+    kpis = memo(("complaints",), complaints.complaint_kpis, engine, Unkeyed(now), flt, Unkeyed(memo))
     states = remembered_sensor_states(engine, now, district, memo)
-    health = memo("service_health", ("services",), lambda: services.latest_service_health(engine, now))
-    population = memo("population", (), lambda: _population(engine, district), district, ttl_s=SETTLED_TTL_S)
+    health = memo(("services",), services.latest_service_health, engine, Unkeyed(now))
+    population = memo((), _population, engine, district, ttl_s=SETTLED_TTL_S)
     actuals = measure_actuals(kpis, states, health, population)
     scores = score_measures(load_measures(targets_path), actuals)
     return CitySnapshot(now, district, kpis, states, health, scores, city_score(scores), population)

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from callbacks.cache import VersionedCache, cache_for
+from data.memo import Unkeyed
 from data.store import bump_data_version
 from tests.conftest import service_available
 
@@ -16,20 +17,21 @@ def _bump(engine, *domains):
 
 
 class Counter:
-    """A compute function that records how often it really ran."""
+    """Records how often `counted` really ran (passed `Unkeyed`, so it is no part of the key)."""
 
     def __init__(self):
         self.calls = 0
 
-    def __call__(self):
-        self.calls += 1
-        return {"value": self.calls}
+
+def counted(counter: Counter, *_args: object) -> dict:
+    counter.calls += 1
+    return {"value": counter.calls}
 
 
 def test_same_data_version_computes_once_for_many_screens(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
     compute = Counter()
-    values = [cache.get_or_compute("kpis", ("complaints",), compute, "city") for _ in range(40)]
+    values = [cache.get_or_compute(("complaints",), counted, Unkeyed(compute), "city") for _ in range(40)]
     assert compute.calls == 1
     assert all(v == {"value": 1} for v in values)
     assert (cache.hits, cache.misses) == (39, 1)
@@ -38,48 +40,48 @@ def test_same_data_version_computes_once_for_many_screens(sqlite_engine):
 def test_write_to_a_read_domain_invalidates_but_other_domains_do_not(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
     compute = Counter()
-    cache.get_or_compute("kpis", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     _bump(sqlite_engine, "observations")
-    assert cache.get_or_compute("kpis", ("complaints",), compute) == {"value": 1}
+    assert cache.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 1}
     _bump(sqlite_engine, "complaints")
-    assert cache.get_or_compute("kpis", ("complaints",), compute) == {"value": 2}
+    assert cache.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 2}
     assert compute.calls == 2
 
 
 def test_arguments_are_part_of_the_key(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
     compute = Counter()
-    cache.get_or_compute("district", ("complaints",), compute, "3671010")
-    cache.get_or_compute("district", ("complaints",), compute, "3671020")
-    cache.get_or_compute("district", ("complaints",), compute, "3671010")
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute), "3671010")
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute), "3671020")
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute), "3671010")
     assert compute.calls == 2
 
 
 def test_value_expires_after_its_ttl_so_time_dependent_figures_refresh(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=0.05, version_check_s=0)
     compute = Counter()
-    cache.get_or_compute("ages", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     time.sleep(0.08)
-    cache.get_or_compute("ages", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     assert compute.calls == 2
 
 
 def test_versions_are_read_at_most_once_per_check_interval(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=30)
     compute = Counter()
-    cache.get_or_compute("kpis", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     _bump(sqlite_engine, "complaints")
-    cache.get_or_compute("kpis", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     assert compute.calls == 1  # the write is not seen until the next check ...
     cache.forget_versions()
-    cache.get_or_compute("kpis", ("complaints",), compute)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(compute))
     assert compute.calls == 2  # ... or until a writer in this process says so
 
 
 def test_memory_stays_bounded_over_weeks_of_distinct_keys(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0, max_entries=10)
     for i in range(100):
-        cache.get_or_compute("per_hour", ("complaints",), Counter(), i)
+        cache.get_or_compute(("complaints",), counted, Unkeyed(Counter()), i)
     assert len(cache._local) == 10
 
 
@@ -93,8 +95,8 @@ def test_cache_for_keeps_one_cache_per_running_app(sqlite_engine):
 def test_unreachable_redis_falls_back_to_memory_without_failing(sqlite_engine):
     cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0, redis_url="redis://127.0.0.1:1/0")
     compute = Counter()
-    assert cache.get_or_compute("kpis", ("complaints",), compute) == {"value": 1}
-    assert cache.get_or_compute("kpis", ("complaints",), compute) == {"value": 1}
+    assert cache.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 1}
+    assert cache.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 1}
     assert compute.calls == 1
 
 
@@ -107,12 +109,12 @@ def test_workers_share_values_and_versions_through_redis(sqlite_engine):
     worker_b = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0, redis_url=url, prefix=prefix)
     compute = Counter()
     try:
-        assert worker_a.get_or_compute("kpis", ("complaints",), compute) == {"value": 1}
-        assert worker_b.get_or_compute("kpis", ("complaints",), compute) == {"value": 1}
+        assert worker_a.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 1}
+        assert worker_b.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 1}
         assert compute.calls == 1  # worker B used what worker A computed
         _bump(sqlite_engine, "complaints")
         worker_a.forget_versions()  # drops the shared version map too, so B sees the write now
-        assert worker_b.get_or_compute("kpis", ("complaints",), compute) == {"value": 2}
+        assert worker_b.get_or_compute(("complaints",), counted, Unkeyed(compute)) == {"value": 2}
     finally:
         import redis
 

@@ -11,6 +11,7 @@ from callbacks.cache import EXTRAS_KEY, cached
 from callbacks.context import RUNTIME_KEY, now, runtime
 from callbacks.warm import SCREENS, WARMTH_KEY, Warmth, warm_wall_screens
 from dashboard.app import create_app
+from data.memo import call, call_key
 from data.models import Complaint
 from data.queries.kpi_board import COMPARISON_GRID, kpi_board, upcoming_comparisons
 
@@ -50,11 +51,11 @@ class CountingMemo:
         self.values: dict = {}
         self.computed: list[str] = []
 
-    def __call__(self, name, domains, compute, *args, ttl_s=None):  # noqa: ANN001, ANN204
-        key = (name, *args)
+    def __call__(self, domains, fn, *args, ttl_s=None, **kwargs):  # noqa: ANN001, ANN204
+        key = call_key(fn, args, kwargs)
         if key not in self.values:
-            self.computed.append(name)
-            self.values[key] = compute()
+            self.computed.append(fn.__name__)
+            self.values[key] = call(fn, args, kwargs)
         return self.values[key]
 
 
@@ -63,7 +64,7 @@ def test_the_keeper_computes_the_next_grid_moments_comparisons_before_they_are_d
         moment = conn.execute(select(func.max(Complaint.requested_at))).scalar()
     memo = CountingMemo()
     upcoming_comparisons(small_city, moment, memo)
-    assert memo.computed.count("kpi_past") == 2
+    assert memo.computed.count("figures_at") == 2
     memo.computed.clear()
     kpi_board(small_city, moment + COMPARISON_GRID, TARGETS, memo=memo)
-    assert "kpi_past" not in memo.computed  # the day- and week-ago figures were ready
+    assert "figures_at" not in memo.computed  # the day- and week-ago figures were ready

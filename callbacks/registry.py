@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dash import Dash
 
 from callbacks import dash_internals
-from data.auth.access import PUBLIC
+from data.auth.access import PUBLIC, page_path_at, path_permission
 from data.auth.roles import ALL_PERMISSIONS
 
 PERMISSIONS_KEY = "callback_permissions"
@@ -52,6 +52,19 @@ def declare_pages_router(app: Dash) -> None:
 def permission_of(app: Dash, output_key: str) -> str | None:
     """The permission declared for the callback Dash dispatches by `output_key` (None: nothing declared)."""
     return _table(app).get(output_key)
+
+
+def required_permission(app: Dash, output_key: str, body_inputs: object) -> str | None:
+    """What a request for the callback under `output_key` needs: its declared permission, or for the pages
+    router the permission of the page path it renders (read where Dash reads it: the registered pathname
+    input's position). None when nothing is declared; ValueError when the path is not text."""
+    declared = permission_of(app, output_key)
+    if declared != PAGE_PATH:
+        return declared
+    position = dash_internals.input_position(app, output_key, *dash_internals.PAGES_PATH_INPUT)
+    if position is None:
+        return None
+    return path_permission(page_path_at(body_inputs, position))
 
 
 def declared_permissions(app: Dash) -> dict[str, str]:

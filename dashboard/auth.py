@@ -1,7 +1,8 @@
 """Who is asking, and may they: sessions, device tokens, login/logout, and one server-side check per request.
 
-Every request passes `guard` (a Flask before_request): pages by path, Dash callbacks by their output ids
-and the page they render (data/auth/access.py holds the one table). Hiding a link is never the check.
+Every request passes `guard` (a Flask before_request): pages and routes by path (data/auth/access.py holds
+the table), Dash callbacks by the permission declared where they are registered (callbacks/registry.py), the
+pages router by the page it renders. Hiding a link is never the check.
 Principals are cached for a few seconds per process; while the database is unreachable the last known
 answer stands, so wall screens keep their last figures instead of falling to an error or a login page.
 """
@@ -23,6 +24,7 @@ from markupsafe import escape
 from sqlalchemy.exc import SQLAlchemyError
 
 from callbacks import admin as admin_callbacks
+from callbacks import dash_internals, registry
 from callbacks.context import runtime as current_runtime
 from dashboard.api_auth import basic_password, bearer_token, check_ingest_token
 from dashboard.exposure import bound_to_loopback_only, declare_bind, open_demo_reachable
@@ -168,30 +170,29 @@ def guard() -> Response | None:
     principal = _load_principal()
     g.city_principal = principal
     g.user = principal  # exports and audit trails name `g.user.name`
-    needed = {permission} - {access.PUBLIC}
-    registered = None
-    if path == "/_dash-update-component":
+    is_callback = path == dash_internals.UPDATE_COMPONENT_PATH
+    if is_callback:
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return _refuse(400, "malformed callback request")
         strip_nul(body)  # Dash reads this same parsed body; PostgreSQL cannot compare text with NUL
-        registered = current_runtime().extras[DASH_KEY].callback_map.get(body["output"])
+        app = current_runtime().extras[DASH_KEY]
         try:
-            needed = access.callback_permissions(body["output"], (registered or {}).get("inputs") or [], body["inputs"])
-        except (KeyError, ValueError) as exc:
+            permission = registry.required_permission(app, body["output"], body.get("inputs"))
+        except ValueError as exc:
             return _refuse(400, f"malformed callback request: {exc}")
-        if registered is not None and principal is not None and principal.kind == "person":
-            access.stamp_actor(body, registered, principal.name)
-    if not needed or (principal is not None and all(principal.may(p) for p in needed)):
-        if path == "/_dash-update-component" and registered is None:
-            return _refuse(404, "no such callback")  # Dash would fail looking it up
+        if permission is None:  # Dash dispatches by this key: one nobody declared a permission for never runs
+            if dash_internals.registered_inputs(app, body["output"]) is None:
+                return _refuse(404, "no such callback")
+            return _refuse(403, "this callback declares no permission")
+    if permission == access.PUBLIC or (principal is not None and principal.may(permission)):
         return None
-    if principal is None and request.method == "GET" and path != "/_dash-update-component":
+    if principal is None and request.method == "GET" and not is_callback:
         if path.startswith(("/api/", "/open311/", "/sta/")):
             return _refuse(401, "authentication required")
         query = urlencode({"next": request.full_path.rstrip("?")})
         return redirect(f"/login?{query}", 303)
-    if principal is not None and path != "/_dash-update-component":
+    if principal is not None and not is_callback:
         _log_denied(principal, path)
     return _refuse(401 if principal is None else 403, "not allowed")
 

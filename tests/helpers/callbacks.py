@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import json
 
-from data.auth import access
+from callbacks import dash_internals
+
+
+def id_key(component_id: object) -> str:
+    """A hashable key for any component id: pattern-matching ids arrive as (unhashable) dicts."""
+    return component_id if isinstance(component_id, str) else json.dumps(component_id, sort_keys=True)
 
 
 def _concrete(component_id: str, slot: str) -> object:
@@ -17,7 +22,7 @@ def _concrete(component_id: str, slot: str) -> object:
 
 def body_for(app, output_key: str, values: dict[str, object], slot: str = "main") -> dict:  # noqa: ANN001
     """The body for the callback registered under `output_key` (MATCH on one slot); `values` by id_key."""
-    spec = app.callback_map[output_key]
+    spec = dash_internals.callback_specs(app)[output_key]
     outputs = []
     for part in output_key.strip(".").split("..."):
         cid, prop = part.rsplit(".", 1)
@@ -27,7 +32,7 @@ def body_for(app, output_key: str, values: dict[str, object], slot: str = "main"
         out = []
         for dep in spec[kind]:
             cid = _concrete(dep["id"], slot)
-            out.append({"id": cid, "property": dep["property"], "value": values.get(access.id_key(cid))})
+            out.append({"id": cid, "property": dep["property"], "value": values.get(id_key(cid))})
         return out
 
     inputs = items("inputs")
@@ -44,7 +49,7 @@ def body_for(app, output_key: str, values: dict[str, object], slot: str = "main"
 
 def callback_key(app, *, output: str = "", state_id: str = "") -> str:  # noqa: ANN001
     """The first registered key whose outputs mention `output` and whose state has `state_id`."""
-    for key, spec in app.callback_map.items():
+    for key, spec in dash_internals.callback_specs(app).items():
         if output in key and (not state_id or any(d["id"] == state_id for d in spec["state"])):
             return key
     raise KeyError(output or state_id)

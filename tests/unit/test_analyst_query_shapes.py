@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash._utils import to_json
+from plotly.io.json import to_json_plotly as to_json
 from sqlalchemy import select, text
 
 from data.models import Complaint, ObservationHourly, Sensor

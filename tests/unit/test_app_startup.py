@@ -3,12 +3,13 @@ map) are not thread-safe, and a gunicorn worker's first requests arrive together
 
 import threading
 
+from callbacks import dash_internals
 from dashboard.app import create_app
 
 
 def test_the_pages_router_exists_before_the_first_request(small_city, settings_for):
     app = create_app(settings_for(str(small_city.url)))
-    assert any("_pages_content.children" in key for key in app.callback_map)
+    assert dash_internals.pages_router_key(app) is not None
 
 
 def test_many_first_requests_at_once_all_answer(small_city, settings_for):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from callbacks import dash_internals
 from dashboard.app import create_app
 from dashboard.settings import Settings
-from data.auth import access, users
+from data.auth import users
 from tests.conftest import copy_city
-from tests.helpers.callbacks import body_for
+from tests.helpers.callbacks import body_for, id_key
 
 PASSWORD = "genangan air 2026"
 ROLES = ("wall", "leader", "analyst", "operator", "admin")
@@ -35,33 +36,19 @@ def logged_in(app, role: str):
 
 
 def _rank_key(app) -> str:
-    return next(k for k in app.callback_map if '"type":"wall-rank"' in k)
+    return next(k for k in dash_internals.server_callback_keys(app) if '"type":"wall-rank"' in k)
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_a_logged_in_person_gets_wall_callbacks_with_pattern_matching_ids(city_app, role):
-    """Before: guard -> stamp_actor hashed the dict ids and every wall slot answered 500 to every person."""
+    """Before: the guard's actor stamp hashed the dict ids and every wall slot answered 500 to every person."""
     app, _ = city_app
     client = logged_in(app, role)
-    params_key = access.id_key({"slot": "main", "type": "wall-slot-params"})
+    params_key = id_key({"slot": "main", "type": "wall-slot-params"})
     body = body_for(app, _rank_key(app), {"wall-tick": 0, params_key: SLOT_PARAMS})
     r = client.post("/_dash-update-component", json=body)
     assert r.status_code == 200, r.get_data(as_text=True)[:400]
     assert "response" in r.get_json()
-
-
-def test_the_actor_field_is_still_stamped_beside_pattern_matching_ids():
-    registered = {
-        "inputs": [{"id": '{"index":["MATCH"],"type":"ops-ack"}', "property": "n_clicks"}],
-        "state": [{"id": "ops-operator", "property": "value"}],
-    }
-    body = {
-        "inputs": [{"id": {"type": "ops-ack", "index": 3}, "property": "n_clicks", "value": 1}],
-        "state": [{"id": "ops-operator", "property": "value", "value": "someone else"}],
-    }
-    assert access.stamp_actor(body, registered, "operator1") == 1
-    assert body["state"][0]["value"] == "operator1"
-    assert access.id_key({"b": 1, "a": 2}) == access.id_key({"a": 2, "b": 1})
 
 
 def router_body(path: str, first_id: str = "_pages_location") -> dict:

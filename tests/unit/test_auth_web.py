@@ -7,16 +7,19 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
 from dashboard.auth import safe_next
 from dashboard.exposure import StartupRefusedError
 from dashboard.settings import Settings
+from data.alerts.models import Alert
+from data.alerts.queries import audit_trail
 from data.auth import sessions, users
 from data.auth.events import recent_events
 from data.auth.models import AuthSession
 from data.places import prepare_store
-from data.store import make_engine
+from data.store import make_engine, utcnow
 from tests.helpers.callbacks import body_for, callback_key
 
 PASSWORD = "genangan air 2026"
@@ -62,13 +65,9 @@ def pages_request(path: str) -> dict:
     }
 
 
-def callback_request(output_id: str, prop: str = "children") -> dict:
-    return {
-        "output": f"{output_id}.{prop}",
-        "outputs": {"id": output_id, "property": prop},
-        "inputs": [{"id": "x", "property": "n_intervals", "value": 1}],
-        "changedPropIds": ["x.n_intervals"],
-    }
+def callback_request(app, output_id: str) -> dict:  # noqa: ANN001
+    """A body for the registered callback whose outputs include `output_id` (no values)."""
+    return body_for(app, callback_key(app, output=output_id), {})
 
 
 def test_without_login_pages_redirect_to_login_keeping_the_address(secured):
@@ -78,7 +77,7 @@ def test_without_login_pages_redirect_to_login_keeping_the_address(secured):
     assert r.status_code == 303
     assert r.headers["Location"] == "/login?next=%2Fleader%3Fdistrict%3D3671010"
     assert client.get("/login").status_code == 200
-    assert client.post("/_dash-update-component", json=callback_request("wall-kpis")).status_code == 401
+    assert client.post("/_dash-update-component", json=callback_request(app, "wall-kpis")).status_code == 401
     assert client.post("/_dash-update-component", json=pages_request("/wall")).status_code == 401
     assert client.post("/_dash-update-component", json=pages_request("/login")).status_code == 200
     assert client.get("/api/health").status_code in (200, 503)  # public for monitoring
@@ -95,12 +94,17 @@ def test_each_role_opens_only_its_pages_and_callbacks(secured, role):
         assert client.get(path).status_code == expected, (role, path)
         routed = client.post("/_dash-update-component", json=pages_request(path)).status_code
         assert (routed == 403) is (role not in allowed), (role, path, routed)
-    for output_id, allowed in (("wall-kpis", set(ROLES)), ("analyst-body", {"analyst", "admin"})):
-        status = client.post("/_dash-update-component", json=callback_request(output_id)).status_code
+    for output_id, allowed in (
+        ("wall-kpis", set(ROLES)),
+        ("analyst-chart-map", {"analyst", "admin"}),
+        ("ops-alert-detail", {"operator", "admin"}),
+        ("admin-users-grid", {"admin"}),
+    ):
+        status = client.post("/_dash-update-component", json=callback_request(app, output_id)).status_code
         assert (status == 403) is (role not in allowed), (role, output_id, status)
-    # An output id nobody declared a rule for is closed to everyone but admins.
-    unknown = client.post("/_dash-update-component", json=callback_request("zz-secret")).status_code
-    assert (unknown == 403) is (role != "admin")
+    # A key no callback declared a permission for never runs, for anyone.
+    unknown = {**callback_request(app, "wall-kpis"), "output": "zz-secret.children"}
+    assert client.post("/_dash-update-component", json=unknown).status_code == 404
 
 
 def test_login_lands_where_asked_but_never_off_site(secured):
@@ -206,7 +210,7 @@ def test_cross_site_posts_are_refused(secured):
     app, _ = secured
     client = app.server.test_client()
     login(client, "admin1")
-    body = callback_request("wall-kpis")
+    body = callback_request(app, "wall-kpis")
     assert (
         client.post("/_dash-update-component", json=body, headers={"Origin": "http://evil.example"}).status_code == 403
     )
@@ -248,26 +252,19 @@ def test_refuses_to_start_on_a_network_address_without_users_or_with_a_weak_secr
 
 
 def test_audit_trails_name_the_logged_in_person_not_a_typed_name(secured):
-    _, engine = secured
-    app = create_app(Settings(database_url=str(engine.url)))  # a fresh app, to add a probe before any request
-    seen = []
-
-    @app.server.before_request
-    def capture():  # runs after the guard: the body Dash will read
-        from flask import request
-
-        if request.path == "/_dash-update-component":
-            seen.append(next(s["value"] for s in request.get_json()["state"] if s["property"] == "value"))
-
+    """The console's name field is for the open demo: a logged-in operator's actions carry their account."""
+    app, engine = secured
+    with Session(engine) as db, db.begin():
+        alert = Alert(
+            rule="uji", kind="threshold", severity="warning", title="Uji", opened_at=utcnow(), last_seen_at=utcnow()
+        )
+        db.add(alert)
+        db.flush()
+        alert_id = alert.id
     client = app.server.test_client()
     login(client, "operator1")
-    key = callback_key(app, output="ops-feedback", state_id="ops-operator")
-    body = body_for(app, key, {"ops-operator": "Pak Palsu"})
-    client.post("/_dash-update-component", json=body)
-    # Dash reads state by position: renaming the field in a crafted body must not dodge the stamp.
-    position = [d["id"] for d in app.callback_map[key]["state"]].index("ops-operator")
-    for item in body["state"]:
-        item["value"] = "Pak Palsu"
-    body["state"][position]["id"] = "x-not-the-operator"
-    client.post("/_dash-update-component", json=body)
-    assert seen == ["operator1", "operator1"]
+    key = callback_key(app, output="ops-feedback", state_id="ops-alert-grid")
+    body = body_for(app, key, {"ops-operator": "Pak Palsu", "ops-alert-grid": [{"id": alert_id}]})
+    answer = client.post("/_dash-update-component", json=body)
+    assert answer.status_code == 200 and "operator1" in answer.get_data(as_text=True)
+    assert set(audit_trail(engine, alert_id=alert_id)["actor"]) == {"operator1"}

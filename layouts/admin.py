@@ -15,7 +15,7 @@ from layouts.grid_locale import grid_locale_text
 from layouts.i18n import lang_of, t
 
 # ruff: noqa: S105 - these are component ids, not secrets
-# Component ids (all start with "admin-": data/auth/access.py gives that prefix to admins only).
+# Component ids (all start with "admin-"; the callbacks that fill them need the admin permission: callbacks/admin.py).
 PARAMS = "admin-params"
 VERSION = "admin-version"
 NOTICE = "admin-notice"

@@ -24,9 +24,8 @@ from dashboard.commands import (
     tokens,
     users,
 )
-from dashboard.runtime import CityRules
+from dashboard.runtime import serving_command
 from dashboard.settings import Settings
-from data.city import activate
 
 COMMANDS = (
     serve, seed, simulate, users, tokens, secret, privacy, alerts, ingest, pull, mqtt, registry, federate, city
@@ -47,10 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings.from_env()
-        pack = settings.pack()
-        activate(pack)  # CITY: the city every command of this process works for
-        with CityRules.of(settings, pack).applied():  # its alert rules and the calendar SLAs are dated by
+        with serving_command(Settings.from_env()):  # CITY, its alert rules and the calendar SLAs are dated by
             return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from dashboard.settings import Settings
 from data import city as city_context
 from data.alerts.config import AlertConfig, load_config, using_config
-from data.city import CityPack
+from data.city import CityPack, activate
 from data.sla import WorkingCalendar, pack_calendar, using_calendar
 
 
@@ -39,6 +39,15 @@ class CityRules:
         """These rules for code within the block that is handed none (the ingest sink, SLA due dates)."""
         with using_config(self.alerts), using_calendar(self.calendar):
             yield self
+
+
+@contextmanager
+def serving_command(settings: Settings) -> Iterator[CityRules]:
+    """A command's process serves CITY's pack (threads included) and, in this thread, the city's rules."""
+    pack = settings.pack()
+    activate(pack)
+    with CityRules.of(settings, pack).applied() as rules:
+        yield rules
 
 
 @dataclass

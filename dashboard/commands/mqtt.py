@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+from dashboard.runtime import serving_command
 from dashboard.settings import Settings
 from data.ingest.mqtt import TOPIC_FILTER, ObservationSubscriber, end_session, parse_mqtt_url
 from data.places import prepare_store
@@ -87,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def consume(consumer: Consumer) -> None:
-    """One subscriber in this process until SIGTERM or Ctrl-C; prints its figures every 10 s."""
+    """One subscriber in this process until SIGTERM or Ctrl-C; prints its figures every 10 s. A spawned
+    consumer starts in a clean interpreter, so it enters CITY and the city's rules itself."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -97,7 +99,8 @@ def consume(consumer: Consumer) -> None:
         engine, consumer.mqtt_url, client_id=consumer.client_id, topic=consumer.topic,
         batch_size=consumer.batch_size, max_wait_s=consumer.max_wait_s, label=consumer.label,
     )  # fmt: skip
-    subscriber.run(stop.is_set, report_every_s=10.0)
+    with serving_command(Settings.from_env()):
+        subscriber.run(stop.is_set, report_every_s=10.0)
     print(subscriber.describe(), flush=True)
 
 

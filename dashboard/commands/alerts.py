@@ -1,7 +1,7 @@
 """alerts: run the time-based alert evaluator (offline sensors, SLA deadlines, incidents, webhooks).
 
 Rules on arriving data run inside the ingest sink; silence and approaching deadlines need a clock,
-which is this loop. `serve` starts it as a thread; run it on its own beside gunicorn workers.
+which is this loop. `serve` starts it as a companion process; run it on its own beside gunicorn workers.
 """
 
 from __future__ import annotations

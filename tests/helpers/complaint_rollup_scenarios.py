@@ -12,6 +12,13 @@ from data.timebuckets import wib_midnight_utc
 
 CITY_MIDNIGHT = wib_midnight_utc(datetime(2026, 3, 2).date())  # the city's midnight, in naive UTC
 MINUTE = timedelta(minutes=1)
+US = timedelta(microseconds=1)
+HOUR = timedelta(hours=1)
+# hours to close around the buckets' edges: whole hours (5 h, 12 h, 24 h), a microsecond either side, a closure
+# whose closing second's fraction is below its receipt's, one before receipt, and a long one
+TAKEN = [5 * HOUR, 5 * HOUR - US, 5 * HOUR + US, 12 * HOUR - US, 12 * HOUR, 24 * HOUR, timedelta(0),
+         timedelta(hours=3, microseconds=-250_000), -timedelta(minutes=3),
+         1000 * HOUR + timedelta(seconds=1)]  # fmt: skip
 
 
 def complaint(n: int, minutes: int, **fields: object) -> dict:
@@ -29,6 +36,11 @@ def rollups(engine: Engine) -> tuple[list, list]:
         hourly = conn.execute(text("SELECT * FROM complaints_hourly ORDER BY 1, 2, 3, 4")).all()
         backlog = conn.execute(text("SELECT * FROM complaints_backlog ORDER BY 1, 2, 3")).all()
     return [tuple(r) for r in hourly], [tuple(r) for r in backlog]
+
+
+def close_hours(engine: Engine) -> list:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2"))]
 
 
 def later(record: dict, minutes: int, **fields: object) -> dict:
@@ -65,9 +77,9 @@ def replay_mixed_batches(engine: Engine) -> None:
     }  # fmt: skip
     for name, batch in batches.items():
         store_complaints(engine, batch)
-        kept = rollups(engine)
+        kept = rollups(engine), close_hours(engine)
         rebuild_all(engine)
-        assert kept == rollups(engine), name
+        assert kept == (rollups(engine), close_hours(engine)), name
     assert sum(r[4] for r in rollups(engine)[0]) == len(first) + 1  # every complaint received once
 
 
@@ -103,3 +115,35 @@ def tile_counts(engine: Engine, now: datetime, district: str | None = None) -> d
 
     k = complaint_kpis(engine, now, ComplaintFilter.for_district(district))
     return {"open": k.open_backlog, "late": k.late_open, "received": k.received_today, "closed": k.closed_today}
+
+
+def ranks_equal_a_sort_of_every_closure(engine: Engine, start: datetime, end: datetime) -> None:
+    """Every rank `close_ranks` gives over [start, end] equals the sorted hours of the raw closures."""
+    import numpy as np
+
+    from data.queries.close_quantiles import close_ranks
+
+    hours_sql = "(julianday(closed_at) - julianday(requested_at)) * 24.0"
+    if engine.dialect.name == "postgresql":
+        hours_sql = "EXTRACT(epoch FROM (closed_at - requested_at)) / 3600.0"
+    with engine.connect() as conn:
+        raw = conn.execute(
+            text(f"SELECT {hours_sql} FROM complaints WHERE closed_at >= :s AND closed_at <= :e "
+                 "AND outside_city IS NOT TRUE"), {"s": start, "e": end}
+        ).scalars().all()  # fmt: skip
+        ranks = close_ranks(conn, start, end)
+        expected = np.sort(np.array(raw, dtype=float))
+        assert ranks.n == expected.size
+        offsets = sorted({0, 1, ranks.n // 3, ranks.n // 2, (9 * ranks.n) // 10, ranks.n - 1})
+        assert np.allclose(ranks.hours_at(offsets), expected[offsets], rtol=0, atol=1e-6)
+
+
+def store_awkward_closures(engine: Engine) -> list[dict]:
+    """Closures taking each of TAKEN (received at half past a second), one every 7 minutes, and one outside."""
+    records = []
+    for n, taken in enumerate(TAKEN):
+        record = complaint(n, 7 * n, requested_at=CITY_MIDNIGHT + timedelta(minutes=7 * n, microseconds=500_000))
+        records.append(later(record, 1, status="closed", closed_at=record["requested_at"] + taken))
+    outside = complaint(50, 3, outside_city=True, status="closed", closed_at=CITY_MIDNIGHT + HOUR)
+    store_complaints(engine, [*records, outside])
+    return records

@@ -1,12 +1,21 @@
 """On PostgreSQL too, the complaint rollups kept at ingest equal a rebuild from the raw rows."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from data.complaint_rollups import close_bucket, close_bucket_of, rebuild_all
+from data.models import Complaint
 from tests.helpers.complaint_rollup_scenarios import (
     CITY_MIDNIGHT,
     MINUTE,
+    TAKEN,
+    close_hours,
+    ranks_equal_a_sort_of_every_closure,
     raw_figures,
     replay_mixed_batches,
+    store_awkward_closures,
     tile_counts,
 )
 
@@ -23,3 +32,19 @@ def test_the_wall_counts_from_the_rollups_equal_the_raw_counts_on_postgres(pg_en
         now = CITY_MIDNIGHT + minutes * MINUTE
         for district in (None, "36.71.01"):
             assert tile_counts(pg_engine, now, district) == raw_figures(pg_engine, now, district), (minutes, district)
+
+
+def test_close_buckets_and_ranks_equal_the_raw_closures_on_postgres(pg_engine):
+    records = store_awkward_closures(pg_engine)
+    with pg_engine.connect() as conn:
+        stmt = select(Complaint.source_id, close_bucket(Complaint.requested_at, Complaint.closed_at))
+        got = {source_id: bucket for source_id, bucket in conn.execute(stmt)}
+    assert {r["source_id"]: got[r["source_id"]] for r in records} == {
+        r["source_id"]: close_bucket_of(r["requested_at"], r["closed_at"]) for r in records
+    }
+    kept = close_hours(pg_engine)
+    rebuild_all(pg_engine)
+    assert kept == close_hours(pg_engine) and sum(n for _, _, n in kept) == len(TAKEN)
+    for minutes in (0, 13, 60 + 1):  # both edges mid-hour, whole hours, inside one hour
+        start = CITY_MIDNIGHT + minutes * MINUTE - timedelta(days=1)
+        ranks_equal_a_sort_of_every_closure(pg_engine, start, CITY_MIDNIGHT + 2000 * MINUTE - minutes * MINUTE)

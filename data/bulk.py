@@ -61,7 +61,6 @@ def copy_rows_in(
 
 def _copy(raw, dialect_name: str, table: Table, columns, rows, conflict_ignore: bool, chunk: int) -> int:  # noqa: ANN001, PLR0913
     cols = ", ".join(columns)
-    sent = 0
     inserted = 0
     cur = raw.cursor()
     if dialect_name == "sqlite":
@@ -78,19 +77,50 @@ def _copy(raw, dialect_name: str, table: Table, columns, rows, conflict_ignore: 
             cur.executemany(sql, batch)
             inserted += cur.rowcount
         return inserted
-    target = table.name
-    if conflict_ignore:
-        target = f"tmp_{table.name}"
-        cur.execute(f"CREATE TEMP TABLE {target} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
-    with cur.copy(f"COPY {target} ({cols}) FROM STDIN") as copy:
+
+    def write_rows(copy) -> None:  # noqa: ANN001 - a psycopg Copy
         for row in rows:
             copy.write_row([_pg_value(v) for v in row])
-            sent += 1
-    inserted = sent
-    if conflict_ignore:
-        cur.execute(f"INSERT INTO {table.name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
+
+    return _pg_copy(cur, table.name, cols, "", write_rows, conflict_ignore)
+
+
+def copy_binary_in(conn: Connection, table: Table, columns: Sequence[str], payload: bytes) -> int:
+    """Insert rows given whole in PostgreSQL's binary COPY format, in the caller's transaction, leaving rows
+    whose key is already stored as they are; returns how many were new.
+
+    The rows go straight into the table under a savepoint: most batches are all new, and skipping the
+    temporary table saves writing every row twice. A batch with a stored key (a file sent twice, a
+    redelivered message) fails there on the first clash and is copied again through a temporary table
+    with INSERT ... ON CONFLICT DO NOTHING.
+    """
+    cols = ", ".join(columns)
+    unique_violation = conn.dialect.loaded_dbapi.errors.UniqueViolation
+    with _as_sqlalchemy_errors(conn.dialect):
+        cur = conn.connection.cursor()
+        cur.execute("SAVEPOINT bulk_copy")
+        try:
+            with cur.copy(f"COPY {table.name} ({cols}) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(payload)
+        except unique_violation:
+            cur.execute("ROLLBACK TO SAVEPOINT bulk_copy")
+            return _pg_copy(cur, table.name, cols, "(FORMAT BINARY)", lambda copy: copy.write(payload), True)
         inserted = cur.rowcount
-    return inserted
+        cur.execute("RELEASE SAVEPOINT bulk_copy")
+        return inserted
+
+
+def _pg_copy(cur, name: str, cols: str, options: str, write, conflict_ignore: bool) -> int:  # noqa: ANN001, PLR0913
+    """COPY what `write(copy)` sends into table `name` (with `conflict_ignore`, through a temporary table and
+    INSERT ... ON CONFLICT DO NOTHING); returns how many rows were inserted."""
+    target = f"tmp_{name}" if conflict_ignore else name
+    if conflict_ignore:
+        cur.execute(f"CREATE TEMP TABLE {target} (LIKE {name} INCLUDING DEFAULTS) ON COMMIT DROP")
+    with cur.copy(f"COPY {target} ({cols}) FROM STDIN {options}") as copy:
+        write(copy)
+    if conflict_ignore:
+        cur.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM {target} ON CONFLICT DO NOTHING")
+    return cur.rowcount
 
 
 @contextmanager

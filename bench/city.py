@@ -1,7 +1,10 @@
 """The benchmark's cities: built once with the demo seed and cached (SQLite files, PostgreSQL schemas).
 
-A city is named by its complaint count (10k, 100k, 1m, 10m); each has 500 sensors and 25 services
-over two years, with ten readings per complaint up to 10 million. Build time and size are kept in a
+A city is named by its complaint count and, at the busier density, its span: 10k, 100k, 1m, 10m hold
+their complaints over two years (730 days, ~1,370 a day at 1M); 10k-60d, 100k-60d, 1m-60d over the
+demo's default 60 days (~16,700 a day at 1M, a metropolitan room). Each has 500 sensors and 25
+services, with ten readings per complaint up to 10 million (10M readings from 500 sensors over 60 days
+is one every ~260 s, well inside what the demo devices can report). Build time and size are kept in a
 JSON file beside the cache so the report can quote them without rebuilding.
 """
 
@@ -23,11 +26,20 @@ from data.store import make_engine, utcnow
 CACHE = Path(__file__).resolve().parent / "cache"
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "bench"
-SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 SENSORS = 500
-DAYS = 730
-# data/demo/estate.py cannot yet seed more than 726 days (rng.uniform(days + 3, 730)); growth cities use 720.
-GROWTH_DAYS = 720
+# Complaint density: the span a city's complaints are spread over, by the suffix of its size name.
+DENSITIES = {"730d": 730, "60d": 60}
+COUNTS = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
+SIZES = {
+    (count if density == "730d" else f"{count}-{density}"): (complaints, days)
+    for density, days in DENSITIES.items()
+    for count, complaints in COUNTS.items()
+}
+
+
+def size_name(count: str, density: str) -> str:
+    """The cached city's name for a complaint count at a density ("1m", "60d" -> "1m-60d")."""
+    return count if density == "730d" else f"{count}-{density}"
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,22 @@ class City:
     def engine(self) -> Engine:
         return make_engine(self.url)
 
+    @property
+    def density(self) -> str:
+        """The complaint density this city was built at ("730d" or "60d"), from its name."""
+        return density_of(self.size)
+
+
+def density_of(size: str) -> str:
+    """ "1m-60d" -> "60d"; a name without a suffix is the two-year density, "730d"."""
+    return size.partition("-")[2] or "730d"
+
 
 def spec_for(size: str) -> DemoSpec:
-    complaints = SIZES[size]
+    complaints, days = SIZES[size]
     return DemoSpec(
         end=utcnow().replace(microsecond=0),
-        days=DAYS if size == "1m" else GROWTH_DAYS,
+        days=days,
         complaints=complaints,
         observations=min(10 * complaints, 10_000_000),
         sensors=SENSORS,
@@ -59,10 +81,15 @@ def spec_for(size: str) -> DemoSpec:
     )
 
 
+def _schema(size: str) -> str:
+    """The city's PostgreSQL schema (an identifier: no hyphen)."""
+    return "city_" + size.replace("-", "_")
+
+
 def url_for(size: str, engine_name: str, pg_url: str) -> str:
     if engine_name == "sqlite":
         return f"sqlite:///{CACHE / f'city-{size}.db'}"
-    return f"{pg_url.rstrip('/')}/{PG_BENCH_DB}?options=-csearch_path%3Dcity_{size}"
+    return f"{pg_url.rstrip('/')}/{PG_BENCH_DB}?options=-csearch_path%3D{_schema(size)}"
 
 
 def _meta_path(size: str, engine_name: str) -> Path:
@@ -81,7 +108,7 @@ def _size_mb(engine: Engine, engine_name: str, size: str) -> float:
                         "SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                         "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = :s AND c.relkind = 'r'"
                     ),
-                    {"s": f"city_{size}"},
+                    {"s": _schema(size)},
                 ).scalar()
             )
             / 1e6
@@ -96,7 +123,7 @@ def _ensure_pg_schema(size: str, pg_url: str) -> None:
     admin.dispose()
     bench = create_engine(f"{pg_url.rstrip('/')}/{PG_BENCH_DB}")
     with bench.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS city_{size}"))
+        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {_schema(size)}"))
     bench.dispose()
 
 

@@ -112,3 +112,52 @@ def refresh_batches(
             for i, ms in enumerate(results):
                 each[i].append(ms)
     return summarise(batch), [summarise(e) for e in each], failures
+
+
+@dataclass
+class Window:
+    """Each request's timings over a window of wall refreshes against a live server."""
+
+    seconds: float
+    ticks: int
+    timings: dict[str, Timing]
+    failures: list[str]
+
+
+def live_window(
+    base_url: str, posts: dict[str, str], gets: dict[str, str], window_s: float, interval_s: float
+) -> Window:
+    """What a wall meets for `window_s` seconds: every `interval_s` its tick's callbacks (`posts`, name ->
+    recorded body) and pages (`gets`, name -> path) are sent together, as the browser sends them, while
+    the server's own simulator writes; p50 / p95 per request over every tick (none excluded)."""
+    base = base_url.rstrip("/")
+    calls = {name: over_http(requests.Session(), base, body) for name, body in posts.items()}
+    for name, path in gets.items():
+        session = requests.Session()
+
+        def get(session: requests.Session = session, path: str = path) -> int:
+            response = session.get(base + path, timeout=120)
+            response.raise_for_status()
+            return len(response.content)
+
+        calls[name] = get
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    failures: list[str] = []
+
+    def timed(name: str) -> None:
+        start = time.perf_counter()
+        try:
+            calls[name]()
+        except (RuntimeError, requests.RequestException) as exc:
+            failures.append(f"{name}: {exc}"[:200])
+        samples[name].append((time.perf_counter() - start) * 1000)
+
+    began = time.perf_counter()
+    ticks = 0
+    with ThreadPoolExecutor(max_workers=max(1, len(calls))) as pool:
+        while time.perf_counter() - began < window_s:
+            list(pool.map(timed, calls))
+            ticks += 1
+            time.sleep(max(0.0, began + ticks * interval_s - time.perf_counter()))
+    timings = {name: summarise(values) for name, values in samples.items() if values}
+    return Window(time.perf_counter() - began, ticks, timings, failures)

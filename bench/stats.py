@@ -88,12 +88,14 @@ def memory_mb(pid: int, children: bool = True) -> tuple[float, float]:
 
 
 class PeakRss:
-    """Samples a process tree's RSS in a thread; `.peak` holds the maximum seen (MB)."""
+    """Samples a process tree's RSS in a thread; `.peak` holds the maximum seen (MB). `children=False`
+    counts the process alone (`serve`: its simulator and alert clock are processes of their own)."""
 
-    def __init__(self, pid: int, every_s: float = 0.2) -> None:
+    def __init__(self, pid: int, every_s: float = 0.2, children: bool = True) -> None:
         import threading
 
         self.pid = pid
+        self.children = children
         self.every_s = every_s
         self.peak = 0.0
         self.peak_private = 0.0
@@ -103,7 +105,7 @@ class PeakRss:
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                rss, private = memory_mb(self.pid)
+                rss, private = memory_mb(self.pid, self.children)
             except psutil.NoSuchProcess:
                 return
             self.peak = max(self.peak, rss)

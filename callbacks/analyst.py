@@ -197,7 +197,7 @@ def register(app: Dash) -> None:
         Output(ids.ANALYST_URL, "search"),
         Output(ids.ANALYST_CHIPS, "children"),
         Output(ids.ANALYST_ERROR, "children"),
-        Output("analyst-lang", "href"),
+        Output(ids.ANALYST_LANG, "href"),
         Input(ids.ANALYST_PARAMS, "data"),
         Input(ids.ANALYST_URL, "search"),
         Input(ids.ANALYST_RANGE, "value"),

@@ -150,18 +150,18 @@ def register(app: Dash) -> None:
     guarded_callback(
         app,
         "wall",
-        Output(slot_id("wall-cctv-head", MATCH), "children"),
-        Output(slot_id("wall-cctv-grid", MATCH), "children"),
-        Output(slot_id("wall-cctv-grid", MATCH), "className"),
+        Output(slot_id(ids.WALL_CCTV_HEAD, MATCH), "children"),
+        Output(slot_id(ids.WALL_CCTV_GRID, MATCH), "children"),
+        Output(slot_id(ids.WALL_CCTV_GRID, MATCH), "className"),
         Input(ids.WALL_TICK, "n_intervals"),
         State(slot_params_id(MATCH), "data"),
-        State("url", "search"),
+        State(ids.URL, "search"),
         State(ids.WALL_POSITION, "data"),
     )(render_grid)
     app.clientside_callback(
         CLIENTSIDE,
-        Output(slot_id("wall-cctv-js", MATCH), "data"),
-        Input(slot_id("wall-cctv-pulse", MATCH), "n_intervals"),
+        Output(slot_id(ids.WALL_CCTV_JS, MATCH), "data"),
+        Input(slot_id(ids.WALL_CCTV_PULSE, MATCH), "n_intervals"),
     )
 
 

@@ -5,12 +5,12 @@ Each list is sent only when its content changed (its signature is kept beside it
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 
 from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
+from callbacks.changes import changed_parts, signature
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
@@ -27,13 +27,9 @@ TICKER_ALERTS = 100  # the ticker pages through every live alert (assets/wall.js
 STREAM_LENGTH = 14
 
 
-def _signature(children: list) -> str:
-    return hashlib.sha1(repr(children).encode(), usedforsecurity=False).hexdigest()
-
-
 def _changed(children: list, previous: str | None) -> tuple[list, str]:
-    sig = _signature(children)
-    if sig == previous:
+    sig = signature(children)
+    if not changed_parts([sig], [previous] if previous else None):
         raise PreventUpdate
     return children, sig
 
@@ -78,11 +74,11 @@ def _live_callback(build: Callable[[dict], list]) -> Callable:
 
 
 LISTS = {
-    "wall-ticker": ticker,
-    "wall-stream": stream,
-    "wall-district-bars": district_bars,
-    "wall-sensor-kinds": sensor_kinds,
-    "wall-sensor-attention": sensor_attention,
+    ids.WALL_TICKER: ticker,
+    ids.WALL_STREAM: stream,
+    ids.WALL_DISTRICT_BARS: district_bars,
+    ids.WALL_SENSOR_KINDS: sensor_kinds,
+    ids.WALL_SENSOR_ATTENTION: sensor_attention,
 }
 
 
@@ -92,9 +88,9 @@ def register(app: Dash) -> None:
             app,
             "wall",
             Output(slot_id(kind, MATCH), "children"),
-            Output(slot_id(kind + "-sig", MATCH), "data"),
+            Output(slot_id(ids.signature_of(kind), MATCH), "data"),
             Input(ids.WALL_TICK, "n_intervals"),
             Input(slot_params_id(MATCH), "data"),
-            State(slot_id(kind + "-sig", MATCH), "data"),
+            State(slot_id(ids.signature_of(kind), MATCH), "data"),
             State(ids.WALL_POSITION, "data"),
         )(_live_callback(build))

@@ -6,6 +6,7 @@ from dash import MATCH, Dash, Input, Output, Patch, State, html
 from dash.exceptions import PreventUpdate
 
 from callbacks.cache import cached
+from callbacks.changes import changed_parts
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
@@ -30,14 +31,14 @@ def render_tiles(
     stale = stale_ages(feed_health(rt.engine), lang)
     tiles = board_tiles(keys, board.now, board.day_ago, board.week_ago, board.series, scores, stale, lang)
     signatures = [sig for sig, _ in tiles]
+    changed = changed_parts(signatures, previous)
+    if not changed:
+        raise PreventUpdate
     if not previous or len(previous) != len(tiles):
         return [tile for _, tile in tiles], signatures
-    if signatures == previous:
-        raise PreventUpdate
     patch = Patch()
-    for i, (sig, tile) in enumerate(tiles):
-        if sig != previous[i]:
-            patch[i] = tile
+    for i in changed:
+        patch[i] = tiles[i][1]
     return patch, signatures
 
 
@@ -54,18 +55,18 @@ def register(app: Dash) -> None:
     guarded_callback(
         app,
         "wall",
-        Output(slot_id("wall-kpis", MATCH), "children"),
-        Output(slot_id("wall-kpi-sig", MATCH), "data"),
+        Output(slot_id(ids.WALL_KPIS, MATCH), "children"),
+        Output(slot_id(ids.WALL_KPI_SIG, MATCH), "data"),
         Input(ids.WALL_TICK, "n_intervals"),
         Input(slot_params_id(MATCH), "data"),
-        State(slot_id("wall-kpi-keys", MATCH), "data"),
-        State(slot_id("wall-kpi-sig", MATCH), "data"),
+        State(slot_id(ids.WALL_KPI_KEYS, MATCH), "data"),
+        State(slot_id(ids.WALL_KPI_SIG, MATCH), "data"),
         State(ids.WALL_POSITION, "data"),
     )(render_tiles)
     guarded_callback(
         app,
         "wall",
-        Output(slot_id("wall-rank", MATCH), "children"),
+        Output(slot_id(ids.WALL_RANK, MATCH), "children"),
         Input(ids.WALL_TICK, "n_intervals"),
         Input(slot_params_id(MATCH), "data"),
         State(ids.WALL_POSITION, "data"),

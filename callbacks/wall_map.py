@@ -21,6 +21,7 @@ from dash.exceptions import PreventUpdate
 from flask import Response, request
 
 from callbacks.cache import cached
+from callbacks.changes import changed_parts, signature
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
@@ -39,13 +40,12 @@ MAP_FRAME_PATH = "/maps/wall"  # under /maps/, which needs the wall permission (
 
 def content_signature(districts, sensors, points, bucket: int) -> str:  # noqa: ANN001 - small frames
     """What the map draws, reduced to a hash: values per district, each sensor's state, the heat points."""
-    parts = [
+    return signature(
         districts[["code", "open", "late", "per_10k", "alerts"]].to_csv(index=False),
         "" if sensors.empty else sensors[["id", "state"]].to_csv(index=False),
         f"{len(points)}:{points.tail(1).to_csv(index=False) if len(points) else ''}",
-        str(bucket),
-    ]
-    return hashlib.sha1("|".join(parts).encode(), usedforsecurity=False).hexdigest()
+        bucket,
+    )
 
 
 def map_figures(district: str | None) -> tuple:
@@ -128,18 +128,18 @@ def render_map(tick: int | None, params: dict, state: dict, position: dict | Non
     if state and state.get("key") == key:
         raise PreventUpdate
     districts, sensors, points = map_figures(district)
-    signature = content_signature(districts, sensors, points, bucket)
+    drawn = content_signature(districts, sensors, points, bucket)
     new_state = {**(state or {}), "key": key}
-    if state and state.get("signature") == signature:
+    if not changed_parts([drawn], [state["signature"]] if state and state.get("signature") else None):
         return no_update, no_update, new_state
-    query = {"lang": lang, "measure": measure, "v": signature[:16]}
+    query = {"lang": lang, "measure": measure, "v": drawn[:16]}
     if district:
         query["district"] = district
     if params.get("kiosk"):
         query["kiosk"] = "1"
     src = f"{MAP_FRAME_PATH}?{urlencode(query)}"
     n = int((state or {}).get("n", 0)) + 1
-    new_state.update(signature=signature, n=n)
+    new_state.update(signature=drawn, n=n)
     return (src, no_update, new_state) if n % 2 else (no_update, src, new_state)
 
 
@@ -148,11 +148,11 @@ def register(app: Dash) -> None:
     guarded_callback(
         app,
         "wall",
-        Output(slot_id("wall-map-a", MATCH), "src"),
-        Output(slot_id("wall-map-b", MATCH), "src"),
-        Output(slot_id("wall-map-state", MATCH), "data"),
+        Output(slot_id(ids.WALL_MAP_A, MATCH), "src"),
+        Output(slot_id(ids.WALL_MAP_B, MATCH), "src"),
+        Output(slot_id(ids.WALL_MAP_STATE, MATCH), "data"),
         Input(ids.WALL_TICK, "n_intervals"),
         Input(slot_params_id(MATCH), "data"),
-        State(slot_id("wall-map-state", MATCH), "data"),
+        State(slot_id(ids.WALL_MAP_STATE, MATCH), "data"),
         State(ids.WALL_POSITION, "data"),
     )(render_map)

@@ -25,7 +25,7 @@ from dashboard.settings import PROJECT_ROOT, Settings
 from data.city import activate
 from data.places import prepare_store
 from data.store import init_schema, make_engine
-from layouts import analyst, briefing, leader, ops, wall
+from layouts import analyst, briefing, ids, leader, ops, wall
 from layouts.i18n import t
 from layouts.offline_assets import BOOTSTRAP_CSS, BOOTSTRAP_ICONS_CSS, DASH_ASSETS_PATH_IGNORE, INTER_CSS
 
@@ -74,7 +74,7 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     _serve_city_per_request(app, runtime)
     app.server.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
 
-    app.layout = html.Div([dcc.Location(id="url", refresh="callback-nav"), dash.page_container], id="app-root")
+    app.layout = html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"), dash.page_container], id="app-root")
     if federated:
         federation_app.register(app)
     else:

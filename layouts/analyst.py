@@ -199,7 +199,7 @@ def layout(lang: str | None = None, **query: object) -> html.Div:
                         "EN" if lang == "id" else "ID",
                         href=f"/analyst?lang={'en' if lang == 'id' else 'id'}",
                         className="analyst-button",
-                        id="analyst-lang",
+                        id=ids.ANALYST_LANG,
                     ),
                 ],
                 className="analyst-header",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+URL = "url"  # the app's dcc.Location
+
 # wall
 WALL_PARAMS = "wall-params"
 WALL_TICK = "wall-tick"
@@ -15,6 +17,32 @@ WALL_HEALTH = "wall-health"  # the data-health strip
 WALL_TITLE = "wall-title"
 WALL_ERROR = "wall-error"
 WALL_TAKEOVER = "wall-takeover"  # the danger alert that took over the playlist, or None
+WALL_ROOT = "wall-root"  # read by assets/wall.js
+
+# The kinds of the wall's per-slot components: layouts.wall_screens.slot_id(kind, slot) makes each id.
+WALL_SLOT = "wall-slot"
+WALL_SLOT_PARAMS = "wall-slot-params"
+WALL_KPI_KEYS = "wall-kpi-keys"
+WALL_KPI_SIG = "wall-kpi-sig"
+WALL_RANK = "wall-rank"
+WALL_MAP_STATE = "wall-map-state"
+WALL_MAP_A = "wall-map-a"
+WALL_MAP_B = "wall-map-b"
+WALL_TICKER = "wall-ticker"
+WALL_STREAM = "wall-stream"
+WALL_DISTRICT_BARS = "wall-district-bars"
+WALL_SENSOR_KINDS = "wall-sensor-kinds"
+WALL_SENSOR_ATTENTION = "wall-sensor-attention"
+WALL_SVC_COVERAGE = "wall-svc-coverage"
+WALL_SVC_DIMENSIONS = "wall-svc-dimensions"
+WALL_SVC_HEALTH = "wall-svc-health"
+WALL_SVC_LAGGING = "wall-svc-lagging"
+WALL_SVC_TREND = "wall-svc-trend"
+WALL_CCTV_PULSE = "wall-cctv-pulse"
+WALL_CCTV_JS = "wall-cctv-js"
+WALL_CCTV_HEAD = "wall-cctv-head"
+WALL_CCTV_GRID = "wall-cctv-grid"
+WALL_TAKEOVER_TITLE = "wall-takeover-title"
 
 # leader
 LEADER_PARAMS = "leader-params"
@@ -22,12 +50,10 @@ LEADER_BODY = "leader-body"
 LEADER_TICK = "leader-tick"
 LEADER_SPARK = "leader-score-trend"
 LEADER_SUMMARY = "leader-summary"
-LEADER_RANKING = "leader-ranking"
-LEADER_DETAIL_PARAMS = "leader-detail-params"
-LEADER_DETAIL_BODY = "leader-detail-body"
 
 # analyst
 ANALYST_PARAMS = "analyst-params"
+ANALYST_LANG = "analyst-lang"  # the link to the page in the other language
 ANALYST_BODY = "analyst-body"
 ANALYST_URL = "analyst-url"  # the page's own Location: filters write its query string (history entries)
 ANALYST_FILTER = "analyst-filter"  # the validated filter every chart and the grid read
@@ -105,6 +131,11 @@ def analyst_chart(name: str) -> str:
 def analyst_chip(key: str, value: str) -> dict[str, str]:
     """A removable filter chip (pattern-matching id: which filter, which value)."""
     return {"type": "analyst-chip", "key": key, "value": value}
+
+
+def signature_of(kind: str) -> str:
+    """The kind of the store beside a live wall list holding the signature of what it last sent."""
+    return f"{kind}-sig"
 
 
 def kpi_value(key: str) -> str:

@@ -69,7 +69,7 @@ def _slot_frame(
               "kiosk": kiosk}  # fmt: skip
     return html.Div(
         [dcc.Store(id=slot_params_id(slot), data=params), screen.build(ctx) if screen else None],
-        id=slot_id("wall-slot", slot),
+        id=slot_id(ids.WALL_SLOT, slot),
         className=f"wall-slot screen-{item.screen}" + (" active" if active else ""),
         **{"data-slot": str(slot), "data-dwell": str(item.dwell_s), "data-screen": item.screen},
     )
@@ -145,7 +145,7 @@ def _page(
             html.Div(id=ids.WALL_ERROR),
             html.Main(slots + (extra or []), className="wall-slots"),
         ],
-        id="wall-root",
+        id=ids.WALL_ROOT,
         className="wall theme-dark" + (" kiosk" if kiosk else "") + (" playlist" if extra else ""),
         lang=lang,
     )
@@ -214,7 +214,7 @@ def playlist_layout(
     takeover_slot = _slot_frame("takeover", PlaylistItem("map", 0, None), lang, is_kiosk, active=False)
     takeover_slot.className += " wall-takeover"
     setattr(takeover_slot, "data-takeover-s", str(takeover_s))  # read by assets/wall.js
-    takeover_slot.children.insert(0, html.Div(t("takeover", lang), id=slot_id("wall-takeover-title", "takeover"),
+    takeover_slot.children.insert(0, html.Div(t("takeover", lang), id=slot_id(ids.WALL_TAKEOVER_TITLE, "takeover"),
                                          className="takeover-title"))  # fmt: skip
     buttons = [
         html.Button(html.I(className=f"bi {icon}"), className="wall-ctl", title=t(word, lang), **{"data-action": act})

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from dash import dcc, html
 
+from layouts import ids
 from layouts.i18n import fmt_age, t
 from layouts.offline_assets import HLS_JS
 from layouts.wall_screens import ScreenContext, WallScreen, register_screen, slot_id
@@ -60,10 +61,10 @@ def cctv_screen(ctx: ScreenContext) -> html.Div:
     }
     return html.Div(
         [
-            dcc.Interval(id=slot_id("wall-cctv-pulse", ctx), interval=1000),
-            dcc.Store(id=slot_id("wall-cctv-js", ctx)),
-            html.Div(id=slot_id("wall-cctv-head", ctx), className="cctv-head"),
-            html.Div(id=slot_id("wall-cctv-grid", ctx), className="cctv-grid n12"),
+            dcc.Interval(id=slot_id(ids.WALL_CCTV_PULSE, ctx), interval=1000),
+            dcc.Store(id=slot_id(ids.WALL_CCTV_JS, ctx)),
+            html.Div(id=slot_id(ids.WALL_CCTV_HEAD, ctx), className="cctv-head"),
+            html.Div(id=slot_id(ids.WALL_CCTV_GRID, ctx), className="cctv-grid n12"),
         ],
         className="screen cctv-screen",
         **words,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from layouts import ids
 from layouts.i18n import t
 from layouts.wall_screens import ScreenContext, WallScreen, register_screen, slot_id
 
@@ -39,16 +40,16 @@ def kpi_panel(ctx: ScreenContext, keys: tuple[str, ...], extra_class: str = "") 
     return panel(
         None,
         [
-            dcc.Store(id=slot_id("wall-kpi-keys", ctx), data=list(keys)),
-            dcc.Store(id=slot_id("wall-kpi-sig", ctx), data=None),
-            html.Div(id=slot_id("wall-kpis", ctx), className=f"kpi-grid n{len(keys)}"),
+            dcc.Store(id=slot_id(ids.WALL_KPI_KEYS, ctx), data=list(keys)),
+            dcc.Store(id=slot_id(ids.WALL_KPI_SIG, ctx), data=None),
+            html.Div(id=slot_id(ids.WALL_KPIS, ctx), className=f"kpi-grid n{len(keys)}"),
         ],
         f"kpi-panel {extra_class}",
     )
 
 
 def rank_panel(ctx: ScreenContext) -> html.Section:
-    return panel(None, [html.Div(id=slot_id("wall-rank", ctx), className="rank-grid")], "rank-panel")
+    return panel(None, [html.Div(id=slot_id(ids.WALL_RANK, ctx), className="rank-grid")], "rank-panel")
 
 
 def map_panel(ctx: ScreenContext) -> html.Section:
@@ -56,9 +57,9 @@ def map_panel(ctx: ScreenContext) -> html.Section:
     return panel(
         None,
         [
-            dcc.Store(id=slot_id("wall-map-state", ctx), data={"measure": ctx.measure, "key": None, "n": 0}),
-            html.Iframe(id=slot_id("wall-map-a", ctx), className="map-frame front", title="map"),
-            html.Iframe(id=slot_id("wall-map-b", ctx), className="map-frame back", title="map"),
+            dcc.Store(id=slot_id(ids.WALL_MAP_STATE, ctx), data={"measure": ctx.measure, "key": None, "n": 0}),
+            html.Iframe(id=slot_id(ids.WALL_MAP_A, ctx), className="map-frame front", title="map"),
+            html.Iframe(id=slot_id(ids.WALL_MAP_B, ctx), className="map-frame back", title="map"),
         ],
         "map-panel",
     )
@@ -66,25 +67,25 @@ def map_panel(ctx: ScreenContext) -> html.Section:
 
 def live(kind: str, ctx: ScreenContext, tag: type = html.Div) -> list:
     """A container a callback fills, with the store of its last content's signature (resent only on change)."""
-    return [dcc.Store(id=slot_id(kind + "-sig", ctx), data=None), tag(id=slot_id(kind, ctx), className=kind)]
+    return [dcc.Store(id=slot_id(ids.signature_of(kind), ctx), data=None), tag(id=slot_id(kind, ctx), className=kind)]
 
 
 def ticker_panel(ctx: ScreenContext) -> html.Section:
-    return panel(None, live("wall-ticker", ctx), "ticker-panel")
+    return panel(None, live(ids.WALL_TICKER, ctx), "ticker-panel")
 
 
 def stream_panel(ctx: ScreenContext) -> html.Section:
-    return panel(t("stream_title", ctx.lang), live("wall-stream", ctx, html.Ol), "stream-panel")
+    return panel(t("stream_title", ctx.lang), live(ids.WALL_STREAM, ctx, html.Ol), "stream-panel")
 
 
 def district_bars_panel(ctx: ScreenContext) -> html.Section:
-    return panel(t("open_by_district", ctx.lang), live("wall-district-bars", ctx), "bars-panel")
+    return panel(t("open_by_district", ctx.lang), live(ids.WALL_DISTRICT_BARS, ctx), "bars-panel")
 
 
 def sensor_panels(ctx: ScreenContext) -> list[html.Section]:
     return [
-        panel(t("sensor_states", ctx.lang), live("wall-sensor-kinds", ctx), "kinds-panel"),
-        panel(t("sensor_attention", ctx.lang), live("wall-sensor-attention", ctx, html.Ol), "attention-panel"),
+        panel(t("sensor_states", ctx.lang), live(ids.WALL_SENSOR_KINDS, ctx), "kinds-panel"),
+        panel(t("sensor_attention", ctx.lang), live(ids.WALL_SENSOR_ATTENTION, ctx, html.Ol), "attention-panel"),
     ]
 
 

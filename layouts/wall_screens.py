@@ -31,8 +31,7 @@ from dataclasses import dataclass, field
 from dash.development.base_component import Component
 
 import layouts
-
-SLOT_PARAMS = "wall-slot-params"
+from layouts import ids
 
 
 @dataclass(frozen=True)
@@ -99,4 +98,4 @@ def slot_id(kind: str, ctx: ScreenContext | int | str) -> dict[str, object]:
 
 def slot_params_id(slot: object) -> dict[str, object]:
     """The id of the store holding a slot's params (pass MATCH in callbacks)."""
-    return {"type": SLOT_PARAMS, "slot": slot}
+    return {"type": ids.WALL_SLOT_PARAMS, "slot": slot}

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 
 from data.models import INTEGRATION_STATES
+from layouts import ids
 from layouts.i18n import fmt_number, t
 from layouts.wall_screens import ScreenContext, WallScreen, register_screen, slot_id
 
@@ -36,27 +37,27 @@ def services_screen(ctx: ScreenContext) -> html.Div:
     lang = ctx.lang
     return html.Div(
         [
-            _panel(t("coverage_title", lang), [html.Div(id=slot_id("wall-svc-coverage", ctx))], "svc-coverage-panel"),
+            _panel(t("coverage_title", lang), [html.Div(id=slot_id(ids.WALL_SVC_COVERAGE, ctx))], "svc-coverage-panel"),
             _panel(
                 t("dimensions_title", lang),
-                [html.Div(id=slot_id("wall-svc-dimensions", ctx), className="dim-grid")],
+                [html.Div(id=slot_id(ids.WALL_SVC_DIMENSIONS, ctx), className="dim-grid")],
                 "svc-dimensions-panel",
             ),  # fmt: skip
             _panel(
                 t("health_title", lang),
-                [html.Div(id=slot_id("wall-svc-health", ctx), className="svc-health-grid")],
+                [html.Div(id=slot_id(ids.WALL_SVC_HEALTH, ctx), className="svc-health-grid")],
                 "svc-health-panel",
             ),  # fmt: skip
             _panel(
                 t("lagging_title", lang),
-                [html.Div(id=slot_id("wall-svc-lagging", ctx), className="svc-lagging")],
+                [html.Div(id=slot_id(ids.WALL_SVC_LAGGING, ctx), className="svc-lagging")],
                 "svc-lagging-panel",
             ),  # fmt: skip
             _panel(
                 t("trend_title", lang),
                 [
                     dcc.Graph(
-                        id=slot_id("wall-svc-trend", ctx),
+                        id=slot_id(ids.WALL_SVC_TREND, ctx),
                         className="svc-trend-graph",
                         responsive=True,
                         config={"displayModeBar": False, "staticPlot": True},

@@ -43,7 +43,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from data.models import COMPLAINT_STATUSES, Base, Complaint
 from data.store import upsert_statement
-from data.timebuckets import utc_hour_start
+from data.timebuckets import utc_day_start, utc_hour_start
 
 NO_DUE = datetime(9999, 12, 31)  # the due hour of a complaint without a due time: never late
 # Records located outside the city's area are kept apart: never in the city's figures. '' holds the unlocated
@@ -96,6 +96,19 @@ class ComplaintCloseHours(Base):
     closed: Mapped[int] = mapped_column(Integer)
 
 
+class ComplaintCloseDays(Base):
+    """The same closures per UTC day, kecamatan ('' unlocated) and duration bucket, for the leaders' figures per
+    kecamatan (per hour the kecamatan would make it as large as the closures themselves)."""
+
+    __tablename__ = "complaints_close_days"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    day: Mapped[datetime] = mapped_column(DateTime, primary_key=True, doc="the UTC midnight starting the day")
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bucket: Mapped[int] = mapped_column(Integer, primary_key=True)
+    closed: Mapped[int] = mapped_column(Integer)
+
+
 # The duration buckets: whole hours up to 12 h, then each doubling of the duration split into six (2 h wide up to a
 # day, 4 h up to two days, ...). A bucket is named by its first whole hour; -1 holds closures before receipt.
 # Narrow where closures are dense, so the bucket holding a quantile has a few thousand rows at 16,000 a day.
@@ -144,14 +157,20 @@ def _close_bucket_sql(element, compiler, **kw) -> str:  # noqa: ANN001
 HOURLY = ComplaintHourly.__table__
 BACKLOG = ComplaintBacklog.__table__
 CLOSE_HOURS = ComplaintCloseHours.__table__
+CLOSE_DAYS = ComplaintCloseDays.__table__
 HOURLY_KEY = ["hour", "district_code", "category", "channel"]
 HOURLY_COUNTS = ["received", "closed", "closed_within_sla", "closed_final"]
 BACKLOG_KEY = ["district_code", "category", "due_hour"]
 CLOSE_HOURS_KEY = ["hour", "bucket"]
+CLOSE_DAYS_KEY = ["day", "district_code", "bucket"]
 
 
 def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def day_of(moment: datetime) -> datetime:
+    return moment.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 class RollupDelta:
@@ -161,6 +180,7 @@ class RollupDelta:
         self.hourly: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         self.backlog: dict[tuple, int] = defaultdict(int)
         self.close_hours: dict[tuple, int] = defaultdict(int)
+        self.close_days: dict[tuple, int] = defaultdict(int)
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
@@ -173,7 +193,9 @@ class RollupDelta:
             counts[2] += sign if row.due_at is not None and row.closed_at <= row.due_at else 0
             counts[3] += sign if row.status == "closed" else 0
             if not row.outside_city:
-                self.close_hours[(hour_of(row.closed_at), close_bucket_of(row.requested_at, row.closed_at))] += sign
+                bucket = close_bucket_of(row.requested_at, row.closed_at)
+                self.close_hours[(hour_of(row.closed_at), bucket)] += sign
+                self.close_days[(day_of(row.closed_at), district, bucket)] += sign
         if row.status in OPEN_STATUSES:
             due = hour_of(row.due_at) if row.due_at is not None else NO_DUE
             self.backlog[(district, category, due)] += sign
@@ -195,13 +217,17 @@ class RollupDelta:
             _add_counts(conn, BACKLOG, BACKLOG_KEY, ["open"], [(*k, v) for k, v in backlog.items()])
             shrunk = [dict(zip(BACKLOG_KEY, k, strict=True)) for k, v in backlog.items() if v < 0]
             _drop_empty(conn, BACKLOG, BACKLOG_KEY, BACKLOG.c.open == 0, shrunk)
-        if close_hours := {k: v for k, v in self.close_hours.items() if v}:
-            _add_counts(conn, CLOSE_HOURS, CLOSE_HOURS_KEY, ["closed"], [(*k, v) for k, v in close_hours.items()])
-            shrunk = [dict(zip(CLOSE_HOURS_KEY, k, strict=True)) for k, v in close_hours.items() if v < 0]
-            _drop_empty(conn, CLOSE_HOURS, CLOSE_HOURS_KEY, CLOSE_HOURS.c.closed == 0, shrunk)
+        for table, key, changes in (
+            (CLOSE_HOURS, CLOSE_HOURS_KEY, self.close_hours),
+            (CLOSE_DAYS, CLOSE_DAYS_KEY, self.close_days),
+        ):
+            if changed := {k: v for k, v in changes.items() if v}:
+                _add_counts(conn, table, key, ["closed"], [(*k, v) for k, v in changed.items()])
+                shrunk = [dict(zip(key, k, strict=True)) for k, v in changed.items() if v < 0]
+                _drop_empty(conn, table, key, table.c.closed == 0, shrunk)
+            changes.clear()
         self.hourly.clear()
         self.backlog.clear()
-        self.close_hours.clear()
 
 
 def _add_counts(conn: Connection, table: Any, key: list[str], counts: list[str], rows: list[tuple]) -> None:  # noqa: ANN401
@@ -221,6 +247,7 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(HOURLY))
     conn.execute(delete(BACKLOG))
     conn.execute(delete(CLOSE_HOURS))
+    conn.execute(delete(CLOSE_DAYS))
     c = Complaint.__table__.c
     district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
     channel = func.coalesce(c.channel, "")
@@ -245,8 +272,13 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     backlog = select(district, c.category, due, func.count()).where(c.status.in_(OPEN_STATUSES))
     conn.execute(BACKLOG.insert().from_select(BACKLOG_KEY + ["open"], backlog.group_by(district, c.category, due)))
     bucket = close_bucket(c.requested_at, c.closed_at)
-    closures = select(closed_hour, bucket, func.count()).where(c.closed_at.is_not(None), c.outside_city.is_not(True))
-    conn.execute(CLOSE_HOURS.insert().from_select(CLOSE_HOURS_KEY + ["closed"], closures.group_by(closed_hour, bucket)))
+    city_closures = (c.closed_at.is_not(None), c.outside_city.is_not(True))
+    by_hour = select(closed_hour, bucket, func.count()).where(*city_closures).group_by(closed_hour, bucket)
+    conn.execute(CLOSE_HOURS.insert().from_select(CLOSE_HOURS_KEY + ["closed"], by_hour))
+    closed_day = utc_day_start(c.closed_at)
+    by_day = select(closed_day, district, bucket, func.count()).where(*city_closures)
+    by_day = by_day.group_by(closed_day, district, bucket)
+    conn.execute(CLOSE_DAYS.insert().from_select(CLOSE_DAYS_KEY + ["closed"], by_day))
 
 
 def rebuild_all(engine: Engine) -> None:
@@ -256,17 +288,20 @@ def rebuild_all(engine: Engine) -> None:
 
 __all__ = [
     "BACKLOG",
+    "CLOSE_DAYS",
     "CLOSE_HOURS",
     "HOURLY",
     "NO_DUE",
     "OPEN_STATUSES",
     "OUTSIDE",
     "ComplaintBacklog",
+    "ComplaintCloseDays",
     "ComplaintCloseHours",
     "ComplaintHourly",
     "RollupDelta",
     "close_bucket",
     "close_bucket_of",
+    "day_of",
     "hour_of",
     "rebuild_all",
     "rebuild_complaint_rollups",

@@ -63,6 +63,12 @@ class utc_hour_start(FunctionElement):  # noqa: N801
     inherit_cache = True
 
 
+class utc_day_start(FunctionElement):  # noqa: N801
+    """The UTC midnight starting a timestamp's UTC day (for daily rollups that windows in UTC hours read)."""
+
+    inherit_cache = True
+
+
 class wib_day_start(_LocalTime):  # noqa: N801
     """The UTC instant at which the city's day of a timestamp starts (17:00 UTC the day before in WIB), for
     the daily rollup: stored as a timestamp like the hourly rollup's hours, so the same bucket functions apply."""
@@ -137,6 +143,16 @@ def _hour_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
 @compiles(utc_hour_start, "postgresql")
 def _hour_pg(element, compiler, **kw) -> str:  # noqa: ANN001
     return "date_trunc('hour', {})".format(*_args(compiler, element, **kw))
+
+
+@compiles(utc_day_start, "sqlite")
+def _utc_day_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "strftime('%Y-%m-%d 00:00:00.000000', {})".format(*_args(compiler, element, **kw))
+
+
+@compiles(utc_day_start, "postgresql")
+def _utc_day_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "date_trunc('day', {})".format(*_args(compiler, element, **kw))
 
 
 @compiles(wib_day_start, "sqlite")

@@ -7,12 +7,15 @@ then reads that bucket's closures of the window, ordered by the database, and re
 is the one a sort of every closure of the window gives (buckets follow the exact durations), at a cost that no
 longer grows with the closures per day: at 16,000 complaints a day, ~490,000 closures in 30 days -> about
 25,000 rollup rows and one bucket's few thousand index entries per quantile.
-Only the city as a whole is answered (the rollup has no kecamatan or category); `answers(flt)` says so.
+`quantiles_by_district` does the same per kecamatan from the daily rollup (`complaints_close_days`), all
+kecamatan in one pass. Only unfiltered windows are answered (no category or channel in these rollups);
+`answers(flt)` says so.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate
@@ -20,13 +23,14 @@ from itertools import accumulate
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from data.complaint_rollups import CLOSE_HOURS, close_bucket, hour_of
+from data.complaint_rollups import CLOSE_DAYS, CLOSE_HOURS, close_bucket, day_of, hour_of
 from data.models import Complaint
 from data.queries import complaint_flows as flows
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import hours_between
 
 HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
 
 
 def answers(flt: ComplaintFilter) -> bool:
@@ -34,26 +38,36 @@ def answers(flt: ComplaintFilter) -> bool:
     return flows.answers(flt) and not (flt.districts or flt.categories or flt.channels)
 
 
-def _bucket_counts(conn: Connection, start: datetime, end: datetime, in_city: list) -> dict[int, int]:
-    """Closures per bucket with `start <= closed_at <= end`: whole hours from the rollup, edges from the rows."""
+def quantile_offsets(n: int, qs: tuple[float, ...]) -> list[int]:
+    """The ordered offsets of exact quantiles: round(q * (n - 1)), kept inside the sample."""
+    return [min(n - 1, max(0, int(round(q * (n - 1))))) for q in qs]
+
+
+def _counts(conn: Connection, start: datetime, end: datetime, in_city: list, by_district: bool) -> dict[tuple, int]:
+    """Closures per (bucket,) or (kecamatan, bucket) with `start <= closed_at <= end`: whole hours (or UTC days,
+    per kecamatan) from the rollup, the partial periods at the edges from the rows."""
+    table, step, period_of = (CLOSE_DAYS, DAY, day_of) if by_district else (CLOSE_HOURS, HOUR, hour_of)
     bucket = close_bucket(Complaint.requested_at, Complaint.closed_at)
-    first = start if start == hour_of(start) else hour_of(start) + HOUR
-    last = hour_of(end)
+    keys = [func.coalesce(Complaint.district_code, ""), bucket] if by_district else [bucket]
+    first = start if start == period_of(start) else period_of(start) + step
+    last = period_of(end)
 
     def raw(lo: datetime, hi: datetime, inclusive: bool) -> list:
         until = Complaint.closed_at <= hi if inclusive else Complaint.closed_at < hi
-        stmt = select(bucket, func.count()).where(Complaint.closed_at >= lo, until, *in_city).group_by(bucket)
+        stmt = select(*keys, func.count()).where(Complaint.closed_at >= lo, until, *in_city).group_by(*keys)
         return conn.execute(stmt).all()
 
-    if first > last:  # the window lies inside one hour
+    if first > last:  # the window lies inside one period
         rows = raw(start, end, True)
     else:
-        h = CLOSE_HOURS.c
-        whole = select(h.bucket, func.sum(h.closed)).where(h.hour >= first, h.hour < last).group_by(h.bucket)
+        t = table.c
+        kept = [t.district_code, t.bucket] if by_district else [t.bucket]
+        period = t.day if by_district else t.hour
+        whole = select(*kept, func.sum(t.closed)).where(period >= first, period < last).group_by(*kept)
         rows = [*conn.execute(whole).all(), *raw(start, first, False), *raw(last, end, True)]
-    counts: dict[int, int] = {}
-    for b, n in rows:
-        counts[int(b)] = counts.get(int(b), 0) + int(n)
+    counts: dict[tuple, int] = defaultdict(int)
+    for *key, n in rows:
+        counts[tuple(key[:-1]) + (int(key[-1]),)] += int(n)
     return counts
 
 
@@ -89,6 +103,40 @@ class CloseRanks:
 def close_ranks(conn: Connection, start: datetime, end: datetime, flt: ComplaintFilter | None = None) -> CloseRanks:
     """Closures with `start <= closed_at <= end` under a filter `answers` accepts, ranked by hours to close."""
     in_city = (flt or ComplaintFilter()).clauses(include_time=False)
-    counts = _bucket_counts(conn, start, end, in_city)
-    buckets = sorted(b for b, n in counts.items() if n)
+    counts = {b: n for (b,), n in _counts(conn, start, end, in_city, by_district=False).items() if n}
+    buckets = sorted(counts)
     return CloseRanks(conn, start, end, in_city, buckets, list(accumulate(counts[b] for b in buckets)))
+
+
+def quantiles_by_district(
+    conn: Connection, start: datetime, end: datetime, qs: tuple[float, ...], flt: ComplaintFilter | None = None
+) -> dict[str, tuple[int, list[float]]]:
+    """Per kecamatan ('' unlocated): closures with `start <= closed_at <= end` and their exact hours to close at
+    each quantile, in one pass: per-kecamatan counts per bucket, then one indexed read per bucket that holds a
+    quantile of any kecamatan."""
+    in_city = (flt or ComplaintFilter()).clauses(include_time=False)
+    per_district: dict[str, dict[int, int]] = defaultdict(dict)
+    for (district, b), n in _counts(conn, start, end, in_city, by_district=True).items():
+        if n:
+            per_district[district][b] = n
+    wanted: dict[int, list[tuple[str, int, int]]] = defaultdict(list)  # bucket -> (kecamatan, rank in it, q index)
+    sizes = {}
+    for district, counts in per_district.items():
+        buckets = sorted(counts)
+        ends = list(accumulate(counts[b] for b in buckets))
+        sizes[district] = ends[-1]
+        for qi, offset in enumerate(quantile_offsets(ends[-1], qs)):
+            i = bisect_right(ends, offset)
+            wanted[buckets[i]].append((district, offset - (ends[i - 1] if i else 0), qi))
+    hours = hours_between(Complaint.requested_at, Complaint.closed_at)
+    bucket = close_bucket(Complaint.requested_at, Complaint.closed_at)
+    district_key = func.coalesce(Complaint.district_code, "")
+    window = [Complaint.closed_at >= start, Complaint.closed_at <= end, *in_city]
+    picked: dict[str, list[float]] = {d: [0.0] * len(qs) for d in sizes}
+    for b, picks in wanted.items():
+        values: dict[str, list[float]] = defaultdict(list)
+        for district, value in conn.execute(select(district_key, hours).where(bucket == b, *window)):
+            values[district].append(float(value))
+        for district, rank, qi in picks:
+            picked[district][qi] = sorted(values[district])[rank]
+    return {d: (sizes[d], picked[d]) for d in sizes}

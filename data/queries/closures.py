@@ -4,7 +4,9 @@ The window slides with every refresh, but most of it is whole past days that no 
 are remembered (through the caller's memo) as one sorted array; only the two slivers that move, the
 part of the first day still inside the window and today, are read each time. Merging them gives the
 exact figures of one full scan in a few milliseconds instead of reading 40,000 closures on every
-refresh of a 1M-complaint city (bench/: ~50 ms on SQLite, ~100 ms on PostgreSQL).
+refresh of a 1M-complaint city (bench/: ~50 ms on SQLite, ~100 ms on PostgreSQL). The whole city's figures
+(no filter) come from the closures' duration rollups instead (data/queries/close_quantiles.py), exact from a
+cold start at any number of closures a day.
 """
 
 from __future__ import annotations
@@ -20,15 +22,11 @@ from data.memo import SETTLED_TTL_S, Memo, no_memo
 from data.models import Complaint
 from data.queries import close_quantiles
 from data.queries import complaint_flows as flows
+from data.queries.close_quantiles import quantile_offsets
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import hours_between, wib_midnight_utc, wib_today
 
 CLOSE_WINDOW_DAYS = 30
-
-
-def quantile_offsets(n: int, qs: tuple[float, ...]) -> list[int]:
-    """The ordered offsets of exact quantiles: round(q * (n - 1)), kept inside the sample."""
-    return [min(n - 1, max(0, int(round(q * (n - 1))))) for q in qs]
 
 
 @dataclass(frozen=True)

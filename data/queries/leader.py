@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection
 from data.cityscore import city_score, load_measures, score_measures
 from data.frames import frame_of
 from data.models import Complaint, District, ObservationHourly, Sensor
+from data.queries import close_quantiles, sensors, services
 from data.queries import complaint_flows as flows
-from data.queries import sensors, services
 from data.queries.closures import CLOSE_WINDOW_DAYS
 from data.queries.complaint_flows import grouped_flow
 from data.queries.complaints import OPEN_STATUSES, ComplaintKpis, any_of_indexed
@@ -106,9 +106,12 @@ def complaint_kpis_by(
             within = _grouped(
                 conn, g, [func.count(), func.sum(case((Complaint.closed_at <= Complaint.due_at, 1), else_=0))], window
             )
-        close_q = _grouped_quantiles(
-            conn, g, hours_between(Complaint.requested_at, Complaint.closed_at), window, (0.5, 0.9)
-        )
+        if group != "agency" and close_quantiles.answers(flt):  # the closures' duration rollups
+            close_q = _rollup_close_quantiles(conn, at - timedelta(days=CLOSE_WINDOW_DAYS), at, group, flt)
+        else:
+            close_q = _grouped_quantiles(
+                conn, g, hours_between(Complaint.requested_at, Complaint.closed_at), window, (0.5, 0.9)
+            )
         age_q = _grouped_quantiles(conn, g, hours_between(Complaint.requested_at, at), [open_at(at), *base], (0.5,))
     keys = sorted({k for part in (backlog, received, closed, within) for k in part if k is not None})
     if group is None and not keys:
@@ -149,6 +152,19 @@ def _rollup_flows(
     received = keyed(today[today["received"] > 0], ["received"])
     closed = keyed(today[today["closed"] > 0], ["closed"])
     return received, closed, keyed(window[window["closed"] > 0], ["closed", "within"])
+
+
+def _rollup_close_quantiles(
+    conn: Connection, start: datetime, end: datetime, group: str | None, flt: ComplaintFilter
+) -> dict[str | None, list[float | None]]:
+    """Median and P90 hours to close per kecamatan (or 'all') in the shape `_grouped_quantiles` returns, from the
+    closures' duration rollups (data/queries/close_quantiles.py)."""
+    qs = (0.5, 0.9)
+    if group:
+        by_district = close_quantiles.quantiles_by_district(conn, start, end, qs, flt)
+        return {code or None: values for code, (_, values) in by_district.items()}
+    ranks = close_quantiles.close_ranks(conn, start, end, flt)
+    return {ALL: ranks.hours_at(close_quantiles.quantile_offsets(ranks.n, qs))} if ranks.n else {}
 
 
 def kpis_of(row: pd.Series | dict) -> ComplaintKpis:

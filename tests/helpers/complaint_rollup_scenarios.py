@@ -39,8 +39,11 @@ def rollups(engine: Engine) -> tuple[list, list]:
 
 
 def close_hours(engine: Engine) -> list:
+    """The closures' duration rollups: per hour and bucket, then per day, kecamatan and bucket."""
     with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2"))]
+        hours = conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2")).all()
+        days = conn.execute(text("SELECT * FROM complaints_close_days ORDER BY 1, 2, 3")).all()
+    return [tuple(r) for r in hours] + [tuple(r) for r in days]
 
 
 def later(record: dict, minutes: int, **fields: object) -> dict:
@@ -121,7 +124,7 @@ def ranks_equal_a_sort_of_every_closure(engine: Engine, start: datetime, end: da
     """Every rank `close_ranks` gives over [start, end] equals the sorted hours of the raw closures."""
     import numpy as np
 
-    from data.queries.close_quantiles import close_ranks
+    from data.queries.close_quantiles import close_ranks, quantile_offsets, quantiles_by_district
 
     hours_sql = "(julianday(closed_at) - julianday(requested_at)) * 24.0"
     if engine.dialect.name == "postgresql":
@@ -136,6 +139,16 @@ def ranks_equal_a_sort_of_every_closure(engine: Engine, start: datetime, end: da
         assert ranks.n == expected.size
         offsets = sorted({0, 1, ranks.n // 3, ranks.n // 2, (9 * ranks.n) // 10, ranks.n - 1})
         assert np.allclose(ranks.hours_at(offsets), expected[offsets], rtol=0, atol=1e-6)
+        by_raw = conn.execute(
+            text(f"SELECT COALESCE(district_code, ''), {hours_sql} FROM complaints WHERE closed_at >= :s "
+                 "AND closed_at <= :e AND outside_city IS NOT TRUE"), {"s": start, "e": end}
+        ).all()  # fmt: skip
+        per_district = quantiles_by_district(conn, start, end, (0.0, 0.5, 0.9, 1.0))
+    assert set(per_district) == {d for d, _ in by_raw}
+    for district, (n, values) in per_district.items():
+        own = np.sort(np.array([h for d, h in by_raw if d == district], dtype=float))
+        assert n == own.size
+        assert np.allclose(values, own[quantile_offsets(n, (0.0, 0.5, 0.9, 1.0))], rtol=0, atol=1e-6), district
 
 
 def store_awkward_closures(engine: Engine) -> list[dict]:

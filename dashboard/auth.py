@@ -47,7 +47,11 @@ T = TypeVar("T")
 
 
 class PrincipalCache:
-    """Short-lived answers per process; the last known answer stands while the database is unreachable."""
+    """Short-lived answers per process; the last known answer stands while the database is unreachable.
+
+    Not the figures' version-keyed cache (callbacks/cache.py) on purpose: sessions and users are no data domain
+    (a login or logout bumps no version), a logout must forget its session at once in this process, and while
+    the database is down the last answer must stand rather than fail; none of which that cache does."""
 
     def __init__(self, seconds: float = CACHE_SECONDS) -> None:
         self.seconds = seconds

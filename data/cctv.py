@@ -134,7 +134,9 @@ def _shade(colour: tuple[int, int, int], light: float) -> tuple[int, int, int]:
 
 @lru_cache(maxsize=256)
 def render_snapshot(sensor_id: str, name: str, moment_utc: datetime) -> bytes:
-    """A JPEG street scene for a demo camera at a moment: road or river, traffic moving with time, name and WIB time."""
+    """A JPEG street scene for a demo camera at a moment: road or river, traffic moving with time, name and WIB time.
+
+    `lru_cache` suffices: a pure function of its arguments (no database), asked again by every screen showing it."""
     from PIL import Image, ImageDraw, ImageFont
 
     w, h = SNAPSHOT_SIZE

@@ -38,7 +38,8 @@ class MeasureScore:
 
 @lru_cache(maxsize=8)
 def load_measures(path: Path) -> tuple[Measure, ...]:
-    """Measures and targets from the YAML file (TARGETS_FILE); a broken file fails loudly at start."""
+    """Measures and targets from the YAML file (TARGETS_FILE); a broken file fails loudly at start. Cached per
+    path with `lru_cache`: the file is read-only while the app runs and no data version touches it."""
     with open(path, encoding="utf-8") as fh:
         raw = yaml.safe_load(fh) or {}
     out = []

@@ -2,7 +2,8 @@
 
 Everything comes from a city pack (`data.city`): its boundary files, the properties holding code, name and
 parent code, and its populations. Each function takes the pack (the active one when omitted) and caches
-per pack, so two cities in one process never share boundaries.
+per pack, so two cities in one process never share boundaries. A plain `lru_cache` is right here: these are
+pure functions of a pack's files, which do not change while the process runs (no database, no data version).
 """
 
 from __future__ import annotations

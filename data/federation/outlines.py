@@ -1,5 +1,8 @@
 """Members' outlines for the federation map: kabupaten/kota (codes like 35.08) or provinces (35), from the
-simplified national outlines shipped in packs/indonesia (about 1 km precise: for overview maps only)."""
+simplified national outlines shipped in packs/indonesia (about 1 km precise: for overview maps only).
+
+Cached with `lru_cache`: pure functions of shipped files and member codes, which never change while the
+process runs (no database, so nothing for the version-keyed cache to track)."""
 
 from __future__ import annotations
 

@@ -74,7 +74,10 @@ def _per_code(codes: np.ndarray, per_unique: list, missing: object) -> np.ndarra
 
 
 class CachedRegistry:
-    """A registry kept for a long-running consumer (API, MQTT): reloaded every 30 s, or sooner on a miss."""
+    """A registry kept for a long-running consumer (API, MQTT): reloaded every 30 s, or sooner on a miss.
+
+    Not the web app's version-keyed cache: the MQTT consumer runs without an app, and what matters here is
+    reloading as soon as a reading names a sensor the registry does not know yet, which no key can express."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine

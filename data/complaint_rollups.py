@@ -109,6 +109,18 @@ class ComplaintCloseDays(Base):
     closed: Mapped[int] = mapped_column(Integer)
 
 
+class ComplaintOpenHours(Base):
+    """Complaints open now (any status but closed) per kecamatan ('' unlocated) and UTC hour of receipt, so the
+    backlog's median age is found from these counts and one hour's open rows (outside records never count)."""
+
+    __tablename__ = "complaints_open_hours"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    open: Mapped[int] = mapped_column(Integer)
+
+
 # The duration buckets: whole hours up to 12 h, then each doubling of the duration split into six (2 h wide up to a
 # day, 4 h up to two days, ...). A bucket is named by its first whole hour; -1 holds closures before receipt.
 # Narrow where closures are dense, so the bucket holding a quantile has a few thousand rows at 16,000 a day.
@@ -158,11 +170,13 @@ HOURLY = ComplaintHourly.__table__
 BACKLOG = ComplaintBacklog.__table__
 CLOSE_HOURS = ComplaintCloseHours.__table__
 CLOSE_DAYS = ComplaintCloseDays.__table__
+OPEN_HOURS = ComplaintOpenHours.__table__
 HOURLY_KEY = ["hour", "district_code", "category", "channel"]
 HOURLY_COUNTS = ["received", "closed", "closed_within_sla", "closed_final"]
 BACKLOG_KEY = ["district_code", "category", "due_hour"]
 CLOSE_HOURS_KEY = ["hour", "bucket"]
 CLOSE_DAYS_KEY = ["day", "district_code", "bucket"]
+OPEN_HOURS_KEY = ["district_code", "hour"]
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -181,6 +195,7 @@ class RollupDelta:
         self.backlog: dict[tuple, int] = defaultdict(int)
         self.close_hours: dict[tuple, int] = defaultdict(int)
         self.close_days: dict[tuple, int] = defaultdict(int)
+        self.open_hours: dict[tuple, int] = defaultdict(int)
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
@@ -199,6 +214,8 @@ class RollupDelta:
         if row.status in OPEN_STATUSES:
             due = hour_of(row.due_at) if row.due_at is not None else NO_DUE
             self.backlog[(district, category, due)] += sign
+            if not row.outside_city:
+                self.open_hours[(district, hour_of(row.requested_at))] += sign
 
     def replace(self, old: Any, new: Any) -> None:  # noqa: ANN401
         self.add(old, -1)
@@ -220,11 +237,13 @@ class RollupDelta:
         for table, key, changes in (
             (CLOSE_HOURS, CLOSE_HOURS_KEY, self.close_hours),
             (CLOSE_DAYS, CLOSE_DAYS_KEY, self.close_days),
+            (OPEN_HOURS, OPEN_HOURS_KEY, self.open_hours),
         ):
+            count = "open" if table is OPEN_HOURS else "closed"
             if changed := {k: v for k, v in changes.items() if v}:
-                _add_counts(conn, table, key, ["closed"], [(*k, v) for k, v in changed.items()])
+                _add_counts(conn, table, key, [count], [(*k, v) for k, v in changed.items()])
                 shrunk = [dict(zip(key, k, strict=True)) for k, v in changed.items() if v < 0]
-                _drop_empty(conn, table, key, table.c.closed == 0, shrunk)
+                _drop_empty(conn, table, key, table.c[count] == 0, shrunk)
             changes.clear()
         self.hourly.clear()
         self.backlog.clear()
@@ -248,6 +267,7 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(BACKLOG))
     conn.execute(delete(CLOSE_HOURS))
     conn.execute(delete(CLOSE_DAYS))
+    conn.execute(delete(OPEN_HOURS))
     c = Complaint.__table__.c
     district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
     channel = func.coalesce(c.channel, "")
@@ -279,6 +299,12 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     by_day = select(closed_day, district, bucket, func.count()).where(*city_closures)
     by_day = by_day.group_by(closed_day, district, bucket)
     conn.execute(CLOSE_DAYS.insert().from_select(CLOSE_DAYS_KEY + ["closed"], by_day))
+    received_hour = utc_hour_start(c.requested_at)
+    still_open = select(district, received_hour, func.count()).where(
+        c.status.in_(OPEN_STATUSES), c.outside_city.is_not(True)
+    )
+    still_open = still_open.group_by(district, received_hour)
+    conn.execute(OPEN_HOURS.insert().from_select(OPEN_HOURS_KEY + ["open"], still_open))
 
 
 def rebuild_all(engine: Engine) -> None:
@@ -292,12 +318,14 @@ __all__ = [
     "CLOSE_HOURS",
     "HOURLY",
     "NO_DUE",
+    "OPEN_HOURS",
     "OPEN_STATUSES",
     "OUTSIDE",
     "ComplaintBacklog",
     "ComplaintCloseDays",
     "ComplaintCloseHours",
     "ComplaintHourly",
+    "ComplaintOpenHours",
     "RollupDelta",
     "close_bucket",
     "close_bucket_of",

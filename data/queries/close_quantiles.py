@@ -7,6 +7,8 @@ then reads that bucket's closures of the window, ordered by the database, and re
 is the one a sort of every closure of the window gives (buckets follow the exact durations), at a cost that no
 longer grows with the closures per day: at 16,000 complaints a day, ~490,000 closures in 30 days -> about
 25,000 rollup rows and one bucket's few thousand index entries per quantile.
+`backlog_median_age` finds the open backlog's median age the same way from `complaints_open_hours` (open
+complaints per kecamatan and hour received) and one hour's open rows.
 `quantiles_by_district` does the same per kecamatan from the daily rollup (`complaints_close_days`), all
 kecamatan in one pass. Only unfiltered windows are answered (no category or channel in these rollups);
 `answers(flt)` says so.
@@ -23,7 +25,7 @@ from itertools import accumulate
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from data.complaint_rollups import CLOSE_DAYS, CLOSE_HOURS, close_bucket, day_of, hour_of
+from data.complaint_rollups import CLOSE_DAYS, CLOSE_HOURS, OPEN_HOURS, OPEN_STATUSES, close_bucket, day_of, hour_of
 from data.models import Complaint
 from data.queries import complaint_flows as flows
 from data.queries.filters import ComplaintFilter
@@ -33,9 +35,10 @@ HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 
 
-def answers(flt: ComplaintFilter) -> bool:
-    """Whether the closures' rollup carries `flt`: the whole city, nothing narrower."""
-    return flows.answers(flt) and not (flt.districts or flt.categories or flt.channels)
+def answers(flt: ComplaintFilter, *, by_district: bool = False) -> bool:
+    """Whether these rollups carry `flt`: the whole city, or with `by_district` (the open-per-hour rollup) also
+    some kecamatan; never a category or channel."""
+    return flows.answers(flt) and not (flt.categories or flt.channels or (flt.districts and not by_district))
 
 
 def quantile_offsets(n: int, qs: tuple[float, ...]) -> list[int]:
@@ -140,3 +143,36 @@ def quantiles_by_district(
         for district, rank, qi in picks:
             picked[district][qi] = sorted(values[district])[rank]
     return {d: (sizes[d], picked[d]) for d in sizes}
+
+
+def backlog_median_age(conn: Connection, now: datetime, flt: ComplaintFilter | None = None) -> float | None:
+    """Median hours since receipt of the complaints open now and received by `now` (the wall's backlog age):
+    the hour holding the median from the open-per-hour rollup (the current hour from the rows), then that
+    hour's open rows ordered by the `(status, requested_at)` index. Exact, as a sort of every open row."""
+    flt = flt or ComplaintFilter()
+    current = hour_of(now)
+    o = OPEN_HOURS.c
+    whole = (
+        select(o.hour, func.sum(o.open))
+        .where(o.hour < current, *flows.rollup_clauses(OPEN_HOURS, flt))
+        .group_by(o.hour)
+        .order_by(o.hour.desc())  # youngest first: ascending age
+    )
+    hours = [(hour, int(n)) for hour, n in conn.execute(whole)]
+    base = [Complaint.status.in_(OPEN_STATUSES), *flt.clauses(include_time=False)]
+    this_hour = [Complaint.requested_at >= current, Complaint.requested_at <= now]
+    recent = int(conn.execute(select(func.count()).where(*this_hour, *base)).scalar() or 0)
+    n = recent + sum(count for _, count in hours)
+    if n == 0:
+        return None
+    (rank,) = quantile_offsets(n, (0.5,))
+    if rank >= recent:
+        rank -= recent
+        for hour, count in hours:
+            if rank < count:
+                this_hour = [Complaint.requested_at >= hour, Complaint.requested_at < hour + HOUR]
+                break
+            rank -= count
+    age = hours_between(Complaint.requested_at, now)
+    pick = select(age).where(*this_hour, *base).order_by(Complaint.requested_at.desc()).limit(1).offset(rank)
+    return float(conn.execute(pick).scalar_one())

@@ -37,7 +37,8 @@ def answers(flt: ComplaintFilter, *, window: bool = False) -> bool:
     return not (timed or flt.subdistricts or flt.statuses or flt.agencies)
 
 
-def _rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001
+def rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001
+    """`flt` as conditions on a rollup keyed by kecamatan (and category, channel where it has them)."""
     out = [table.c.district_code != OUTSIDE]  # records from outside the city never count in its figures
     if flt.districts:
         out.append(table.c.district_code.in_(flt.districts))
@@ -71,7 +72,7 @@ def flow_between(conn: Connection, start: datetime, end: datetime, flt: Complain
     received, closed, within = conn.execute(
         select(func.coalesce(func.sum(h.received), 0), func.coalesce(func.sum(h.closed), 0),
                func.coalesce(func.sum(h.closed_within_sla), 0))
-        .where(h.hour >= start, h.hour < last_hour, *_rollup_clauses(HOURLY, flt))
+        .where(h.hour >= start, h.hour < last_hour, *rollup_clauses(HOURLY, flt))
     ).one()  # fmt: skip
     edge = _raw_flow(conn, max(start, last_hour), end, flt)
     return Flow(int(received) + edge.received, int(closed) + edge.closed, int(within) + edge.closed_within_sla)
@@ -84,7 +85,7 @@ def daily_flow(conn: Connection, start: datetime, end: datetime, flt: ComplaintF
     h = HOURLY.c
     rows = conn.execute(
         select(h.hour, func.sum(h.received), func.sum(h.closed), func.sum(h.closed_within_sla))
-        .where(h.hour >= start, h.hour < last_hour, *_rollup_clauses(HOURLY, flt))
+        .where(h.hour >= start, h.hour < last_hour, *rollup_clauses(HOURLY, flt))
         .group_by(h.hour)  # in key order; the hours fall into city days here (a few hundred rows)
     ).all()  # fmt: skip
     hourly = pd.DataFrame(rows, columns=["hour", "received", "closed", "within"])
@@ -112,7 +113,7 @@ def open_backlog(conn: Connection, now: datetime, flt: ComplaintFilter) -> tuple
     total, late_hours = conn.execute(
         select(func.coalesce(func.sum(b.open), 0),
                func.coalesce(func.sum(case((b.due_hour < current_hour, b.open), else_=0)), 0))
-        .where(*_rollup_clauses(BACKLOG, flt))
+        .where(*rollup_clauses(BACKLOG, flt))
     ).one()  # fmt: skip
     base = [Complaint.status.in_(OPEN_STATUSES), *flt.clauses(include_time=False)]
     ahead = _raw_count(conn, Complaint.requested_at > now, *base)
@@ -156,7 +157,7 @@ def grouped_flow(
         h = HOURLY.c
         keys = [h[c] for c in by]
         sums = [func.sum(h.received), func.sum(h.closed), func.sum(h.closed_within_sla)]
-        stmt = select(*keys, *sums).where(h.hour >= first, h.hour < last, *_rollup_clauses(HOURLY, flt))
+        stmt = select(*keys, *sums).where(h.hour >= first, h.hour < last, *rollup_clauses(HOURLY, flt))
         rows = conn.execute(stmt.group_by(*keys) if keys else stmt).all()
         rows += _raw_grouped(conn, start, first, by, flt, end_inclusive=False)
         rows += _raw_grouped(conn, last, end, by, flt, end_inclusive)

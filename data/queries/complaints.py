@@ -17,6 +17,7 @@ from data.complaint_rollups import OPEN_STATUSES
 from data.frames import frame_of
 from data.memo import Memo, no_memo
 from data.models import Complaint, District
+from data.queries import close_quantiles
 from data.queries import complaint_flows as flows
 from data.queries.closures import closing_performance, quantile_offsets
 from data.queries.filters import ComplaintFilter
@@ -150,10 +151,13 @@ def complaint_kpis(
             late_open = _count(conn, still_open, Complaint.due_at < now, *base)
             received_today = _count(conn, Complaint.requested_at >= day_start, Complaint.requested_at <= now, *base)
             closed_today = _count(conn, Complaint.closed_at >= day_start, Complaint.closed_at <= now, *base)
-        age_h = hours_between(Complaint.requested_at, now)
-        (age_median,) = _quantiles(
-            conn, age_h, [still_open, Complaint.requested_at <= now, *base], (0.5,), n=open_backlog
-        )
+        if close_quantiles.answers(flt, by_district=True):  # the open-per-hour rollup: one hour's rows read
+            age_median = close_quantiles.backlog_median_age(conn, now, flt)
+        else:
+            age_h = hours_between(Complaint.requested_at, now)
+            (age_median,) = _quantiles(
+                conn, age_h, [still_open, Complaint.requested_at <= now, *base], (0.5,), n=open_backlog
+            )
     closing = closing_performance(engine, now, flt, memo)
     return ComplaintKpis(
         open_backlog=open_backlog,

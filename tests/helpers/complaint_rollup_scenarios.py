@@ -39,11 +39,12 @@ def rollups(engine: Engine) -> tuple[list, list]:
 
 
 def close_hours(engine: Engine) -> list:
-    """The closures' duration rollups: per hour and bucket, then per day, kecamatan and bucket."""
+    """The duration rollups: closures per hour and bucket, per day, kecamatan and bucket, then open per hour."""
     with engine.connect() as conn:
         hours = conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2")).all()
         days = conn.execute(text("SELECT * FROM complaints_close_days ORDER BY 1, 2, 3")).all()
-    return [tuple(r) for r in hours] + [tuple(r) for r in days]
+        still_open = conn.execute(text("SELECT * FROM complaints_open_hours ORDER BY 1, 2")).all()
+    return [tuple(r) for r in hours] + [tuple(r) for r in days] + [("open", *r) for r in still_open]
 
 
 def later(record: dict, minutes: int, **fields: object) -> dict:

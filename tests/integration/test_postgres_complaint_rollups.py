@@ -48,3 +48,29 @@ def test_close_buckets_and_ranks_equal_the_raw_closures_on_postgres(pg_engine):
     for minutes in (0, 13, 60 + 1):  # both edges mid-hour, whole hours, inside one hour
         start = CITY_MIDNIGHT + minutes * MINUTE - timedelta(days=1)
         ranks_equal_a_sort_of_every_closure(pg_engine, start, CITY_MIDNIGHT + 2000 * MINUTE - minutes * MINUTE)
+
+
+def test_the_backlog_median_age_equals_the_median_of_the_open_rows_on_postgres(pg_engine):
+    from sqlalchemy import text
+
+    from data.queries.close_quantiles import backlog_median_age, quantile_offsets
+    from data.queries.filters import ComplaintFilter
+
+    replay_mixed_batches(pg_engine)
+    with pg_engine.connect() as conn:
+        for minutes in (-60, 0, 1, 37, 600, 20000):
+            now = CITY_MIDNIGHT + minutes * MINUTE
+            for district in (None, "36.71.01"):
+                ages = sorted(
+                    conn.execute(
+                        text("SELECT EXTRACT(epoch FROM (:n - requested_at)) / 3600.0 FROM complaints "
+                             "WHERE status != 'closed' AND requested_at <= :n AND outside_city IS NOT TRUE "
+                             "AND (CAST(:d AS TEXT) IS NULL OR district_code = :d)"), {"n": now, "d": district}
+                    ).scalars()
+                )  # fmt: skip
+                got = backlog_median_age(conn, now, ComplaintFilter.for_district(district))
+                if not ages:
+                    assert got is None
+                    continue
+                (rank,) = quantile_offsets(len(ages), (0.5,))
+                assert abs(got - float(ages[rank])) < 1e-6, (minutes, district)

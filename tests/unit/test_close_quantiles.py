@@ -93,3 +93,26 @@ def _bucket_sql() -> str:
     from data.complaint_rollups import close_bucket_sql
 
     return close_bucket_sql("requested_at", "closed_at", "sqlite")
+
+
+def test_the_backlog_median_age_equals_the_median_of_the_open_rows(small_city):
+    from data.queries.close_quantiles import backlog_median_age, quantile_offsets
+    from data.queries.filters import ComplaintFilter
+    from data.timebuckets import wib_midnight_utc, wib_today
+
+    midnight = wib_midnight_utc(wib_today(DEMO_END))
+    on_the_hour = DEMO_END.replace(minute=0)
+    moments = [DEMO_END, DEMO_END - timedelta(minutes=37), midnight, midnight - timedelta(microseconds=1), on_the_hour]
+    with small_city.connect() as conn:
+        for now in moments:
+            for district in (None, "36.71.01"):
+                ages = sorted(
+                    conn.execute(
+                        text("SELECT (julianday(:n) - julianday(requested_at)) * 24.0 FROM complaints "
+                             "WHERE status != 'closed' AND requested_at <= :n AND outside_city IS NOT TRUE "
+                             "AND (:d IS NULL OR district_code = :d)"), {"n": now, "d": district}
+                    ).scalars()
+                )  # fmt: skip
+                got = backlog_median_age(conn, now, ComplaintFilter.for_district(district))
+                (rank,) = quantile_offsets(len(ages), (0.5,))
+                assert abs(got - ages[rank]) < 1e-6, (now, district)

@@ -92,9 +92,19 @@ def _arg_text(value: object) -> str:
     return "<unkeyed>" if isinstance(value, Unkeyed) else value_text(value)
 
 
+_SCALARS = frozenset({str, int, float})
+
+
 def value_text(value: object) -> str:  # noqa: C901, PLR0911 - one branch per kind of value, in one place
     """A text that stands for `value` by value, the same in every process; TypeError for anything without one
     (an object whose repr has a memory address, a DataFrame, a function)."""
+    kind = type(value)
+    if kind in _SCALARS:  # the common arguments first: a cache hit pays for this on every call
+        return f"{kind.__name__}:{value!r}"
+    if kind is datetime:
+        return f"datetime:{value.isoformat()}"
+    if kind is tuple:
+        return f"tuple({','.join(map(value_text, value))})"
     if value is None or isinstance(value, bool):
         return repr(value)
     if isinstance(value, enum.Enum):

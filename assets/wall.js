@@ -7,26 +7,37 @@
   var DAYS = { id: ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"], en: ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"] };
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  /* A moment as the city's wall clock reads it (its pack's zone, written on the clock element; no daylight saving
+   * in Indonesia), whatever zone the wall PC is set to: read it with the getUTC* methods. */
+  function cityDate(ms) {
+    var el = document.getElementById("wall-clock");
+    var hours = el ? Number(el.getAttribute("data-offset-hours") || 7) : 7;
+    return new Date(ms + hours * 3600 * 1000);
+  }
+
   ns.wall = {
-    /* The city's clock (its pack's zone, written on the clock element; no daylight saving in Indonesia),
-     * whatever zone the wall PC is set to. */
     clock: function (_n, params) {
       var lang = (params && params.lang) || "id";
       var el = document.getElementById("wall-clock");
-      var hours = el ? Number(el.getAttribute("data-offset-hours") || 7) : 7;
       var label = (el && el.getAttribute("data-zone")) || "WIB";
-      var d = new Date(Date.now() + hours * 3600 * 1000);
+      var d = cityDate(Date.now());
       return (DAYS[lang] || DAYS.id)[d.getUTCDay()] + " " + pad(d.getUTCDate()) + "/" + pad(d.getUTCMonth() + 1) +
         " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds()) + " " + label;
     }
   };
+
+  /* Whether a frame holds a map: a load that failed (server restarting, an error answer) leaves the browser's
+   * error page or a message, which must never replace the map on screen. */
+  function holdsMap(frame) {
+    try { return !!(frame.contentDocument && frame.contentDocument.querySelector(".folium-map")); } catch (e) { return false; }
+  }
 
   /* A new map loads into the hidden frame; when it has loaded it becomes the front one and the old map is
    * unloaded, so only one map lives in memory between rebuilds. */
   document.addEventListener("load", function (e) {
     var f = e.target;
     var src = f && f.tagName === "IFRAME" ? f.getAttribute("src") : null;
-    if (!src || src === "about:blank" || !f.classList.contains("map-frame")) { return; }
+    if (!src || src === "about:blank" || !f.classList.contains("map-frame") || !holdsMap(f)) { return; }
     var siblings = f.parentElement ? f.parentElement.querySelectorAll("iframe.map-frame") : [];
     for (var i = 0; i < siblings.length; i++) {
       if (siblings[i] !== f) {
@@ -39,19 +50,32 @@
     f.classList.add("front");
   }, true);
 
-  /* Reconnecting: the heartbeat changes on every good refresh; when it stops, say so (figures stay). */
-  var beat = { text: null, at: Date.now(), gap: 15000 };
+  /* Reconnecting: the heartbeat changes on every good refresh and reads "warming" while the server is still
+   * computing its figures (callbacks/warm.py); when it stops or warms, say so and since when the figures on
+   * screen are ("data terakhir 17:42"). Failed refreshes never touch the panels, so the last figures stay. */
+  var beat = { text: null, at: Date.now(), gap: 15000, good: null };
   function watchHeartbeat(root, now) {
     var el = document.getElementById("wall-heartbeat");
     if (!el) { return; }
+    var warming = el.textContent === "warming";
     if (el.textContent !== beat.text) {
       /* the gap between good refreshes, learnt from the beats; it falls at most by half per beat, so two
-         quick beats at start-up (first render, then the first tick) do not make a normal gap look like a loss */
-      if (beat.text !== null) { beat.gap = Math.max(1000, beat.gap / 2, Math.min(120000, now - beat.at)); }
+         quick beats at start-up (first render, then the first tick) do not make a normal gap look like a loss;
+         the beat that ends an outage is no measure of the normal gap */
+      var lost = root.classList.contains("is-reconnecting");
+      if (beat.text !== null && !lost) { beat.gap = Math.max(1000, beat.gap / 2, Math.min(120000, now - beat.at)); }
       beat.text = el.textContent;
       beat.at = now;
+      if (beat.text && !warming) { beat.good = now; }
     }
-    root.classList.toggle("is-reconnecting", now - beat.at > 3 * beat.gap + 5000);
+    var marked = warming || now - beat.at > 3 * beat.gap + 5000;
+    var since = root.querySelector(".reconnecting-since");
+    if (marked && since) {
+      var d = beat.good === null ? null : cityDate(beat.good);
+      var text = d ? since.getAttribute("data-words") + " " + pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + " \u00b7 " : "";
+      if (since.textContent !== text) { since.textContent = text; }
+    }
+    root.classList.toggle("is-reconnecting", marked);
   }
 
   /* The playlist: slots are all rendered; only the visible one changes. */

@@ -6,17 +6,15 @@ so the app lists one wall module.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from callbacks import wall_feeds, wall_kpis, wall_map
-from callbacks.cache import cached
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
+from callbacks.wall_common import outside_last_day
+from callbacks.warm import is_warming
 from data.alerts.titles import localised_alert
 from data.feeds import feed_health
-from data.queries.complaints import outside_arrivals
 from data.queries.wall import district_names, takeover
 from layouts import ids
 from layouts.components.freshness import FeedChip, feed_label, health_strip
@@ -47,9 +45,8 @@ def render_header(tick: int | None, params: dict | None, slot_params: list[dict]
         error = html.Div(f"{t('unknown_district', lang)}: {', '.join(bad)}", className="wall-error", role="alert")
     feeds = feed_health(rt.engine)
     chips = [FeedChip(f.feed, feed_label(f.feed, lang), fmt_age(f.age_s, lang), f.stale, f.age_s) for f in feeds]
-    since = moment.replace(minute=0, second=0, microsecond=0) - timedelta(hours=24)
-    outside = cached(("complaints",), outside_arrivals, rt.engine, since)
-    heartbeat, strip = str(tick or 0), health_strip(chips, lang, outside)
+    heartbeat = "warming" if is_warming() else str(tick or 0)  # assets/wall.js marks the figures as the last
+    strip = health_strip(chips, lang, outside_last_day())
     if screen != "playlist":
         return strip, heartbeat, title, error, no_update, [no_update] * len(slot_params), []
     alert = takeover(rt.engine, moment)

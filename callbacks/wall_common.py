@@ -3,11 +3,14 @@ figures several panels draw (read once per data version, whichever panel asks fi
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
 from data.memo import Unkeyed
+from data.queries.complaints import outside_arrivals
 from data.queries.snapshot import remembered_sensor_states
 from data.queries.wall import district_map_measures
 from layouts.i18n import lang_of
@@ -44,3 +47,10 @@ def district_figures() -> pd.DataFrame:
 def sensor_figures(district: str | None = None) -> pd.DataFrame:
     """Every active sensor's state, shared with the KPI board's snapshot (one cache entry per data version)."""
     return remembered_sensor_states(runtime().engine, now(), district, memo=cached)
+
+
+def outside_last_day() -> int:
+    """Complaints of the last 24 whole hours located outside the city: the header's health strip of every screen
+    says how many (one count per hour and data version, warmed with the screens)."""
+    since = now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=24)
+    return cached(("complaints",), outside_arrivals, runtime().engine, since)

@@ -16,15 +16,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import Flask
+from flask import Flask, current_app
 
 from callbacks.cache import cached
 from callbacks.context import now, runtime
-from callbacks.wall_common import district_figures, sensor_figures
+from callbacks.wall_common import district_figures, outside_last_day, sensor_figures
 from callbacks.wall_map import map_page
 from data.memo import SETTLED_TTL_S
 from data.queries.kpi_board import kpi_board, upcoming_comparisons
-from layouts.i18n import lang_of
+from layouts.i18n import LANGS
 
 LOG = logging.getLogger(__name__)
 WARMTH_KEY = "wall_warmth"
@@ -50,14 +50,24 @@ def warmth(server: Flask) -> Warmth | None:
     return server.extensions.get(WARMTH_KEY)
 
 
+def is_warming() -> bool:
+    """Whether the running app is still computing the wall's figures: the wall marks what it shows as its
+    last figures meanwhile, since a screen's first answer would wait on cold queries."""
+    state = warmth(current_app)
+    return state is not None and state.state == "warming"
+
+
 def _kpi_board() -> None:
     rt = runtime()
     kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)
 
 
 def _map() -> None:
-    for interactive in (False, True):  # kiosk screens and the others; district figures and sensor states too
-        map_page(None, "per_10k", lang_of(None), interactive)
+    """Kiosk screens and the others, in either language (the page carries its words); district figures and
+    sensor states too."""
+    for lang in LANGS:
+        for interactive in (False, True):
+            map_page(None, "per_10k", lang, interactive)
 
 
 def _services() -> None:
@@ -72,8 +82,10 @@ def _cctv() -> None:
     render_grid(None, {}, None, None)
 
 
-# Each wall screen and what warms its city-wide figures (the ticker and stream read indexed newest rows).
+# Each wall screen and what warms its city-wide figures (the ticker and stream read indexed newest rows), and
+# the header every screen shares.
 SCREENS: dict[str, Callable[[], None]] = {
+    "header": outside_last_day,
     "kpi": _kpi_board,
     "complaints": lambda: (district_figures(), _kpi_board()),
     "map": _map,

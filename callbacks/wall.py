@@ -82,7 +82,7 @@ def register(app: Dash) -> None:
         Output(ids.WALL_ERROR, "children"),
         Output(ids.WALL_TAKEOVER, "data"),
         Output(slot_params_id(ALL), "data"),
-        Output(slot_id("wall-takeover-title", ALL), "children"),
+        Output(slot_id(ids.WALL_TAKEOVER_TITLE, ALL), "children"),
         Input(ids.WALL_TICK, "n_intervals"),
         State(ids.WALL_PARAMS, "data"),
         State(slot_params_id(ALL), "data"),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, String, select, type_coerce
+from sqlalchemy import Engine, select
 
+from data.bulk import sqlite_datetime
 from data.city import catalogue
-from data.frames import frame_of
-from data.models import ObservationHourly, Sensor, SensorLatest
+from data.frames import frame_of, packed_records
+from data.models import Sensor, SensorLatest
 
 OFFLINE_AFTER_INTERVALS = 3
 STATES = ("normal", "warning", "danger", "offline")
@@ -73,31 +75,41 @@ def classify(frame: pd.DataFrame, now: datetime) -> np.ndarray:
     return np.select([offline, danger, warning], ["offline", "danger", "warning"], default="normal")
 
 
+TREND_COLUMNS = ["sensor_id", "hour", "mean", "min", "max"]
+# PostgreSQL: the week as one bytea of 40-byte records (the sensor's place in the sorted ids asked for, the hour,
+# mean, min, max), sorted here
+_TREND_PG = """SELECT string_agg(int8send(s.k) || timestamp_send(h.hour) || float8send(h.total / h.n)
+  || float8send(h.min_value) || float8send(h.max_value), '')
+FROM unnest(%(ids)s::text[]) WITH ORDINALITY AS s(id, k) JOIN observations_hourly h ON h.sensor_id = s.id
+WHERE h.hour >= %(start)s AND h.hour < %(end)s"""
+_PG_TREND_RECORD = np.dtype([("place", ">i8"), ("hour", ">i8"), ("mean", ">f8"), ("min", ">f8"), ("max", ">f8")])
+# SQLite: rows in the covering index's order, read by numpy straight from the cursor
+_TREND_SQLITE = """SELECT sensor_id, hour, total / n, min_value, max_value FROM observations_hourly
+WHERE sensor_id IN (SELECT value FROM json_each(:ids)) AND hour >= :start AND hour < :end ORDER BY sensor_id, hour"""
+_SQLITE_TREND_ROW = np.dtype([("sensor_id", object), ("hour", "U26"), ("mean", float), ("min", float), ("max", float)])
+PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")
+
+
 def hourly_trend(engine: Engine, sensor_ids: list[str], start: datetime, end: datetime) -> pd.DataFrame:
-    """Hourly mean, min and max per sensor from the rollup table."""
-    if not sensor_ids:
-        return pd.DataFrame(columns=["sensor_id", "hour", "mean", "min", "max"])
-    stmt = (
-        select(
-            ObservationHourly.sensor_id,
-            # SQLite stores the hour as ISO text: read it as text and parse the column in one vectorised call
-            # below, not one Python datetime per row (tens of thousands of rows for a week of every sensor)
-            type_coerce(ObservationHourly.hour, String).label("hour"),
-            (ObservationHourly.total / ObservationHourly.n).label("mean"),
-            ObservationHourly.min_value.label("min"),
-            ObservationHourly.max_value.label("max"),
-        )
-        .where(
-            ObservationHourly.sensor_id.in_(sensor_ids),
-            ObservationHourly.hour >= start,
-            ObservationHourly.hour < end,
-        )
-        .order_by(ObservationHourly.sensor_id, ObservationHourly.hour)
-    )
+    """Hourly mean, min and max per sensor from the rollup table, ordered by sensor id and hour.
+
+    A week of 500 sensors is ~84,000 rows, where building a Python object per value (a tuple per row, a
+    datetime per hour) costs more than the database's work: the columns reach numpy without them.
+    """
+    ids = sorted(set(sensor_ids))
     with engine.connect() as conn:
-        frame = frame_of(conn.execute(stmt), ["sensor_id", "hour", "mean", "min", "max"])
-    frame["hour"] = pd.to_datetime(frame["hour"])
-    return frame
+        if conn.dialect.name == "postgresql":
+            params = {"ids": ids, "start": start, "end": end}
+            rows = packed_records(conn, _TREND_PG, params, _PG_TREND_RECORD)
+            rows = rows[np.lexsort((rows["hour"], rows["place"]))]
+            sensor = np.array(ids, dtype=object)[rows["place"] - 1]
+            hour = PG_EPOCH + rows["hour"].astype("m8[us]")
+        else:
+            params = {"ids": json.dumps(ids), "start": sqlite_datetime(start), "end": sqlite_datetime(end)}
+            rows = np.fromiter(conn.connection.cursor().execute(_TREND_SQLITE, params), dtype=_SQLITE_TREND_ROW)
+            sensor, hour = rows["sensor_id"], rows["hour"].astype("datetime64[us]")
+    values = {name: rows[name].astype(float) for name in TREND_COLUMNS[2:]}
+    return pd.DataFrame({"sensor_id": sensor, "hour": hour, **values})
 
 
 def state_counts(states: pd.DataFrame) -> dict[str, int]:

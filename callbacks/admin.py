@@ -13,7 +13,7 @@ from callbacks.context import runtime
 from callbacks.registry import guarded_callback
 from data.auth import tokens, users
 from data.auth.events import recent_events
-from layouts import admin as ids
+from layouts import admin, ids
 from layouts.i18n import fmt_time_wib, t
 
 LOG_ROWS = 300
@@ -25,7 +25,7 @@ def _actor() -> str:
 
 
 def _message(text: str, ok: bool = True) -> html.Div:
-    return html.Div(text, className=f"alert alert-{'success' if ok else 'danger'} py-2", id="admin-result")
+    return html.Div(text, className=f"alert alert-{'success' if ok else 'danger'} py-2", id=ids.ADMIN_RESULT)
 
 
 def _signed_in_person() -> str | None:
@@ -71,8 +71,8 @@ def table_rows(_version: int | None, params: dict | None) -> tuple[list, list, l
     ]
     notice = None
     if not any(u["is_active"] for u in people):
-        notice = html.Div(t("admin_open_demo", lang), className="alert alert-warning", id="admin-open-demo")
-    return people, toks, log, notice, ids.account(_signed_in_person(), lang)
+        notice = html.Div(t("admin_open_demo", lang), className="alert alert-warning", id=ids.ADMIN_OPEN_DEMO)
+    return people, toks, log, notice, admin.account(_signed_in_person(), lang)
 
 
 def _selected(rows: list | None) -> dict | None:
@@ -101,7 +101,7 @@ def change_user(
     action = ctx.triggered_id
     row = _selected(selected)
     try:
-        if action == ids.ADD_USER:
+        if action == ids.ADMIN_ADD_USER:
             added = users.add_user(
                 engine,
                 username or "",
@@ -116,14 +116,14 @@ def change_user(
             if row is None:
                 return _message(t("select_row", lang), ok=False), no_update, no_update
             target = row["username"]
-            if action == ids.SET_PASSWORD:
+            if action == ids.ADMIN_SET_PASSWORD:
                 users.set_password(engine, target, password or "", actor=actor)
-            elif action == ids.SET_ROLE:
+            elif action == ids.ADMIN_SET_ROLE:
                 users.set_role(engine, target, role or "", bool(personal), actor=actor)
-            elif action in (ids.DISABLE, ids.ENABLE):
-                if action == ids.DISABLE and target == actor:
+            elif action in (ids.ADMIN_DISABLE, ids.ADMIN_ENABLE):
+                if action == ids.ADMIN_DISABLE and target == actor:
                     raise ValueError("you cannot disable yourself")
-                users.set_active(engine, target, action == ids.ENABLE, actor=actor)
+                users.set_active(engine, target, action == ids.ADMIN_ENABLE, actor=actor)
             text = f"{t('done', lang)} {target}"
     except ValueError as exc:
         return _message(str(exc), ok=False), no_update, no_update
@@ -145,7 +145,7 @@ def change_token(
     lang = (params or {}).get("lang", "id")
     engine = runtime().engine
     try:
-        if ctx.triggered_id == ids.REVOKE:
+        if ctx.triggered_id == ids.ADMIN_REVOKE:
             row = _selected(selected)
             if row is None:
                 return _message(t("select_row", lang), ok=False), no_update, no_update
@@ -157,11 +157,14 @@ def change_token(
     except (ValueError, TypeError) as exc:
         return _message(str(exc), ok=False), no_update, no_update
     if info.kind == "device":
-        usage = [html.Div(t("wall_url", lang)), html.Code(f"{request.host_url}wall?token={plain}", id="admin-new-url")]
+        usage = [
+            html.Div(t("wall_url", lang)),
+            html.Code(f"{request.host_url}wall?token={plain}", id=ids.ADMIN_NEW_URL),
+        ]
     else:
-        usage = [html.Div(t("bearer_hint", lang)), html.Code(f"Authorization: Bearer {plain}", id="admin-new-url")]
+        usage = [html.Div(t("bearer_hint", lang)), html.Code(f"Authorization: Bearer {plain}", id=ids.ADMIN_NEW_URL)]
     shown = html.Div(
-        [html.Strong(t("token_once", lang)), html.Pre(plain, id="admin-new-token", className="mb-1"), *usage],
+        [html.Strong(t("token_once", lang)), html.Pre(plain, id=ids.ADMIN_NEW_TOKEN, className="mb-1"), *usage],
         className="alert alert-warning",
     )
     return _message(f"{t('done', lang)} {info.kind} {info.id}"), shown, (version or 0) + 1
@@ -171,49 +174,49 @@ def register(app: Dash) -> None:
     guarded_callback(
         app,
         "admin",
-        Output(ids.USERS_GRID, "rowData"),
-        Output(ids.TOKENS_GRID, "rowData"),
-        Output(ids.LOG_GRID, "rowData"),
-        Output(ids.NOTICE, "children"),
-        Output(ids.ACCOUNT, "children"),
-        Input(ids.VERSION, "data"),
-        State(ids.PARAMS, "data"),
+        Output(ids.ADMIN_USERS_GRID, "rowData"),
+        Output(ids.ADMIN_TOKENS_GRID, "rowData"),
+        Output(ids.ADMIN_LOG_GRID, "rowData"),
+        Output(ids.ADMIN_NOTICE, "children"),
+        Output(ids.ADMIN_ACCOUNT, "children"),
+        Input(ids.ADMIN_VERSION, "data"),
+        State(ids.ADMIN_PARAMS, "data"),
     )(table_rows)
     guarded_callback(
         app,
         "admin",
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Output(ids.VERSION, "data", allow_duplicate=True),
-        Output(ids.NEW_PASSWORD, "value"),
-        Input(ids.ADD_USER, "n_clicks"),
-        Input(ids.SET_PASSWORD, "n_clicks"),
-        Input(ids.SET_ROLE, "n_clicks"),
-        Input(ids.DISABLE, "n_clicks"),
-        Input(ids.ENABLE, "n_clicks"),
-        State(ids.USERS_GRID, "selectedRows"),
-        State(ids.NEW_USERNAME, "value"),
-        State(ids.NEW_NAME, "value"),
-        State(ids.NEW_ROLE, "value"),
-        State(ids.NEW_PERSONAL, "value"),
-        State(ids.NEW_PASSWORD, "value"),
-        State(ids.VERSION, "data"),
-        State(ids.PARAMS, "data"),
+        Output(ids.ADMIN_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.ADMIN_VERSION, "data", allow_duplicate=True),
+        Output(ids.ADMIN_NEW_PASSWORD, "value"),
+        Input(ids.ADMIN_ADD_USER, "n_clicks"),
+        Input(ids.ADMIN_SET_PASSWORD, "n_clicks"),
+        Input(ids.ADMIN_SET_ROLE, "n_clicks"),
+        Input(ids.ADMIN_DISABLE, "n_clicks"),
+        Input(ids.ADMIN_ENABLE, "n_clicks"),
+        State(ids.ADMIN_USERS_GRID, "selectedRows"),
+        State(ids.ADMIN_NEW_USERNAME, "value"),
+        State(ids.ADMIN_NEW_NAME, "value"),
+        State(ids.ADMIN_NEW_ROLE, "value"),
+        State(ids.ADMIN_NEW_PERSONAL, "value"),
+        State(ids.ADMIN_NEW_PASSWORD, "value"),
+        State(ids.ADMIN_VERSION, "data"),
+        State(ids.ADMIN_PARAMS, "data"),
         prevent_initial_call=True,
     )(change_user)
     guarded_callback(
         app,
         "admin",
-        Output(ids.MESSAGE, "children", allow_duplicate=True),
-        Output(ids.TOKEN_SHOWN, "children"),
-        Output(ids.VERSION, "data", allow_duplicate=True),
-        Input(ids.CREATE_TOKEN, "n_clicks"),
-        Input(ids.REVOKE, "n_clicks"),
-        State(ids.TOKENS_GRID, "selectedRows"),
-        State(ids.TOKEN_KIND, "value"),
-        State(ids.TOKEN_NAME, "value"),
-        State(ids.TOKEN_SCOPES, "value"),
-        State(ids.TOKEN_DAYS, "value"),
-        State(ids.VERSION, "data"),
-        State(ids.PARAMS, "data"),
+        Output(ids.ADMIN_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.ADMIN_TOKEN_SHOWN, "children"),
+        Output(ids.ADMIN_VERSION, "data", allow_duplicate=True),
+        Input(ids.ADMIN_CREATE_TOKEN, "n_clicks"),
+        Input(ids.ADMIN_REVOKE, "n_clicks"),
+        State(ids.ADMIN_TOKENS_GRID, "selectedRows"),
+        State(ids.ADMIN_TOKEN_KIND, "value"),
+        State(ids.ADMIN_TOKEN_NAME, "value"),
+        State(ids.ADMIN_TOKEN_SCOPES, "value"),
+        State(ids.ADMIN_TOKEN_DAYS, "value"),
+        State(ids.ADMIN_VERSION, "data"),
+        State(ids.ADMIN_PARAMS, "data"),
         prevent_initial_call=True,
     )(change_token)

@@ -82,14 +82,22 @@ def render_city(lang: str) -> object:
         parts.summary_card(summary_sentences(city.figures, lang), lang),
         parts.actions_card(acts, lang),
         parts.kpi_strip(_kpi_items(snap, lang)),
-        parts.measure_list(t("leader_top", lang), top, lang, "top"),
-        parts.measure_list(t("leader_bottom", lang), bottom, lang, "bottom"),
+        parts.measure_list(t("leader_top", lang), top, lang, ids.LEADER_TOP),
+        parts.measure_list(t("leader_bottom", lang), bottom, lang, ids.LEADER_BOTTOM),
         parts.alerts_card(alerts, lang),
         parts.ranking_card(
-            t("leader_ranking_districts", lang), _ranking_rows(districts, False), "/leader/district", lang, "rank-d"
+            t("leader_ranking_districts", lang),
+            _ranking_rows(districts, False),
+            "/leader/district",
+            lang,
+            ids.LEADER_RANK_DISTRICTS,
         ),
         parts.ranking_card(
-            t("leader_ranking_agencies", lang), _ranking_rows(city.agencies, True), "/leader/agency", lang, "rank-a"
+            t("leader_ranking_agencies", lang),
+            _ranking_rows(city.agencies, True),
+            "/leader/agency",
+            lang,
+            ids.LEADER_RANK_AGENCIES,
         ),
     )
 
@@ -125,7 +133,7 @@ def render_detail(kind: str, code: str, lang: str) -> object:
         side = parts.sensor_card(_sensor_rows(place.sensor_states, lang), lang)
     else:
         title = f"{t('open_complaints', lang)} · {t('leader_by_district', lang)}"
-        side = parts.bar_list(title, place.open_by_district, lang, "leader-agency-districts")
+        side = parts.bar_list(title, place.open_by_district, lang, ids.LEADER_AGENCY_DISTRICTS)
     scope = {"district": code} if place.district else {"agency": place.name}
     return leader.detail(
         header,
@@ -136,7 +144,7 @@ def render_detail(kind: str, code: str, lang: str) -> object:
             t("leader_top_categories", lang),
             [(category_label(category, lang), n) for category, n in place.categories],
             lang,
-            "leader-categories",
+            ids.LEADER_CATEGORIES,
         ),
         side,
         parts.late_card(place.late, lang),

@@ -95,7 +95,7 @@ def refresh_alerts(
 
 def _badge(key: str, label: str, value: int) -> object:
     return html.Div(
-        [html.Span(str(value), className="ops-count-n", id=f"ops-count-{key}"), html.Span(label)],
+        [html.Span(str(value), className="ops-count-n", id=ids.ops_count(key)), html.Span(label)],
         className=f"ops-count ops-count-{key}" + (" is-zero" if value == 0 else ""),
     )
 

@@ -11,36 +11,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from data.auth.roles import ROLES
+from layouts import ids
 from layouts.grid_locale import grid_locale_text
 from layouts.i18n import lang_of, t
-
-# ruff: noqa: S105 - these are component ids, not secrets
-# Component ids (all start with "admin-"; the callbacks that fill them need the admin permission: callbacks/admin.py).
-PARAMS = "admin-params"
-VERSION = "admin-version"
-NOTICE = "admin-notice"
-MESSAGE = "admin-message"
-USERS_GRID = "admin-users-grid"
-TOKENS_GRID = "admin-tokens-grid"
-LOG_GRID = "admin-log-grid"
-NEW_USERNAME = "admin-new-username"
-NEW_NAME = "admin-new-name"
-NEW_ROLE = "admin-new-role"
-NEW_PERSONAL = "admin-new-personal"
-NEW_PASSWORD = "admin-new-password"
-ADD_USER = "admin-add-user"
-SET_PASSWORD = "admin-set-password"
-SET_ROLE = "admin-set-role"
-DISABLE = "admin-disable"
-ENABLE = "admin-enable"
-TOKEN_KIND = "admin-token-kind"
-TOKEN_NAME = "admin-token-name"
-TOKEN_SCOPES = "admin-token-scopes"
-TOKEN_DAYS = "admin-token-days"
-CREATE_TOKEN = "admin-create-token"
-REVOKE = "admin-revoke"
-TOKEN_SHOWN = "admin-token-shown"
-ACCOUNT = "admin-account"  # who is signed in and the log-out button; empty in the open demo (nobody to log out)
 
 
 def _grid(grid_id: str, columns: list[tuple[str, str]], lang: str, height: str = "18rem") -> dag.AgGrid:
@@ -78,7 +51,7 @@ def users_section(lang: str) -> html.Section:
         [
             html.H2(t("admin_users", lang), className="h5"),
             _grid(
-                USERS_GRID,
+                ids.ADMIN_USERS_GRID,
                 [
                     ("username", "username"),
                     ("display_name", "display_name"),
@@ -91,27 +64,33 @@ def users_section(lang: str) -> html.Section:
             ),
             dbc.Row(
                 [
-                    _field(dbc.Input(id=NEW_USERNAME, maxLength=64, autocomplete="off"), t("username", lang)),
-                    _field(dbc.Input(id=NEW_NAME, maxLength=120), t("display_name", lang)),
-                    _field(dbc.Select(id=NEW_ROLE, options=roles, value="leader"), t("role", lang), 2),
+                    _field(dbc.Input(id=ids.ADMIN_NEW_USERNAME, maxLength=64, autocomplete="off"), t("username", lang)),
+                    _field(dbc.Input(id=ids.ADMIN_NEW_NAME, maxLength=120), t("display_name", lang)),
+                    _field(dbc.Select(id=ids.ADMIN_NEW_ROLE, options=roles, value="leader"), t("role", lang), 2),
                     _field(
-                        dbc.Input(id=NEW_PASSWORD, type="password", maxLength=256, autocomplete="new-password"),
+                        dbc.Input(
+                            id=ids.ADMIN_NEW_PASSWORD, type="password", maxLength=256, autocomplete="new-password"
+                        ),
                         t("password", lang) + " / " + t("new_password", lang),
                     ),
                     # its own width (wraps to a new line when the row is full), so the label never spills out
                     _field(
-                        dbc.Checkbox(id=NEW_PERSONAL, label=t("personal_data", lang), value=False), "\u00a0", "auto"
+                        dbc.Checkbox(id=ids.ADMIN_NEW_PERSONAL, label=t("personal_data", lang), value=False),
+                        "\u00a0",
+                        "auto",
                     ),
                 ],
                 className="mt-2 g-2",
             ),
             html.Div(
                 [
-                    dbc.Button(t("add_user", lang), id=ADD_USER, color="primary"),
-                    dbc.Button(t("set_password", lang), id=SET_PASSWORD, color="secondary"),
-                    dbc.Button(t("role", lang) + " / " + t("personal_data", lang), id=SET_ROLE, color="secondary"),
-                    dbc.Button(t("disable", lang), id=DISABLE, color="danger"),
-                    dbc.Button(t("enable", lang), id=ENABLE, color="success"),
+                    dbc.Button(t("add_user", lang), id=ids.ADMIN_ADD_USER, color="primary"),
+                    dbc.Button(t("set_password", lang), id=ids.ADMIN_SET_PASSWORD, color="secondary"),
+                    dbc.Button(
+                        t("role", lang) + " / " + t("personal_data", lang), id=ids.ADMIN_SET_ROLE, color="secondary"
+                    ),
+                    dbc.Button(t("disable", lang), id=ids.ADMIN_DISABLE, color="danger"),
+                    dbc.Button(t("enable", lang), id=ids.ADMIN_ENABLE, color="success"),
                 ],
                 className="d-flex flex-wrap gap-2",
             ),
@@ -126,7 +105,7 @@ def tokens_section(lang: str) -> html.Section:
         [
             html.H2(t("admin_tokens", lang), className="h5"),
             _grid(
-                TOKENS_GRID,
+                ids.ADMIN_TOKENS_GRID,
                 [
                     ("id", "token_id"),
                     ("kind", "token_kind"),
@@ -141,21 +120,23 @@ def tokens_section(lang: str) -> html.Section:
             ),
             dbc.Row(
                 [
-                    _field(dbc.Select(id=TOKEN_KIND, options=kinds, value="device"), t("token_kind", lang)),
-                    _field(dbc.Input(id=TOKEN_NAME, maxLength=120), t("token_name", lang)),
-                    _field(dbc.Input(id=TOKEN_SCOPES, value="wall", maxLength=300), t("token_scopes", lang)),
-                    _field(dbc.Input(id=TOKEN_DAYS, type="number", min=1, step=1), t("expires_days", lang), 2),
+                    _field(dbc.Select(id=ids.ADMIN_TOKEN_KIND, options=kinds, value="device"), t("token_kind", lang)),
+                    _field(dbc.Input(id=ids.ADMIN_TOKEN_NAME, maxLength=120), t("token_name", lang)),
+                    _field(dbc.Input(id=ids.ADMIN_TOKEN_SCOPES, value="wall", maxLength=300), t("token_scopes", lang)),
+                    _field(
+                        dbc.Input(id=ids.ADMIN_TOKEN_DAYS, type="number", min=1, step=1), t("expires_days", lang), 2
+                    ),
                 ],
                 className="mt-2 g-2",
             ),
             html.Div(
                 [
-                    dbc.Button(t("create_token", lang), id=CREATE_TOKEN, color="primary"),
-                    dbc.Button(t("revoke", lang), id=REVOKE, color="danger"),
+                    dbc.Button(t("create_token", lang), id=ids.ADMIN_CREATE_TOKEN, color="primary"),
+                    dbc.Button(t("revoke", lang), id=ids.ADMIN_REVOKE, color="danger"),
                 ],
                 className="d-flex flex-wrap gap-2",
             ),
-            html.Div(id=TOKEN_SHOWN, className="mt-2"),
+            html.Div(id=ids.ADMIN_TOKEN_SHOWN, className="mt-2"),
         ],
         className="mb-4",
     )
@@ -167,7 +148,7 @@ def account(name: str | None, lang: str) -> list:
         return []
     return [
         html.Span(f"{t('signed_in_as', lang)} {name}", className="text-muted small"),
-        html.A(t("logout", lang), href="/auth/logout", className="btn btn-outline-secondary", id="admin-logout"),
+        html.A(t("logout", lang), href="/auth/logout", className="btn btn-outline-secondary", id=ids.ADMIN_LOGOUT),
     ]
 
 
@@ -184,22 +165,24 @@ def layout(lang: str | None = None, **_: object) -> html.Main:
     ]
     return html.Main(
         [
-            dcc.Store(id=PARAMS, data={"lang": lang}),
-            dcc.Store(id=VERSION, data=0),
+            dcc.Store(id=ids.ADMIN_PARAMS, data={"lang": lang}),
+            dcc.Store(id=ids.ADMIN_VERSION, data=0),
             html.Div(
                 [
                     html.H1(t("admin_title", lang), className="h3 mb-0"),
-                    html.Div(id=ACCOUNT, className="d-flex align-items-center gap-2"),
+                    html.Div(id=ids.ADMIN_ACCOUNT, className="d-flex align-items-center gap-2"),
                 ],
                 className="d-flex justify-content-between align-items-center mb-3",
             ),
-            html.Div(id=NOTICE),
-            html.Div(id=MESSAGE, role="status"),
+            html.Div(id=ids.ADMIN_NOTICE),
+            html.Div(id=ids.ADMIN_MESSAGE, role="status"),
             users_section(lang),
             tokens_section(lang),
-            html.Section([html.H2(t("admin_log", lang), className="h5"), _grid(LOG_GRID, log_columns, lang, "22rem")]),
+            html.Section(
+                [html.H2(t("admin_log", lang), className="h5"), _grid(ids.ADMIN_LOG_GRID, log_columns, lang, "22rem")]
+            ),
         ],
         className="container-fluid py-3 admin-page",
-        id="admin-page",
+        id=ids.ADMIN_PAGE,
         lang=lang,
     )

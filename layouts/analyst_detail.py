@@ -8,6 +8,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from layouts import ids
 from layouts.i18n import category_label, fmt_time_wib, t
 
 FIELDS = (
@@ -82,18 +83,18 @@ def record_detail(detail: dict, geojson: dict, lang: str) -> html.Div:
     lat, lon = detail.get("lat"), detail.get("lon")
     place = (
         dcc.Graph(
-            figure=location_figure(lat, lon, geojson, lang), config={"displaylogo": False}, id="analyst-detail-map"
+            figure=location_figure(lat, lon, geojson, lang), config={"displaylogo": False}, id=ids.ANALYST_DETAIL_MAP
         )
         if lat is not None and lon is not None
         else html.P(t("an_no_location", lang), className="analyst-muted")
     )
     return html.Div(
         [
-            html.Table(html.Tbody(rows), className="analyst-detail-table", id="analyst-detail-fields"),
+            html.Table(html.Tbody(rows), className="analyst-detail-table", id=ids.ANALYST_DETAIL_FIELDS),
             html.Div(
                 [
                     html.H3(t("an_timeline", lang)),
-                    html.Ol(steps or [html.Li("—")], className="analyst-timeline", id="analyst-detail-timeline"),
+                    html.Ol(steps or [html.Li("—")], className="analyst-timeline", id=ids.ANALYST_DETAIL_TIMELINE),
                     place,
                 ]
             ),

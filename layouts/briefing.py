@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dcc, html
 
+from layouts import ids
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, lang_of, t
 from layouts.wall_services import connected_phrase, score_status
 
@@ -124,7 +125,7 @@ def dimension_table(dims: list, lang: str, with_items: bool = True) -> html.Tabl
                     html.Th(fmt_number(d.score, lang, 2), className=f"num {status}", **{"data-dimension": d.dimension}),
                 ],
                 className="dim-row",
-                id=f"dim-{d.dimension}",
+                id=ids.dimension_row(d.dimension),
             )
         )
         for item in d.items if with_items else ():

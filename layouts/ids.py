@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# ruff: noqa: S105 - component ids, not secrets
+
 URL = "url"  # the app's dcc.Location
 
 # wall
@@ -123,6 +125,72 @@ OPS_COMPLAINT_NOTE = "ops-complaint-note"
 OPS_COMPLAINT_ASSIGN = "ops-complaint-assign"
 
 
+# administrator's page (/admin): every callback filling these needs the admin permission (callbacks/admin.py)
+ADMIN_PARAMS = "admin-params"
+ADMIN_VERSION = "admin-version"
+ADMIN_NOTICE = "admin-notice"
+ADMIN_MESSAGE = "admin-message"
+ADMIN_USERS_GRID = "admin-users-grid"
+ADMIN_TOKENS_GRID = "admin-tokens-grid"
+ADMIN_LOG_GRID = "admin-log-grid"
+ADMIN_NEW_USERNAME = "admin-new-username"
+ADMIN_NEW_NAME = "admin-new-name"
+ADMIN_NEW_ROLE = "admin-new-role"
+ADMIN_NEW_PERSONAL = "admin-new-personal"
+ADMIN_NEW_PASSWORD = "admin-new-password"
+ADMIN_ADD_USER = "admin-add-user"
+ADMIN_SET_PASSWORD = "admin-set-password"
+ADMIN_SET_ROLE = "admin-set-role"
+ADMIN_DISABLE = "admin-disable"
+ADMIN_ENABLE = "admin-enable"
+ADMIN_TOKEN_KIND = "admin-token-kind"
+ADMIN_TOKEN_NAME = "admin-token-name"
+ADMIN_TOKEN_SCOPES = "admin-token-scopes"
+ADMIN_TOKEN_DAYS = "admin-token-days"
+ADMIN_CREATE_TOKEN = "admin-create-token"
+ADMIN_REVOKE = "admin-revoke"
+ADMIN_TOKEN_SHOWN = "admin-token-shown"
+ADMIN_ACCOUNT = "admin-account"  # who is signed in and the log-out button; empty in the open demo (nobody to log out)
+ADMIN_PAGE = "admin-page"
+ADMIN_LOGOUT = "admin-logout"
+ADMIN_RESULT = "admin-result"  # the outcome of the last action
+ADMIN_OPEN_DEMO = "admin-open-demo"  # the notice that nobody is active, so the open demo runs
+ADMIN_NEW_TOKEN = "admin-new-token"  # a token just created, shown once
+ADMIN_NEW_URL = "admin-new-url"  # how to use it
+
+
+# leader's pages (/leader, /leader/district/<code>, /leader/agency/<slug>); tests read these
+LEADER_TITLE = "leader-title"
+LEADER_LANG = "leader-lang"
+LEADER_NOT_FOUND = "leader-not-found"
+LEADER_ALERTS = "leader-alerts"
+LEADER_ALERT_LIST = "leader-alert-list"
+LEADER_ACTIONS = "leader-actions"
+LEADER_COMPARE = "leader-compare"
+LEADER_SENSORS = "leader-sensors"
+LEADER_LATE = "leader-late"
+LEADER_TOP = "leader-top"
+LEADER_BOTTOM = "leader-bottom"
+LEADER_CATEGORIES = "leader-categories"
+LEADER_AGENCY_DISTRICTS = "leader-agency-districts"
+LEADER_RANK_DISTRICTS = "rank-d"  # each row's id adds the district's code
+LEADER_RANK_AGENCIES = "rank-a"  # each row's id adds the agency's slug
+
+# login page
+LOGIN_PAGE = "login-page"
+LOGIN_FORM = "login-form"
+LOGIN_ERROR = "login-error"
+LOGIN_OUT = "login-out"
+LOGIN_NEXT = "login-next"
+LOGIN_LANG = "login-lang"
+LOGIN_SUBMIT = "login-submit"
+
+ANALYST_DETAIL_MAP = "analyst-detail-map"
+ANALYST_DETAIL_FIELDS = "analyst-detail-fields"
+ANALYST_DETAIL_TIMELINE = "analyst-detail-timeline"
+OPS_COMPLAINT_STATE = "ops-complaint-state"
+
+
 def analyst_chart(name: str) -> str:
     """The id of one analyst chart's dcc.Graph, e.g. analyst-chart-heatmap."""
     return f"analyst-chart-{name}"
@@ -136,6 +204,39 @@ def analyst_chip(key: str, value: str) -> dict[str, str]:
 def signature_of(kind: str) -> str:
     """The kind of the store beside a live wall list holding the signature of what it last sent."""
     return f"{kind}-sig"
+
+
+def folded_more(key: str) -> str:
+    """The id of the 'show all N' part of a folded list."""
+    return f"{key}-more"
+
+
+def ranking_row(key: str, code: str) -> str:
+    """The id of one row of a leader ranking, e.g. rank-d-36.71.01."""
+    return f"{key}-{code}"
+
+
+def login_field(name: str) -> str:
+    """The id of a login form field, e.g. login-username."""
+    return f"login-{name}"
+
+
+def dimension_row(dimension: str) -> str:
+    """The id of one dimension's row on the briefing."""
+    return f"dim-{dimension}"
+
+
+def ops_alert(alert_id: object) -> str:
+    return f"ops-alert-{alert_id}"
+
+
+def ops_incident(incident_id: object) -> str:
+    return f"ops-incident-{incident_id}"
+
+
+def ops_count(key: str) -> str:
+    """The id of one count badge's number on the operator's console."""
+    return f"ops-count-{key}"
 
 
 def kpi_value(key: str) -> str:

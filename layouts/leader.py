@@ -104,7 +104,7 @@ def not_found(header: Component, lang: str) -> html.Div:
             html.Section(
                 [html.H2(t("leader_not_found", lang)), html.P(t("leader_not_found_body", lang))],
                 className="leader-card",
-                id="leader-not-found",
+                id=ids.LEADER_NOT_FOUND,
             ),
         ],
         className="leader-body",

@@ -135,7 +135,7 @@ def measure_list(title: str, scores: Sequence[MeasureScore], lang: str, key: str
             )
         )
     return html.Section(
-        [html.H2(title, className="leader-card-title"), html.Ul(rows or [html.Li("—")], id=f"leader-{key}")],
+        [html.H2(title, className="leader-card-title"), html.Ul(rows or [html.Li("—")], id=key)],
         className="leader-card",
     )
 
@@ -166,7 +166,7 @@ def folded_list(items: Sequence[Component], shown: int, lang: str, key: str) -> 
             html.Summary(t("leader_show_all", lang).format(n=fmt_number(len(items), lang)), className="leader-more"),
             html.Ul(list(items[shown:])),
         ],
-        id=f"{key}-more",
+        id=ids.folded_more(key),
     )
     return [head, rest]
 
@@ -176,14 +176,14 @@ def alerts_card(alerts: Sequence[dict[str, Any]], lang: str) -> html.Section:
     ordered = sorted(alerts, key=lambda a: SEVERITY_ORDER.get(a.get("severity") or "", 3))
     items = [_alert_item(a, lang) for a in ordered]
     body = (
-        folded_list(items, ALERTS_SHOWN, lang, "leader-alert-list")
+        folded_list(items, ALERTS_SHOWN, lang, ids.LEADER_ALERT_LIST)
         if items
         else [html.Ul([html.Li(t("leader_alerts_none", lang), className="leader-muted")])]
     )
     return html.Section(
         [html.H2(f"{t('active_alerts', lang)} ({len(alerts)})", className="leader-card-title"), *body],
         className="leader-card",
-        id="leader-alerts",
+        id=ids.LEADER_ALERTS,
     )
 
 
@@ -205,7 +205,7 @@ def actions_card(actions: Sequence[dict[str, str]], lang: str) -> html.Section:
     return html.Section(
         [
             html.H2(t("leader_act_title", lang), className="leader-card-title"),
-            html.Ol(items or [html.Li(t("leader_act_none", lang), className="leader-muted")], id="leader-actions"),
+            html.Ol(items or [html.Li(t("leader_act_none", lang), className="leader-muted")], id=ids.LEADER_ACTIONS),
         ],
         className="leader-card leader-actions",
     )
@@ -235,7 +235,7 @@ def ranking_card(title: str, rows: Sequence[dict[str, Any]], href: str, lang: st
             ],
             href=f"{href}/{r['slug']}?lang={lang}",
             className="leader-rank-row",
-            id=f"{key}-{r['slug']}",
+            id=ids.ranking_row(key, r["slug"]),
         )
         for i, r in enumerate(rows)
     ]
@@ -265,7 +265,7 @@ def compare_table(rows: Sequence[tuple[str, str, str, str]], lang: str) -> html.
                     html.Tbody([html.Tr([html.Th(r[0]), *[html.Td(v) for v in r[1:]]]) for r in rows]),
                 ],
                 className="leader-compare",
-                id="leader-compare",
+                id=ids.LEADER_COMPARE,
             ),
         ],
         className="leader-card",
@@ -311,9 +311,9 @@ def sensor_card(rows: Sequence[dict[str, Any]], lang: str) -> html.Section:
         for r in rows
     ]
     body = (
-        folded_list(items, DETAIL_SHOWN, lang, "leader-sensors")
+        folded_list(items, DETAIL_SHOWN, lang, ids.LEADER_SENSORS)
         if items
-        else [html.Ul([html.Li(t("leader_sensors_none", lang), className="leader-muted")], id="leader-sensors")]
+        else [html.Ul([html.Li(t("leader_sensors_none", lang), className="leader-muted")], id=ids.LEADER_SENSORS)]
     )
     return html.Section(
         [html.H2(f"{t('leader_sensors', lang)} ({len(rows)})", className="leader-card-title"), *body],
@@ -338,9 +338,9 @@ def late_card(rows: Sequence[dict[str, Any]], lang: str) -> html.Section:
         for r in rows
     ]
     body = (
-        folded_list(items, DETAIL_SHOWN, lang, "leader-late")
+        folded_list(items, DETAIL_SHOWN, lang, ids.LEADER_LATE)
         if items
-        else [html.Ul([html.Li(t("leader_late_none", lang), className="leader-muted")], id="leader-late")]
+        else [html.Ul([html.Li(t("leader_late_none", lang), className="leader-muted")], id=ids.LEADER_LATE)]
     )
     title = html.H2(t("leader_late", lang), className="leader-card-title")
     return html.Section([title, *body], className="leader-card")
@@ -349,7 +349,7 @@ def late_card(rows: Sequence[dict[str, Any]], lang: str) -> html.Section:
 def page_header(title: str, lang: str, updated: str, back_href: str | None, lang_href: str) -> html.Header:
     """Title, update time, a back link and the language switch: big targets, no swipe needed."""
     other = "en" if lang == "id" else "id"
-    left = [html.H1(title, id="leader-title")]
+    left = [html.H1(title, id=ids.LEADER_TITLE)]
     if back_href:
         left.insert(0, dcc.Link(f"← {t('leader_back', lang)}", href=back_href, className="leader-button"))
     return html.Header(
@@ -358,7 +358,7 @@ def page_header(title: str, lang: str, updated: str, back_href: str | None, lang
             html.Div(
                 [
                     html.Span(f"{t('leader_updated', lang)} {updated}", className="leader-muted"),
-                    dcc.Link(other.upper(), href=lang_href, className="leader-button", id="leader-lang"),
+                    dcc.Link(other.upper(), href=lang_href, className="leader-button", id=ids.LEADER_LANG),
                 ],
                 className="leader-header-right",
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from layouts import ids
 from layouts.i18n import lang_of, t
 
 LOGIN_ERRORS = ("bad_credentials", "blocked")
@@ -12,9 +13,9 @@ LOGIN_ERRORS = ("bad_credentials", "blocked")
 def _field(name: str, kind: str, autocomplete: str, max_length: int, lang: str) -> tuple[html.Label, dcc.Input]:
     """A labelled input posted as `name` with the form (no callback reads it)."""
     return (
-        html.Label(t(name, lang), htmlFor=f"login-{name}", className="form-label"),
+        html.Label(t(name, lang), htmlFor=ids.login_field(name), className="form-label"),
         dcc.Input(
-            id=f"login-{name}",
+            id=ids.login_field(name),
             name=name,
             type=kind,
             autoComplete=autocomplete,
@@ -33,9 +34,9 @@ def layout(
     lang = lang_of(lang)
     notices = []
     if error in LOGIN_ERRORS:
-        notices.append(html.Div(t(f"login_error_{error}", lang), className="alert alert-danger", id="login-error"))
+        notices.append(html.Div(t(f"login_error_{error}", lang), className="alert alert-danger", id=ids.LOGIN_ERROR))
     elif out:
-        notices.append(html.Div(t("logged_out", lang), className="alert alert-info", id="login-out"))
+        notices.append(html.Div(t("logged_out", lang), className="alert alert-info", id=ids.LOGIN_OUT))
     return html.Main(
         html.Div(
             [
@@ -47,18 +48,18 @@ def layout(
                     [
                         *_field("username", "text", "username", 64, lang),
                         *_field("password", "password", "current-password", 256, lang),
-                        dcc.Input(id="login-next", name="next", type="hidden", value=str(next or "")[:500]),
-                        dcc.Input(id="login-lang", name="lang", type="hidden", value=lang),
+                        dcc.Input(id=ids.LOGIN_NEXT, name="next", type="hidden", value=str(next or "")[:500]),
+                        dcc.Input(id=ids.LOGIN_LANG, name="lang", type="hidden", value=lang),
                         html.Button(
                             t("login_button", lang),
-                            id="login-submit",
+                            id=ids.LOGIN_SUBMIT,
                             type="submit",
                             className="btn btn-primary btn-lg w-100",
                         ),
                     ],
                     action="/auth/login",
                     method="post",
-                    id="login-form",
+                    id=ids.LOGIN_FORM,
                 ),
                 html.P(t("wall_token_hint", lang), className="small text-secondary mt-4 mb-0"),
             ],
@@ -66,5 +67,5 @@ def layout(
         ),
         className="card shadow-sm mx-auto my-5",
         style={"maxWidth": "26rem"},
-        id="login-page",
+        id=ids.LOGIN_PAGE,
     )

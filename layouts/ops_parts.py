@@ -15,6 +15,7 @@ from dash import html
 
 from data.city import zone
 from data.geography import city_map_view
+from layouts import ids
 from layouts.figure_text import plot_texts
 from layouts.i18n import category_label, fmt_number, fmt_time_wib, t
 
@@ -107,7 +108,7 @@ def alert_detail(
             audit_list(audit, lang, now),
         ],
         className="ops-detail",
-        id=f"ops-alert-{alert['id']}",
+        id=ids.ops_alert(alert["id"]),
     )
 
 
@@ -236,7 +237,7 @@ def incident_summary(card: dict, lang: str, now: datetime | None = None) -> html
     return html.Div(
         [
             html.H2(
-                inc["title"], className=f"ops-detail-title ops-sev-{inc['severity']}", id=f"ops-incident-{inc['id']}"
+                inc["title"], className=f"ops-detail-title ops-sev-{inc['severity']}", id=ids.ops_incident(inc["id"])
             ),
             html.Div(
                 [
@@ -295,7 +296,7 @@ def complaint_file(file: dict, district_name: str, lang: str, now: datetime | No
                 f"{t('ops_complaint', lang)} #{c['id']} · {category_label(c['category'], lang)}",
                 className="ops-detail-title",
             ),
-            html.Span(t(state, lang), className=f"ops-state {STATE_CLASS.get(state, '')}", id="ops-complaint-state"),
+            html.Span(t(state, lang), className=f"ops-state {STATE_CLASS.get(state, '')}", id=ids.OPS_COMPLAINT_STATE),
             _row(t("district", lang), district_name),
             _row(t("agency", lang), c.get("agency") or "—"),
             _row(t("ops_requested", lang), fmt_time_wib(c["requested_at"], with_date=True, now=now)),

@@ -10,7 +10,7 @@ from data.auth import tokens, users
 from data.auth.events import recent_events
 from data.places import prepare_store
 from data.store import make_engine
-from layouts import admin as ids
+from layouts import admin, ids
 from tests.helpers.components import classes, find, find_all, props, text, texts
 
 PASSWORD = "pompa air rusak 3"
@@ -48,72 +48,72 @@ def _call(client, outputs: list[tuple[str, str]], trigger: str, states: dict[str
     return client.post("/_dash-update-component", json=body)
 
 
-USER_OUTPUTS = [(ids.MESSAGE, "children"), (ids.VERSION, "data"), (ids.NEW_PASSWORD, "value")]
-TOKEN_OUTPUTS = [(ids.MESSAGE, "children"), (ids.TOKEN_SHOWN, "children"), (ids.VERSION, "data")]
+USER_OUTPUTS = [(ids.ADMIN_MESSAGE, "children"), (ids.ADMIN_VERSION, "data"), (ids.ADMIN_NEW_PASSWORD, "value")]
+TOKEN_OUTPUTS = [(ids.ADMIN_MESSAGE, "children"), (ids.ADMIN_TOKEN_SHOWN, "children"), (ids.ADMIN_VERSION, "data")]
 
 
 def _user_states(username: str, password: str, role: str = "leader", selected: list | None = None) -> dict:
     return {
-        ids.USERS_GRID: ("selectedRows", selected or []),
-        ids.NEW_USERNAME: ("value", username),
-        ids.NEW_NAME: ("value", "<b>Bu Ani</b>"),
-        ids.NEW_ROLE: ("value", role),
-        ids.NEW_PERSONAL: ("value", False),
-        ids.NEW_PASSWORD: ("value", password),
-        ids.VERSION: ("data", 0),
-        ids.PARAMS: ("data", {"lang": "en"}),
+        ids.ADMIN_USERS_GRID: ("selectedRows", selected or []),
+        ids.ADMIN_NEW_USERNAME: ("value", username),
+        ids.ADMIN_NEW_NAME: ("value", "<b>Bu Ani</b>"),
+        ids.ADMIN_NEW_ROLE: ("value", role),
+        ids.ADMIN_NEW_PERSONAL: ("value", False),
+        ids.ADMIN_NEW_PASSWORD: ("value", password),
+        ids.ADMIN_VERSION: ("data", 0),
+        ids.ADMIN_PARAMS: ("data", {"lang": "en"}),
     }
 
 
 def test_admin_adds_a_person_and_the_log_names_the_admin(admin_client):
     client, engine = admin_client
-    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("ani", PASSWORD))
+    r = _call(client, USER_OUTPUTS, ids.ADMIN_ADD_USER, _user_states("ani", PASSWORD))
     assert r.status_code == 200, r.data
     response = r.get_json()["response"]
-    assert response[ids.VERSION]["data"] == 1 and response[ids.NEW_PASSWORD]["value"] == ""
+    assert response[ids.ADMIN_VERSION]["data"] == 1 and response[ids.ADMIN_NEW_PASSWORD]["value"] == ""
     assert users.get_user(engine, "ani").display_name == "<b>Bu Ani</b>"  # kept as text, shown as text
     assert recent_events(engine, action="user_add")[0]["actor"] == "siti"
 
 
 def _refusal(response) -> str:
     """The text of the red message a refused action shows."""
-    message = find(response.get_json()["response"][ids.MESSAGE]["children"], id="admin-result")
+    message = find(response.get_json()["response"][ids.ADMIN_MESSAGE]["children"], id="admin-result")
     assert "alert-danger" in classes(message)
     return text(message)
 
 
 def test_bad_input_is_a_message_and_changes_nothing(admin_client):
     client, engine = admin_client
-    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("ani", "short"))
+    r = _call(client, USER_OUTPUTS, ids.ADMIN_ADD_USER, _user_states("ani", "short"))
     message = _refusal(r)
-    assert "at least" in message and ids.VERSION not in r.get_json()["response"]
+    assert "at least" in message and ids.ADMIN_VERSION not in r.get_json()["response"]
     assert [u.username for u in users.list_users(engine)] == ["joko", "siti"]
-    r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", ""))
+    r = _call(client, USER_OUTPUTS, ids.ADMIN_DISABLE, _user_states("", ""))
     assert _refusal(r) == "Select a row first."
     selected = [{"id": 1, "username": "siti"}]
-    r = _call(client, USER_OUTPUTS, ids.DISABLE, _user_states("", "", selected=selected))
+    r = _call(client, USER_OUTPUTS, ids.ADMIN_DISABLE, _user_states("", "", selected=selected))
     assert "cannot disable yourself" in _refusal(r)
 
 
 def test_admin_creates_a_wall_token_shown_once_and_revokes_it(admin_client):
     client, engine = admin_client
     states = {
-        ids.TOKENS_GRID: ("selectedRows", []),
-        ids.TOKEN_KIND: ("value", "device"),
-        ids.TOKEN_NAME: ("value", "Lobby wall"),
-        ids.TOKEN_SCOPES: ("value", "wall"),
-        ids.TOKEN_DAYS: ("value", None),
-        ids.VERSION: ("data", 0),
-        ids.PARAMS: ("data", {"lang": "id"}),
+        ids.ADMIN_TOKENS_GRID: ("selectedRows", []),
+        ids.ADMIN_TOKEN_KIND: ("value", "device"),
+        ids.ADMIN_TOKEN_NAME: ("value", "Lobby wall"),
+        ids.ADMIN_TOKEN_SCOPES: ("value", "wall"),
+        ids.ADMIN_TOKEN_DAYS: ("value", None),
+        ids.ADMIN_VERSION: ("data", 0),
+        ids.ADMIN_PARAMS: ("data", {"lang": "id"}),
     }
-    r = _call(client, TOKEN_OUTPUTS, ids.CREATE_TOKEN, states)
-    shown = r.get_json()["response"][ids.TOKEN_SHOWN]["children"]
+    r = _call(client, TOKEN_OUTPUTS, ids.ADMIN_CREATE_TOKEN, states)
+    shown = r.get_json()["response"][ids.ADMIN_TOKEN_SHOWN]["children"]
     plain = text(find(shown, id="admin-new-token"))
     info = tokens.verify_token(engine, "device", plain)
     assert plain.startswith("cdv_") and info is not None and info.created_by == "siti"
     assert text(find(shown, id="admin-new-url")) == f"http://localhost/wall?token={plain}"
-    states[ids.TOKENS_GRID] = ("selectedRows", [{"id": info.id}])
-    _call(client, TOKEN_OUTPUTS, ids.REVOKE, states)
+    states[ids.ADMIN_TOKENS_GRID] = ("selectedRows", [{"id": info.id}])
+    _call(client, TOKEN_OUTPUTS, ids.ADMIN_REVOKE, states)
     assert tokens.verify_token(engine, "device", plain) is None
 
 
@@ -121,22 +121,22 @@ def test_an_analyst_cannot_call_admin_callbacks(admin_client):
     client, engine = admin_client
     client.get("/auth/logout")
     client.post("/auth/login", data={"username": "joko", "password": PASSWORD})
-    r = _call(client, USER_OUTPUTS, ids.ADD_USER, _user_states("mallory", PASSWORD, role="admin"))
+    r = _call(client, USER_OUTPUTS, ids.ADMIN_ADD_USER, _user_states("mallory", PASSWORD, role="admin"))
     assert r.status_code == 403
     assert "mallory" not in [u.username for u in users.list_users(engine)]
 
 
 TABLE_OUTPUTS = [
-    (ids.USERS_GRID, "rowData"),
-    (ids.TOKENS_GRID, "rowData"),
-    (ids.LOG_GRID, "rowData"),
-    (ids.NOTICE, "children"),
-    (ids.ACCOUNT, "children"),
+    (ids.ADMIN_USERS_GRID, "rowData"),
+    (ids.ADMIN_TOKENS_GRID, "rowData"),
+    (ids.ADMIN_LOG_GRID, "rowData"),
+    (ids.ADMIN_NOTICE, "children"),
+    (ids.ADMIN_ACCOUNT, "children"),
 ]
 
 
 def _tables(client, lang: str) -> dict:
-    response = _call(client, TABLE_OUTPUTS, ids.VERSION, {ids.PARAMS: ("data", {"lang": lang})})
+    response = _call(client, TABLE_OUTPUTS, ids.ADMIN_VERSION, {ids.ADMIN_PARAMS: ("data", {"lang": lang})})
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()["response"]
 
@@ -144,12 +144,12 @@ def _tables(client, lang: str) -> dict:
 def test_a_signed_in_admin_sees_who_and_log_out_and_grids_in_words(admin_client):
     client, _ = admin_client
     tables = _tables(client, "id")
-    account = tables[ids.ACCOUNT]["children"]
+    account = tables[ids.ADMIN_ACCOUNT]["children"]
     assert texts(account) == ["Masuk sebagai siti", "Keluar"]
     assert props(find(account, id="admin-logout"))["href"] == "/auth/logout"
-    people = {row["username"]: row for row in tables[ids.USERS_GRID]["rowData"]}
+    people = {row["username"]: row for row in tables[ids.ADMIN_USERS_GRID]["rowData"]}
     assert people["joko"]["role"] == "Analis" and people["joko"]["active"] == "Ya"
-    assert _tables(client, "en")[ids.USERS_GRID]["rowData"][0]["active"] == "Yes"
+    assert _tables(client, "en")[ids.ADMIN_USERS_GRID]["rowData"][0]["active"] == "Yes"
 
 
 def test_no_log_out_button_when_nobody_is_signed_in(tmp_path):
@@ -160,16 +160,16 @@ def test_no_log_out_button_when_nobody_is_signed_in(tmp_path):
     page = client.get("/admin")
     assert page.status_code == 200
     tables = _tables(client, "id")
-    assert tables[ids.ACCOUNT]["children"] == []
-    assert "alert-warning" in classes(find(tables[ids.NOTICE]["children"], id="admin-open-demo"))
+    assert tables[ids.ADMIN_ACCOUNT]["children"] == []
+    assert "alert-warning" in classes(find(tables[ids.ADMIN_NOTICE]["children"], id="admin-open-demo"))
     engine.dispose()
 
 
 @pytest.mark.parametrize(("lang", "no_rows"), [("id", "Tidak ada baris untuk ditampilkan"), ("en", None)])
 def test_admin_grids_speak_the_page_language(lang, no_rows):
-    grids = [ids._grid(g, [("id", "token_id")], lang) for g in (ids.USERS_GRID, ids.LOG_GRID)]
+    grids = [admin._grid(g, [("id", "token_id")], lang) for g in (ids.ADMIN_USERS_GRID, ids.ADMIN_LOG_GRID)]
     for grid in grids:
         assert grid.dashGridOptions["localeText"].get("noRowsToShow") == no_rows
-    page = ids.layout(lang)
+    page = admin.layout(lang)
     assert find_all(page, id="admin-logout") == [] and find_all(page, href="/auth/logout") == []
     assert not any(word in piece for piece in texts(page) for word in ("Keluar", "Log out"))

@@ -227,10 +227,12 @@ def dimension_row(dimension: str) -> str:
 
 
 def ops_alert(alert_id: object) -> str:
+    """The id of one alert's row on the operator's console."""
     return f"ops-alert-{alert_id}"
 
 
 def ops_incident(incident_id: object) -> str:
+    """The id of one incident's title on the operator's console."""
     return f"ops-incident-{incident_id}"
 
 

@@ -121,6 +121,41 @@ class ComplaintOpenHours(Base):
     open: Mapped[int] = mapped_column(Integer)
 
 
+class ComplaintHistoryHours(Base):
+    """What the backlog at a past moment is made of, per kecamatan ('' unlocated) and UTC hour, for the city's
+    complaints: received (hour of `requested_at`); settled = closed now with a close time, at the hour both had
+    happened (hour of the later of receipt and close); with a due time, at the hour receipt and due time had
+    both passed; settled with a due time, at the hour all three had. Open at t = received - settled up to t
+    (as `open_at` counts: closed by then and still closed), late at t = due - settled_due up to t."""
+
+    __tablename__ = "complaints_history_hours"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    district_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    received: Mapped[int] = mapped_column(Integer)
+    settled: Mapped[int] = mapped_column(Integer)
+    due: Mapped[int] = mapped_column(Integer)
+    settled_due: Mapped[int] = mapped_column(Integer)
+
+
+class latest(FunctionElement):  # noqa: N801 - reads as SQL
+    """The latest of several timestamps (SQLite's scalar max, PostgreSQL's GREATEST)."""
+
+    type = DateTime()
+    inherit_cache = True
+
+
+@compiles(latest, "sqlite")
+def _latest_sqlite(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "max({})".format(", ".join(compiler.process(arg, **kw) for arg in element.clauses))
+
+
+@compiles(latest, "postgresql")
+def _latest_pg(element, compiler, **kw) -> str:  # noqa: ANN001
+    return "GREATEST({})".format(", ".join(compiler.process(arg, **kw) for arg in element.clauses))
+
+
 # The duration buckets: whole hours up to 12 h, then each doubling of the duration split into six (2 h wide up to a
 # day, 4 h up to two days, ...). A bucket is named by its first whole hour; -1 holds closures before receipt.
 # Narrow where closures are dense, so the bucket holding a quantile has a few thousand rows at 16,000 a day.
@@ -171,12 +206,15 @@ BACKLOG = ComplaintBacklog.__table__
 CLOSE_HOURS = ComplaintCloseHours.__table__
 CLOSE_DAYS = ComplaintCloseDays.__table__
 OPEN_HOURS = ComplaintOpenHours.__table__
+HISTORY = ComplaintHistoryHours.__table__
 HOURLY_KEY = ["hour", "district_code", "category", "channel"]
 HOURLY_COUNTS = ["received", "closed", "closed_within_sla", "closed_final"]
 BACKLOG_KEY = ["district_code", "category", "due_hour"]
 CLOSE_HOURS_KEY = ["hour", "bucket"]
 CLOSE_DAYS_KEY = ["day", "district_code", "bucket"]
 OPEN_HOURS_KEY = ["district_code", "hour"]
+HISTORY_KEY = ["district_code", "hour"]
+HISTORY_COUNTS = ["received", "settled", "due", "settled_due"]
 
 
 def hour_of(moment: datetime) -> datetime:
@@ -188,7 +226,7 @@ def day_of(moment: datetime) -> datetime:
 
 
 class RollupDelta:
-    """What a batch of complaint writes changes in the rollups, summed in Python and written in three upserts."""
+    """What a batch of complaint writes changes in the rollups, summed in Python and written in one upsert each."""
 
     def __init__(self) -> None:
         self.hourly: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -196,6 +234,7 @@ class RollupDelta:
         self.close_hours: dict[tuple, int] = defaultdict(int)
         self.close_days: dict[tuple, int] = defaultdict(int)
         self.open_hours: dict[tuple, int] = defaultdict(int)
+        self.history: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
@@ -216,6 +255,18 @@ class RollupDelta:
             self.backlog[(district, category, due)] += sign
             if not row.outside_city:
                 self.open_hours[(district, hour_of(row.requested_at))] += sign
+        if not row.outside_city:
+            self._add_history(row, district, sign)
+
+    def _add_history(self, row: Any, district: str, sign: int) -> None:  # noqa: ANN401
+        settled = row.status == "closed" and row.closed_at is not None
+        self.history[(district, hour_of(row.requested_at))][0] += sign
+        if settled:
+            self.history[(district, hour_of(max(row.requested_at, row.closed_at)))][1] += sign
+        if row.due_at is not None:
+            self.history[(district, hour_of(max(row.requested_at, row.due_at)))][2] += sign
+            if settled:
+                self.history[(district, hour_of(max(row.requested_at, row.closed_at, row.due_at)))][3] += sign
 
     def replace(self, old: Any, new: Any) -> None:  # noqa: ANN401
         self.add(old, -1)
@@ -224,12 +275,16 @@ class RollupDelta:
     def apply(self, conn: Connection) -> None:
         """Write the summed changes in the caller's transaction; rows that fall to zero are removed, so the
         kept tables hold exactly what a rebuild would."""
-        hourly = {k: v for k, v in self.hourly.items() if any(v)}
+        for table, key, counts, changes in (
+            (HOURLY, HOURLY_KEY, HOURLY_COUNTS, self.hourly),
+            (HISTORY, HISTORY_KEY, HISTORY_COUNTS, self.history),
+        ):
+            if changed := {k: v for k, v in changes.items() if any(v)}:
+                _add_counts(conn, table, key, counts, [(*k, *v) for k, v in changed.items()])
+                shrunk = [dict(zip(key, k, strict=True)) for k, v in changed.items() if min(v) < 0]
+                _drop_empty(conn, table, key, and_(*(table.c[c] == 0 for c in counts)), shrunk)
+            changes.clear()
         backlog = {k: v for k, v in self.backlog.items() if v}
-        if hourly:
-            _add_counts(conn, HOURLY, HOURLY_KEY, HOURLY_COUNTS, [(*k, *v) for k, v in hourly.items()])
-            shrunk = [dict(zip(HOURLY_KEY, k, strict=True)) for k, v in hourly.items() if min(v) < 0]
-            _drop_empty(conn, HOURLY, HOURLY_KEY, and_(*(HOURLY.c[c] == 0 for c in HOURLY_COUNTS)), shrunk)
         if backlog:
             _add_counts(conn, BACKLOG, BACKLOG_KEY, ["open"], [(*k, v) for k, v in backlog.items()])
             shrunk = [dict(zip(BACKLOG_KEY, k, strict=True)) for k, v in backlog.items() if v < 0]
@@ -245,7 +300,6 @@ class RollupDelta:
                 shrunk = [dict(zip(key, k, strict=True)) for k, v in changed.items() if v < 0]
                 _drop_empty(conn, table, key, table.c[count] == 0, shrunk)
             changes.clear()
-        self.hourly.clear()
         self.backlog.clear()
 
 
@@ -268,6 +322,7 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(CLOSE_HOURS))
     conn.execute(delete(CLOSE_DAYS))
     conn.execute(delete(OPEN_HOURS))
+    conn.execute(delete(HISTORY))
     c = Complaint.__table__.c
     district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
     channel = func.coalesce(c.channel, "")
@@ -305,6 +360,30 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     )
     still_open = still_open.group_by(district, received_hour)
     conn.execute(OPEN_HOURS.insert().from_select(OPEN_HOURS_KEY + ["open"], still_open))
+    _rebuild_history(conn, district)
+
+
+def _rebuild_history(conn: Connection, district: Any) -> None:  # noqa: ANN401 - a SQL expression
+    c = Complaint.__table__.c
+    in_city = c.outside_city.is_not(True)
+    settled = and_(c.status == "closed", c.closed_at.is_not(None))
+    parts = []
+    for i, (moment, *where) in enumerate(
+        (
+            (c.requested_at,),
+            (latest(c.requested_at, c.closed_at), settled),
+            (latest(c.requested_at, c.due_at), c.due_at.is_not(None)),
+            (latest(c.requested_at, c.closed_at, c.due_at), settled, c.due_at.is_not(None)),
+        )
+    ):
+        hour = utc_hour_start(moment)
+        counts = [func.count() if j == i else literal(0) for j in range(len(HISTORY_COUNTS))]
+        stmt = select(district.label("d"), hour.label("h"), *(n.label(f"n{j}") for j, n in enumerate(counts)))
+        parts.append(stmt.where(in_city, *where).group_by(district, hour))
+    both = union_all(*parts).subquery()
+    sums = [func.sum(both.c[f"n{j}"]) for j in range(len(HISTORY_COUNTS))]
+    summed = select(both.c.d, both.c.h, *sums).group_by(both.c.d, both.c.h)
+    conn.execute(HISTORY.insert().from_select(HISTORY_KEY + HISTORY_COUNTS, summed))
 
 
 def rebuild_all(engine: Engine) -> None:
@@ -316,6 +395,7 @@ __all__ = [
     "BACKLOG",
     "CLOSE_DAYS",
     "CLOSE_HOURS",
+    "HISTORY",
     "HOURLY",
     "NO_DUE",
     "OPEN_HOURS",

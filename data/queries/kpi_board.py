@@ -15,11 +15,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy.engine import Connection
 
 from data.cityscore import MeasureScore, city_score, load_measures, score_measures
+from data.complaint_rollups import HISTORY, HISTORY_COUNTS, hour_of
 from data.frames import frame_of
 from data.memo import SETTLED_TTL_S, Memo, Unkeyed, no_memo
-from data.models import Complaint, Observation, Sensor, ServiceMetric
+from data.models import COMPLAINT_STATUSES, Complaint, Observation, Sensor, ServiceMetric
 from data.queries import complaint_flows as flows
 from data.queries.closures import closing_performance
 from data.queries.complaints import OPEN_STATUSES, _count, _quantiles, any_of_indexed
@@ -51,6 +53,47 @@ def open_at(moment: datetime) -> object:
     )
 
 
+def open_and_late_at(conn: Connection, moment: datetime, flt: ComplaintFilter) -> tuple[int, int]:
+    """How many complaints were open at `moment` as `open_at` counts them, and how many of those were past their
+    due time, under a kecamatan filter: the history rollup's whole hours before the moment's hour
+    (data/complaint_rollups.py `ComplaintHistoryHours`), then the rows whose latest relevant time falls in that
+    hour, through the time indexes. Open = received - settled (closed for good by then), late = due - settled_due.
+    """
+    h = HISTORY.c
+    current = hour_of(moment)
+    sums = [func.coalesce(func.sum(h[c]), 0) for c in HISTORY_COUNTS]
+    received, settled, due, settled_due = (
+        int(v) for v in conn.execute(select(*sums).where(h.hour < current, *flows.rollup_clauses(HISTORY, flt))).one()
+    )
+    base = flt.clauses(include_time=False)
+
+    def in_this_hour(*names: str, settled: bool = False, late: bool = False) -> object:
+        """Rows counted by the history columns whose latest time falls in [current, moment]: any of these
+        times in that range, each branch through its own index with every condition inside it (beside an
+        outer status or time condition, SQLite walks a whole index instead of the few ids)."""
+
+        def branch(name: str) -> object:
+            def condition(c: object) -> object:
+                # (status, requested_at) and (status, due_at) answer their branches; the closures' branch must
+                # take the closed_at index, so its status test is written so no index can answer it
+                status_column = c.c.status + "" if name == "closed_at" else c.c.status
+                status = status_column == "closed" if settled else status_column.in_(COMPLAINT_STATUSES)
+                terms = [status, c.c[name] >= current, c.c[name] <= moment, c.c.requested_at <= moment]
+                terms += [c.c.closed_at <= moment] if settled else []
+                terms += [c.c.due_at < moment] if late else []
+                return and_(*terms)
+
+            return condition
+
+        return any_of_indexed(*(branch(name) for name in names))
+
+    received += _count(conn, Complaint.requested_at >= current, Complaint.requested_at <= moment, *base)
+    settled += _count(conn, in_this_hour("requested_at", "closed_at", settled=True), *base)
+    due += _count(conn, in_this_hour("requested_at", "due_at", late=True), *base)
+    settled_due += _count(conn, in_this_hour("requested_at", "closed_at", "due_at", settled=True, late=True), *base)
+    return received - settled, due - settled_due
+
+
 def complaint_figures_at(engine: Engine, moment: datetime, district: str | None = None) -> dict[str, float | None]:
     """The complaint tiles as they stood at `moment` (naive UTC), so today compares with yesterday at this hour."""
     flt = ComplaintFilter.for_district(district)
@@ -58,10 +101,9 @@ def complaint_figures_at(engine: Engine, moment: datetime, district: str | None 
     day_start = wib_midnight_utc(wib_today(moment))
     still_open = open_at(moment)
     with engine.connect() as conn:
-        backlog = _count(conn, still_open, *base)
-        late = _count(conn, still_open, Complaint.due_at < moment, *base)
-        received = _count(conn, Complaint.requested_at >= day_start, Complaint.requested_at <= moment, *base)
-        closed = _count(conn, Complaint.closed_at >= day_start, Complaint.closed_at <= moment, *base)
+        backlog, late = open_and_late_at(conn, moment, flt)  # the rollups: cost flat in complaints per day
+        today = flows.flow_between(conn, day_start, moment, flt)
+        received, closed = today.received, today.closed
         age = hours_between(Complaint.requested_at, moment)
         (age_h,) = _quantiles(conn, age, [still_open, *base], (0.5,), n=backlog)
     closing = closing_performance(engine, moment, flt)
@@ -183,7 +225,7 @@ def daily_flows(engine: Engine, first_day: date, days: int, end: datetime, distr
 def open_count_at(engine: Engine, moment: datetime, district: str | None = None) -> int:
     """How many complaints were open at `moment` (the backlog a series starts from)."""
     with engine.connect() as conn:
-        return _count(conn, open_at(moment), *ComplaintFilter.for_district(district).clauses(include_time=False))
+        return open_and_late_at(conn, moment, ComplaintFilter.for_district(district))[0]
 
 
 def daily_series(

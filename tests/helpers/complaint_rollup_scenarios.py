@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, text
+from sqlalchemy import DateTime, Engine, bindparam, text
 
 from data.complaint_rollups import rebuild_all
 from data.ingest.sink import store_complaints
@@ -39,12 +39,19 @@ def rollups(engine: Engine) -> tuple[list, list]:
 
 
 def close_hours(engine: Engine) -> list:
-    """The duration rollups: closures per hour and bucket, per day, kecamatan and bucket, then open per hour."""
+    """The rollups beside the hourly counts: closures per hour and bucket, per day, kecamatan and bucket, open per
+    hour received, and the history of the backlog per hour."""
     with engine.connect() as conn:
         hours = conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2")).all()
         days = conn.execute(text("SELECT * FROM complaints_close_days ORDER BY 1, 2, 3")).all()
         still_open = conn.execute(text("SELECT * FROM complaints_open_hours ORDER BY 1, 2")).all()
-    return [tuple(r) for r in hours] + [tuple(r) for r in days] + [("open", *r) for r in still_open]
+        history = conn.execute(text("SELECT * FROM complaints_history_hours ORDER BY 1, 2")).all()
+    return (
+        [tuple(r) for r in hours]
+        + [tuple(r) for r in days]
+        + [("open", *r) for r in still_open]
+        + [("history", *r) for r in history]
+    )
 
 
 def later(record: dict, minutes: int, **fields: object) -> dict:
@@ -161,3 +168,23 @@ def store_awkward_closures(engine: Engine) -> list[dict]:
     outside = complaint(50, 3, outside_city=True, status="closed", closed_at=CITY_MIDNIGHT + HOUR)
     store_complaints(engine, [*records, outside])
     return records
+
+
+def open_and_late_raw(engine: Engine, moment: datetime, district: str | None = None) -> tuple[int, int]:
+    """Open and late at a past moment straight from the rows, as the KPI board's `open_at` defines them."""
+    sql = (
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < :t THEN 1 ELSE 0 END), 0) FROM complaints "
+        "WHERE requested_at <= :t AND outside_city IS NOT TRUE AND (closed_at IS NULL OR closed_at > :t "
+        "OR status != 'closed') AND (CAST(:d AS TEXT) IS NULL OR district_code = :d)"
+    )
+    stmt = text(sql).bindparams(bindparam("t", type_=DateTime))  # stored as SQLAlchemy stores times on SQLite
+    with engine.connect() as conn:
+        return tuple(int(v) for v in conn.execute(stmt, {"t": moment, "d": district}).one())
+
+
+def open_and_late_kept(engine: Engine, moment: datetime, district: str | None = None) -> tuple[int, int]:
+    from data.queries.filters import ComplaintFilter
+    from data.queries.kpi_board import open_and_late_at
+
+    with engine.connect() as conn:
+        return open_and_late_at(conn, moment, ComplaintFilter.for_district(district))

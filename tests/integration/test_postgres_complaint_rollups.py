@@ -74,3 +74,16 @@ def test_the_backlog_median_age_equals_the_median_of_the_open_rows_on_postgres(p
                     continue
                 (rank,) = quantile_offsets(len(ages), (0.5,))
                 assert abs(got - float(ages[rank])) < 1e-6, (minutes, district)
+
+
+def test_open_and_late_at_a_past_moment_equal_the_rows_on_postgres(pg_engine):
+    from datetime import timedelta
+
+    from tests.helpers.complaint_rollup_scenarios import open_and_late_kept, open_and_late_raw
+
+    replay_mixed_batches(pg_engine)
+    for minutes in (-151, -150, -1, 0, 1, 95, 600, 9000, 20000):
+        for moment in (CITY_MIDNIGHT + minutes * MINUTE, CITY_MIDNIGHT + minutes * MINUTE - timedelta(microseconds=1)):
+            for district in (None, "36.71.01"):
+                expected = open_and_late_raw(pg_engine, moment, district)
+                assert open_and_late_kept(pg_engine, moment, district) == expected, (moment, district)

@@ -46,6 +46,7 @@ PATH_RULES: dict[str, str] = {
 HOME_PERMISSION = "wall"
 UNKNOWN_PATH_PERMISSION = "wall"  # a 404 page still needs someone who is allowed in
 
+
 def path_permission(path: str) -> str:
     """The permission a request path needs ('' for public)."""
     if path in ("", "/"):

@@ -107,8 +107,10 @@ def test_observations_that_name_their_own_stream_keep_it_on_a_page_of_another():
     assert raw.refs == ["9", "1"] and raw.via_datastream == [True, True] and not raw.broken
 
 
-def test_api_takes_a_posted_page_of_one_datastream_the_same_way(sqlite_engine, settings_for):
+def test_api_takes_a_posted_page_of_one_datastream_the_same_way(sqlite_engine, settings_for, tmp_path, monkeypatch):
     import json
+
+    monkeypatch.chdir(tmp_path)  # the sensors' rejects file goes to the working directory
 
     from dashboard.app import create_app
 

@@ -100,7 +100,7 @@ def warm_wall_screens(server: Flask) -> Warmth:
     state = server.extensions.setdefault(WARMTH_KEY, Warmth())
     state.state = "warming"
     started = time.perf_counter()
-    with server.app_context():
+    with server.app_context(), runtime().serving():  # this app's city and rules, as a request would have
         for name, warm in SCREENS.items():
             try:
                 warm()
@@ -118,7 +118,7 @@ def keep_warm(server: Flask, every_s: float = KEEP_EVERY_S, stop: Callable[[], b
     while not stop():
         time.sleep(every_s)
         try:
-            with server.app_context():
+            with server.app_context(), runtime().serving():
                 _kpi_board()
                 upcoming_comparisons(runtime().engine, now(), cached)
         except Exception as exc:  # noqa: BLE001 - a keeper must outlive a database hiccup

@@ -22,7 +22,7 @@ from callbacks.context import RUNTIME_KEY
 from dashboard import api, auth, cctv, federation_app, security
 from dashboard.runtime import Runtime
 from dashboard.settings import PROJECT_ROOT, Settings
-from data.city import activate
+from data.city import using as using_city
 from data.places import prepare_store
 from data.store import init_schema, make_engine
 from layouts import analyst, briefing, ids, leader, ops, wall
@@ -47,14 +47,14 @@ def create_app(settings: Settings | None = None, *, bind: Sequence[str] | None =
     `bind` is where the server listens (default: the settings' HOST, as `serve` binds it); the WSGI entry
     passes exposure.PENDING (gunicorn.conf.py's hooks declare the listeners) or exposure.UNKNOWN."""
     settings = settings or Settings.from_env()
-    pack = settings.pack()
-    activate(pack)  # this process's city: SQL day buckets, labels and threads that hold no request
+    pack = settings.pack()  # the app's own city: entered per request and by its threads, never process-wide
     engine = make_engine(settings.database_url)
     federated = federation_app.is_federation(pack)
     if federated:
         init_schema(engine)  # a room over rooms keeps its members' summaries, no city of its own
     else:
-        prepare_store(engine, pack)
+        with using_city(pack):
+            prepare_store(engine, pack)
     runtime = Runtime(settings=settings, engine=engine, city=pack)  # with the city's alert rules and calendar
 
     app = Dash(

@@ -26,10 +26,14 @@ from callbacks.context import RUNTIME_KEY
 from callbacks.warm import warm_wall_figures
 from dashboard import exposure
 from dashboard.app import create_app
+from dashboard.settings import Settings
+from data.city import activate
 
 gc.disable()
 _hooks_declare_bind = os.environ.get(exposure.DECLARED_BY_ENV) == "gunicorn.conf.py"
-app = create_app(bind=exposure.PENDING if _hooks_declare_bind else exposure.UNKNOWN)
+_settings = Settings.from_env()
+activate(_settings.pack())  # this process serves CITY, like every CLI entry point (threads holding no request)
+app = create_app(_settings, bind=exposure.PENDING if _hooks_declare_bind else exposure.UNKNOWN)
 server: Flask = app.server
 app.server.extensions[RUNTIME_KEY].dispose()
 gc.freeze()

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from dashboard.settings import Settings
+from data.alerts.evaluate import settle_arrivals
 from data.demo.generate import DemoSpec
 from data.demo.seed import seed_demo_city
 from data.places import prepare_store
@@ -46,6 +47,7 @@ def sqlite_engine(tmp_path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{tmp_path / 'city.db'}")
     prepare_store(engine)
     yield engine
+    settle_arrivals(engine)  # a deferred alert pass must not outlive the test's database
     engine.dispose()
 
 
@@ -85,6 +87,7 @@ def pg_engine(pg_schema_url: str) -> Engine:
         if tables:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
+    settle_arrivals(engine)  # a deferred alert pass must not outlive the test's database
     engine.dispose()
 
 
@@ -112,6 +115,7 @@ def small_city(small_city_path: Path, tmp_path: Path) -> Engine:
     """A private copy of the small city, so a test may write to it."""
     engine = copy_city(small_city_path, tmp_path / "city.db")
     yield engine
+    settle_arrivals(engine)  # a deferred alert pass must not outlive the test's database
     engine.dispose()
 
 

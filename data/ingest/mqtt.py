@@ -15,7 +15,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import unquote, urlparse
@@ -39,8 +39,6 @@ FEED = "mqtt"
 SESSION_EXPIRY_S = 7 * 86_400  # the broker keeps our queue for a week of downtime
 RECEIVE_MAXIMUM = 65_535  # unacknowledged messages the broker may send (the protocol maximum): a burst
 # waits with us, unacknowledged, rather than in the broker's queue, which drops past max_queued_messages
-ALERT_EVERY_S = 5.0  # alert rules run at most this often, over every sensor stored in between (the wall
-# refreshes every 10 s; under a burst each run would otherwise cost more than storing the readings)
 
 
 def topic_for(sensor_id: str) -> str:
@@ -163,8 +161,6 @@ class ObservationSubscriber:
         # paho's thread appends, the storing thread pops: deque operations are atomic, with no lock per message
         self._inbox: deque[tuple[int, mqtt.MQTTMessage]] = deque()
         self._batch_ready = threading.Event()
-        self._alerts_due: set[str] = set()  # sensors stored since the alert rules last ran
-        self._alerts_at = 0.0
         self._generation = 0  # bumped per connection: acks for an older connection's messages are skipped
         self.client = _client(self.address, client_id, manual_ack=True)
         self.client.on_connect = self._on_connect
@@ -234,7 +230,6 @@ class ObservationSubscriber:
         """Store one batch from the queue and acknowledge it; returns how many messages it held."""
         batch = self._take(wait)
         if not batch:
-            self._evaluate_alerts((), force=not wait)  # what a throttled run left due, once traffic pauses
             return 0
         raw = RawReadings()
         for _gen, message in batch:
@@ -264,17 +259,8 @@ class ObservationSubscriber:
         for gen, message in batch:
             if gen == self._generation and message.qos > 0:
                 self.client.ack(message.mid, message.qos)
-        self._evaluate_alerts(good.sensor_ids)
+        after_ingest(self.engine, sensor_ids=good.sensor_ids)  # paced: at most one pass per gap; never raises
         return len(batch)
-
-    def _evaluate_alerts(self, sensor_ids: Iterable[str], force: bool = False) -> None:
-        """Run the alert rules over the sensors stored since they last ran, at most once per ALERT_EVERY_S,
-        and for what is still due once traffic pauses (`force`)."""
-        self._alerts_due.update(sensor_ids)
-        if self._alerts_due and (force or time.monotonic() - self._alerts_at >= ALERT_EVERY_S):
-            after_ingest(self.engine, sensor_ids=self._alerts_due)  # never raises
-            self._alerts_due = set()
-            self._alerts_at = time.monotonic()
 
     @staticmethod
     def _collect(message: mqtt.MQTTMessage, raw: RawReadings) -> None:

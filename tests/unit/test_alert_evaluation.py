@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -139,3 +140,36 @@ def test_webhooks_are_queued_for_new_danger_only_when_urls_are_configured(sqlite
     with sqlite_engine.connect() as conn:
         events = conn.execute(select(WebhookDelivery.event)).scalars().all()
     assert events == ["alert.danger"]
+
+
+def test_arrivals_within_the_gap_fold_into_one_later_pass_over_every_sensor(sqlite_engine, monkeypatch):
+    """A burst of API calls runs the rules once now and once at the gap's end, over all it stored, in the
+    caller's city: not once per call (each pass reads the rules' whole state)."""
+    import data.alerts.evaluate as ev
+
+    passes: list[list[str]] = []
+    real = ev.evaluate
+
+    def counted(engine, now, config, sensor_ids=None, **kwargs):
+        passes.append(list(sensor_ids or []))
+        return real(engine, now, config, sensor_ids=sensor_ids, **kwargs)
+
+    monkeypatch.setattr(ev, "evaluate", counted)
+    monkeypatch.setattr(ev, "_pacer", ev.ArrivalPacer(gap_s=0.5))
+    gauges = [f"wl-{i}" for i in range(6)]
+    for sensor_id in gauges:
+        _gauge(sqlite_engine, sensor_id)
+    now = ev.utcnow()
+    for sensor_id in gauges:
+        high = [(sensor_id, now - timedelta(minutes=m), 400.0) for m in (20, 15, 10, 5, 0)]  # past min_duration
+        store_observations(sqlite_engine, high)  # far above danger, each gauge its own call
+    assert passes == [["wl-0"]], "the first arrival is evaluated at once, the rest wait for the gap"
+    deadline = time.monotonic() + 5
+    while len(passes) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert passes[1] == gauges[1:], "one deferred pass over every sensor that arrived within the gap"
+    time.sleep(0.7)
+    assert len(passes) == 2
+    with sqlite_engine.connect() as conn:
+        alerted = set(conn.execute(select(Alert.sensor_id).where(Alert.rule == "river_level")).scalars())
+    assert alerted == set(gauges)

@@ -9,6 +9,11 @@ key unreachable at once, and a TTL near the refresh interval keeps time-dependen
 with `REDIS_URL` every worker shares values, under a prefix naming the city and its database, so two
 cities sharing one Redis never collide; the versions themselves are read from the database at most
 once a second by the whole cluster (the first worker to look writes them to Redis for the others).
+
+`recent(...)` is the same call for screens that refresh by themselves (the wall, the leaders' pages): after
+new data they get the figures last computed, at most RECENT_S old, at once, while one background thread per
+process computes the new ones for their next refresh, so no screen waits on a recomputation however busy
+the city.
 """
 
 from __future__ import annotations
@@ -20,9 +25,13 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from functools import partial
 from typing import Any, TypeVar
 
+from flask import Flask, current_app
 from sqlalchemy import Engine
 
 from data.memo import call, call_key
@@ -33,6 +42,7 @@ LOG = logging.getLogger(__name__)
 EXTRAS_KEY = "versioned_cache"
 DEFAULT_MAX_ENTRIES = 4096  # the leader's score points alone are 14 a place and an hour
 REDIS_RETRY_S = 30.0
+RECENT_S = 60.0  # how old a figure a refreshing screen may show while its successor computes
 
 
 class VersionedCache:
@@ -47,14 +57,21 @@ class VersionedCache:
         redis_url: str = "",
         prefix: str | None = None,
         max_entries: int = DEFAULT_MAX_ENTRIES,
+        recent_s: float = RECENT_S,
+        refresh_context: Callable[[], AbstractContextManager] = nullcontext,
     ) -> None:
         self.engine = engine
+        self.recent_s = recent_s
+        self.refresh_context = refresh_context  # entered around a background refresh (the app and its city)
         self.ttl_s = ttl_s
         self.version_check_s = version_check_s
         self.prefix = prefix or cache_prefix(engine)
         self.max_entries = max_entries
         self.hits = 0
         self.misses = 0
+        self.recent_hits = 0
+        self._refreshing: set[str] = set()
+        self._refresher: tuple[int, ThreadPoolExecutor] | None = None
         self._local: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
@@ -102,11 +119,35 @@ class VersionedCache:
     ) -> T:
         """`fn(*args, **kwargs)` for these arguments and data versions, computed once when missing (a `Memo`)."""
         key = self.key(domains, fn, args, kwargs)
-        ttl = self.ttl_s if ttl_s is None else ttl_s
         found, value = self._get(key)
         if found:
             self.hits += 1
             return value
+        return self._compute(key, fn, args, kwargs, self.ttl_s if ttl_s is None else ttl_s)
+
+    def get_recent(
+        self, domains: Sequence[str], fn: Callable[..., T], *args: object, ttl_s: float | None = None, **kwargs: object
+    ) -> T:
+        """As `get_or_compute`, except when the data changed or the TTL passed: then the value last computed for
+        these arguments, if at most `recent_s` old, is returned at once and its successor computed once in the
+        background. What a screen that refreshes by itself wants: it never waits on a recomputation, and shows
+        the new figures at its next refresh (a `Memo`)."""
+        key = self.key(domains, fn, args, kwargs)
+        found, value = self._get(key)
+        if found:
+            self.hits += 1
+            return value
+        ttl = self.ttl_s if ttl_s is None else ttl_s
+        found, value = self._get(self._latest_key(fn, args, kwargs))
+        if not found:
+            return self._compute(key, fn, args, kwargs, ttl)
+        self.recent_hits += 1
+        self._refresh_later(key, fn, args, kwargs, ttl)
+        return value
+
+    def _compute(
+        self, key: str, fn: Callable[..., T], args: Sequence[object], kwargs: Mapping[str, object], ttl: float
+    ) -> T:
         with self._lock_for(key):  # one computation per key per process, however many screens ask
             found, value = self._get(key)
             if found:
@@ -115,7 +156,41 @@ class VersionedCache:
             self.misses += 1
             value = call(fn, args, kwargs)
             self._set(key, value, ttl)
+            self._set(self._latest_key(fn, args, kwargs), value, self.recent_s)
             return value
+
+    def _latest_key(self, fn: Callable, args: Sequence[object], kwargs: Mapping[str, object]) -> str:
+        """The key of the newest value of a call, whatever the data versions."""
+        return f"{self.prefix}:latest:{call_key(fn, args, kwargs)}"
+
+    def _refresh_later(
+        self, key: str, fn: Callable, args: Sequence[object], kwargs: Mapping[str, object], ttl: float
+    ) -> None:
+        """Compute `key` in this process's one refresh thread, unless it is already queued there."""
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+
+        def refresh() -> None:
+            try:
+                with self.refresh_context():
+                    self._compute(key, fn, args, kwargs, ttl)
+            except Exception as exc:  # noqa: BLE001 - the next asking computes it in the foreground
+                LOG.warning("background refresh of %s failed: %s: %s", key, type(exc).__name__, exc)
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        self._executor().submit(refresh)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        """One refresh thread per process (a forked worker starts its own): refreshes queue rather than
+        compete for the two cores the screens' requests need."""
+        with self._lock:
+            if self._refresher is None or self._refresher[0] != os.getpid():
+                self._refresher = (os.getpid(), ThreadPoolExecutor(1, thread_name_prefix="cache-refresh"))
+            return self._refresher[1]
 
     def clear(self) -> None:
         with self._lock:
@@ -226,12 +301,19 @@ def cache_prefix(engine: Engine, city: str = "") -> str:
 
 
 def cache_for(
-    extras: dict[str, object], engine: Engine, *, ttl_s: float, redis_url: str = "", city: str = ""
+    extras: dict[str, object],
+    engine: Engine,
+    *,
+    ttl_s: float,
+    redis_url: str = "",
+    city: str = "",
+    refresh_context: Callable[[], AbstractContextManager] = nullcontext,
 ) -> VersionedCache:
     """The cache kept in a running app's extras (created on first use, so each worker has its own)."""
     cache = extras.get(EXTRAS_KEY)
     if not isinstance(cache, VersionedCache):
-        cache = VersionedCache(engine, ttl_s=ttl_s, redis_url=redis_url, prefix=cache_prefix(engine, city))
+        prefix = cache_prefix(engine, city)
+        cache = VersionedCache(engine, ttl_s=ttl_s, redis_url=redis_url, prefix=prefix, refresh_context=refresh_context)
         extras[EXTRAS_KEY] = cache
     return cache
 
@@ -245,6 +327,16 @@ def cached(
     It is also the `memo` that composite figures of `data/` take (`data.memo.Memo`).
     """
     return _app_cache().get_or_compute(domains, fn, *args, ttl_s=ttl_s, **kwargs)
+
+
+def recent(
+    domains: Sequence[str], fn: Callable[..., T], *args: object, ttl_s: float | None = None, **kwargs: object
+) -> T:
+    """Inside a refreshing screen's callback: as `cached`, but after new data the figures last computed (at most
+    RECENT_S old) come at once and the new ones compute in the background for the next refresh
+    (`VersionedCache.get_recent`). The wall's screens and the leaders' pages use it; a filter an analyst
+    just changed has no earlier value and computes in the foreground as with `cached`."""
+    return _app_cache().get_recent(domains, fn, *args, ttl_s=ttl_s, **kwargs)
 
 
 def current_versions() -> dict[str, int]:
@@ -262,7 +354,17 @@ def _app_cache() -> VersionedCache:
         ttl_s=float(rt.settings.refresh_seconds),
         redis_url=rt.settings.redis_url,
         city=rt.city.code if rt.city else "",
+        refresh_context=partial(_serving, current_app._get_current_object()),
     )
 
 
-__all__ = ["VersionedCache", "cache_for", "cache_prefix", "cached", "current_versions"]
+@contextmanager
+def _serving(app: Flask) -> Iterator[None]:
+    """A background refresh runs as a request of `app` would: its app context, city and rules."""
+    from callbacks.context import runtime
+
+    with app.app_context(), runtime().serving():
+        yield
+
+
+__all__ = ["VersionedCache", "cache_for", "cache_prefix", "cached", "current_versions", "recent"]

@@ -9,7 +9,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State
 from sqlalchemy.exc import SQLAlchemyError
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.context import now, runtime
 from callbacks.leader_actions import leader_actions
 from callbacks.registry import guarded_callback
@@ -70,7 +70,7 @@ def _kpi_items(snap, lang: str) -> list[tuple[str, str, str, str]]:  # noqa: ANN
 def render_city(lang: str) -> object:
     """The briefing for the whole city."""
     rt, moment = runtime(), now()
-    city = city_briefing(rt.engine, moment, rt.settings.targets_path, lang, memo=cached)
+    city = city_briefing(rt.engine, moment, rt.settings.targets_path, lang, memo=recent)
     snap, districts = city.snapshot, city.districts
     alerts = _alert_rows(city.alerts, dict(zip(districts["code"], districts["name"], strict=True)))
     top, bottom = ranked(snap.measures, 5)
@@ -125,7 +125,7 @@ def render_detail(kind: str, code: str, lang: str) -> object:
     """A district's or an agency's page; an unknown code gets a clear 'not found', never an exception."""
     rt, moment = runtime(), now()
     back, path = f"/leader?lang={lang}", f"/leader/{kind}/{code}"
-    place = place_detail(rt.engine, moment, rt.settings.targets_path, kind, code, memo=cached)
+    place = place_detail(rt.engine, moment, rt.settings.targets_path, kind, code, memo=recent)
     if place is None:
         return leader.not_found(parts.page_header("—", lang, fmt_time_wib(moment), back, _lang_href(path, lang)), lang)
     header = parts.page_header(place.name, lang, fmt_time_wib(moment), back, _lang_href(path, lang))

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_district, slot_lang
@@ -131,7 +131,7 @@ def render_grid(_tick: int | None, params: dict | None, search: str | None, posi
         frame = nearest_cameras(rt.engine, point[0], point[1], choice["per_page"], moment)
         title = t("cctv_incident", lang).format(id=choice["incident"])
     else:
-        frame = cached(("observations", "sensors"), cameras, rt.engine, Unkeyed(moment), choice["district"])
+        frame = recent(("observations", "sensors"), cameras, rt.engine, Unkeyed(moment), choice["district"])
         if choice["cameras"]:
             frame = frame[frame["id"].isin(choice["cameras"])]
             title = t("cctv_chosen", lang)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pandas as pd
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.context import now, runtime
 from data.memo import Unkeyed
 from data.queries.complaints import outside_arrivals
@@ -41,16 +41,16 @@ def district_figures() -> pd.DataFrame:
     """Open, late, per 10,000 residents and live alerts per kecamatan (no outlines): the map's change
     check, its page and the district bars of every screen share one query per data version."""
     engine, moment = runtime().engine, now()
-    return cached(("complaints", "alerts"), district_map_measures, engine, Unkeyed(moment), shapes=False)
+    return recent(("complaints", "alerts"), district_map_measures, engine, Unkeyed(moment), shapes=False)
 
 
 def sensor_figures(district: str | None = None) -> pd.DataFrame:
     """Every active sensor's state, shared with the KPI board's snapshot (one cache entry per data version)."""
-    return remembered_sensor_states(runtime().engine, now(), district, memo=cached)
+    return remembered_sensor_states(runtime().engine, now(), district, memo=recent)
 
 
 def outside_last_day() -> int:
     """Complaints of the last 24 whole hours located outside the city: the header's health strip of every screen
     says how many (one count per hour and data version, warmed with the screens)."""
     since = now().replace(minute=0, second=0, microsecond=0) - timedelta(hours=24)
-    return cached(("complaints",), outside_arrivals, runtime().engine, since)
+    return recent(("complaints",), outside_arrivals, runtime().engine, since)

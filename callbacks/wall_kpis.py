@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import MATCH, Dash, Input, Output, Patch, State, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.changes import changed_parts
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
@@ -26,7 +26,7 @@ def render_tiles(
         raise PreventUpdate
     rt = runtime()
     lang = slot_lang(params)
-    board = kpi_board(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=cached)
+    board = kpi_board(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=recent)
     scores = {m.measure.key: m.score for m in board.measures}
     stale = stale_ages(feed_health(rt.engine), lang)
     tiles = board_tiles(keys, board.now, board.day_ago, board.week_ago, board.series, scores, stale, lang)
@@ -47,7 +47,7 @@ def render_rankings(tick: int | None, params: dict, position: dict | None) -> ht
     if tick and not should_refresh((params or {}).get("slot"), position):
         raise PreventUpdate
     rt = runtime()
-    snap = city_snapshot(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=cached)
+    snap = city_snapshot(rt.engine, now(), rt.settings.targets_path, slot_district(params), memo=recent)
     return rankings(snap.measures, slot_lang(params))
 
 

@@ -3,9 +3,9 @@
 The map is its own page (GET /maps/wall), not an iframe srcdoc: a srcdoc frame inherits the app's CSP,
 which forbids folium's inline scripts; the map page allows exactly its own scripts by hash.
 
-Two checks keep it cheap: when no data version moved, nothing is queried; when versions moved but the
-drawn content (district values, sensor states, recent complaints) is the same, nothing is rebuilt.
-Popups carry values and ages, so the map is also renewed every few minutes.
+What it draws (district values, sensor states, recent complaints) comes from the screens' shared cache
+(`recent`: between data changes a tick costs a cache hit); when that content is the same, nothing is
+rebuilt. Popups carry values and ages, so the map is also renewed every few minutes.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from dash import MATCH, Dash, Input, Output, State, ctx, no_update
 from dash.exceptions import PreventUpdate
 from flask import Response, request
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.changes import changed_parts, signature
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
 from data.memo import SETTLED_TTL_S, Unkeyed
 from data.queries.sensors import hourly_trend
-from data.queries.wall import district_names, district_shapes, map_data_version, recent_complaint_points
+from data.queries.wall import district_names, district_shapes, recent_complaint_points
 from layouts import ids
 from layouts.i18n import lang_of
 from layouts.maps import MEASURES, MapOptions, build_map_html
@@ -51,7 +51,7 @@ def content_signature(districts, sensors, points, bucket: int) -> str:  # noqa: 
 def map_figures(district: str | None) -> tuple:
     """What the map draws: district values, sensor states, recent complaint points (shared, cached)."""
     engine, moment = runtime().engine, now()
-    points = cached(("complaints",), recent_complaint_points, engine, Unkeyed(moment), district=district)
+    points = recent(("complaints",), recent_complaint_points, engine, Unkeyed(moment), district=district)
     return district_figures(), sensor_figures(), points
 
 
@@ -60,7 +60,7 @@ def map_frame_page(district: str | None, measure: str, lang: str, interactive: b
     rt = runtime()
     moment = now()
     districts, sensors, points = map_figures(district)
-    shapes = cached((), district_shapes, rt.engine, ttl_s=SETTLED_TTL_S)
+    shapes = recent((), district_shapes, rt.engine, ttl_s=SETTLED_TTL_S)
     districts = districts.merge(shapes, on="code", how="left")
     ids_ = sensors["id"].tolist() if not sensors.empty else []
     trends = hourly_trend(rt.engine, ids_, moment - timedelta(hours=24), moment + timedelta(hours=1))
@@ -78,7 +78,7 @@ def map_frame_page(district: str | None, measure: str, lang: str, interactive: b
 
 def map_page(district: str | None, measure: str, lang: str, interactive: bool) -> str:
     """~2 s of folium at 500 sensors: built once per data change for every screen showing this map."""
-    return cached(MAP_DOMAINS, map_frame_page, district, measure, lang, interactive)
+    return recent(MAP_DOMAINS, map_frame_page, district, measure, lang, interactive)
 
 
 def map_frame() -> Response:
@@ -119,18 +119,17 @@ def render_map(tick: int | None, params: dict, state: dict, position: dict | Non
     by_params = ctx.triggered_id == slot_params_id(params.get("slot"))
     if tick and not by_params and not should_refresh(params.get("slot"), position):
         raise PreventUpdate
-    rt = runtime()
     moment = now()
     lang, district = slot_lang(params), slot_district(params)
     measure = (state or {}).get("measure") or "per_10k"
     bucket = int(moment.timestamp() // RENEW_EVERY_S)
-    key = repr((map_data_version(rt.engine), measure, district, lang, bucket))
-    if state and state.get("key") == key:
-        raise PreventUpdate
-    districts, sensors, points = map_figures(district)
+    key = repr((measure, district, lang, bucket))
+    districts, sensors, points = map_figures(district)  # a cache hit between data changes
     drawn = content_signature(districts, sensors, points, bucket)
     new_state = {**(state or {}), "key": key}
     if not changed_parts([drawn], [state["signature"]] if state and state.get("signature") else None):
+        if state and state.get("key") == key:
+            raise PreventUpdate
         return no_update, no_update, new_state
     query = {"lang": lang, "measure": measure, "v": drawn[:16]}
     if district:

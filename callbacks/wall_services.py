@@ -7,7 +7,7 @@ from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Engine
 
-from callbacks.cache import cached
+from callbacks.cache import recent
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import should_refresh, slot_lang
@@ -41,12 +41,12 @@ def render_services(_tick: int | None, params: dict | None, position: dict | Non
     lang = slot_lang(params)
     rt = runtime()
     engine, moment = rt.engine, now()
-    summary = cached(("services",), coverage_summary, engine)
-    by_dim = cached(("services",), coverage_by_dimension, engine)
-    lagging = cached(("services",), lagging_coverage, engine, LAGGING_SHOWN)
-    health = cached(("services",), connected_service_health, engine, Unkeyed(moment))
-    history = cached(("services",), coverage_by_month, engine, Unkeyed(moment), TREND_MONTHS)
-    dims = cached(("complaints", "observations", "services"), city_dimensions, engine, Unkeyed(moment),
+    summary = recent(("services",), coverage_summary, engine)
+    by_dim = recent(("services",), coverage_by_dimension, engine)
+    lagging = recent(("services",), lagging_coverage, engine, LAGGING_SHOWN)
+    health = recent(("services",), connected_service_health, engine, Unkeyed(moment))
+    history = recent(("services",), coverage_by_month, engine, Unkeyed(moment), TREND_MONTHS)
+    dims = recent(("complaints", "observations", "services"), city_dimensions, engine, Unkeyed(moment),
                   rt.settings.targets_path)  # fmt: skip
     return (
         coverage_block(summary.total, summary.connected, summary.partial, summary.not_connected, lang),

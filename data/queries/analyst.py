@@ -14,6 +14,7 @@ from sqlalchemy import Engine, Select, case, func, select
 
 from data.frames import frame_of
 from data.models import Complaint, District, ObservationDaily, Sensor
+from data.queries import complaint_flows as flows
 from data.queries.analyst_filter import AnalystFilter
 from data.queries.complaints import OPEN_STATUSES, counts_by, counts_over_time
 from data.timebuckets import hours_between, wib_day, wib_day_start_utc, wib_hour, wib_week, wib_weekday
@@ -54,12 +55,17 @@ def _frame(engine: Engine, stmt: Select, columns: list[str]) -> pd.DataFrame:
 
 def by_district(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
     """Complaints per kecamatan within the filter (all 13 rows) and per 10,000 residents."""
-    counts = (
-        select(Complaint.district_code.label("code"), func.count().label("n"))
-        .where(*flt.clauses())
-        .group_by(Complaint.district_code)
-        .subquery()
-    )
+    if flows.answers_per_hour(flt):  # the window's hours from the rollup, not its complaints
+        hours = flows.received_per_hour(flt, "district_code")
+        counts = select(hours.c.district_code.label("code"), func.sum(hours.c.n).label("n"))
+        counts = counts.group_by(hours.c.district_code).subquery()
+    else:
+        counts = (
+            select(Complaint.district_code.label("code"), func.count().label("n"))
+            .where(*flt.clauses())
+            .group_by(Complaint.district_code)
+            .subquery()
+        )
     stmt = (
         select(District.code, District.name, District.population, func.coalesce(counts.c.n, 0).label("n"))
         .join(counts, counts.c.code == District.code, isouter=True)
@@ -98,9 +104,14 @@ def sla_by_agency(buckets: pd.DataFrame) -> pd.DataFrame:
 
 
 def hour_weekday(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
-    """Complaints received per WIB weekday (0 = Monday) and hour."""
-    wd, hr = wib_weekday(Complaint.requested_at).label("weekday"), wib_hour(Complaint.requested_at).label("hour")
-    stmt = select(wd, hr, func.count().label("n")).where(*flt.clauses()).group_by(wd, hr)
+    """Complaints received per WIB weekday (0 = Monday) and hour (from the hourly rollup when it answers)."""
+    if flows.answers_per_hour(flt):
+        hours = flows.received_per_hour(flt)
+        wd, hr = wib_weekday(hours.c.hour).label("weekday"), wib_hour(hours.c.hour).label("hour")
+        stmt = select(wd, hr, func.sum(hours.c.n)).group_by(wd, hr)
+    else:
+        wd, hr = wib_weekday(Complaint.requested_at).label("weekday"), wib_hour(Complaint.requested_at).label("hour")
+        stmt = select(wd, hr, func.count().label("n")).where(*flt.clauses()).group_by(wd, hr)
     return _frame(engine, stmt, ["weekday", "hour", "n"])
 
 

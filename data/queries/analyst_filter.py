@@ -124,6 +124,9 @@ class AnalystFilter(ComplaintFilter):
     weekdays: tuple[int, ...] = field(default_factory=tuple)
     kinds: tuple[str, ...] = field(default_factory=tuple)
 
+    def time_of_day(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return self.hours, self.weekdays
+
     def clauses(self, include_time: bool = True) -> list[ColumnElement[bool]]:
         out = super().clauses(include_time)
         if self.hours:

@@ -9,17 +9,17 @@ Only filters the rollups carry (kecamatan, category, channel, no requested-time 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Integer, Subquery, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
 
 from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, OUTSIDE, hour_of
 from data.models import Complaint
 from data.queries.filters import ComplaintFilter
-from data.timebuckets import wib_today
+from data.timebuckets import wib_hour, wib_today, wib_weekday
 
 HOUR = timedelta(hours=1)
 
@@ -32,9 +32,38 @@ class Flow:
 
 
 def answers(flt: ComplaintFilter, *, window: bool = False) -> bool:
-    """Whether the rollups carry every condition of `flt` (with `window`, a requested-time range too)."""
+    """Whether the rollups carry every condition of `flt` (with `window`, a requested-time range too).
+    A WIB hour or weekday of receipt is carried only by `received_per_hour`."""
     timed = (flt.start or flt.end) and not (window and flt.start and flt.end)
-    return not (timed or flt.subdistricts or flt.statuses or flt.agencies)
+    return not (timed or flt.subdistricts or flt.statuses or flt.agencies or any(flt.time_of_day()))
+
+
+def answers_per_hour(flt: ComplaintFilter) -> bool:
+    """Whether `received_per_hour` counts exactly what the raw rows under `flt` hold: a window of whole hours
+    (the analysts' days are city midnights) and conditions the hourly rollup carries."""
+    window = flt.start is not None and flt.end is not None
+    plain = replace(flt, hours=(), weekdays=()) if any(flt.time_of_day()) else flt
+    return window and flt.start == hour_of(flt.start) and flt.end == hour_of(flt.end) and answers(plain, window=True)
+
+
+def received_per_hour(flt: ComplaintFilter, *by: str) -> Subquery:
+    """Complaints received under `flt` per UTC hour of its window (and per `by`: district_code, category,
+    channel), from `complaints_hourly`: columns hour, *by, n. The hours are summed first, on the rollup's key
+    order, so the city-time buckets callers put on `hour` are computed once per hour, not per rollup row; a
+    UTC hour's local hour and weekday are those of every moment in it (Indonesian zones are whole hours).
+    Ask `answers_per_hour(flt)` first."""
+    h = HOURLY.c
+    keys = [h.hour, *(h[c] for c in by)]
+    where = [h.hour >= flt.start, h.hour < flt.end, *rollup_clauses(HOURLY, flt)]
+    n = cast(func.sum(h.received), Integer).label("n")  # PostgreSQL sums integers into numeric otherwise
+    hours = select(*keys, n).where(*where).group_by(*keys).subquery()
+    local_hours, weekdays = flt.time_of_day()
+    kept = [hours.c.n > 0]
+    if local_hours:
+        kept.append(wib_hour(hours.c.hour).in_(local_hours))
+    if weekdays:
+        kept.append(wib_weekday(hours.c.hour).in_(weekdays))
+    return select(hours).where(*kept).subquery()
 
 
 def rollup_clauses(table, flt: ComplaintFilter) -> list:  # noqa: ANN001

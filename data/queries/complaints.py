@@ -206,14 +206,22 @@ def open_by_district(engine: Engine, now: datetime, flt: ComplaintFilter | None 
 
 
 def counts_over_time(engine: Engine, flt: ComplaintFilter, by: str = "day") -> pd.DataFrame:
-    """Complaints received per WIB day (or week) and category within the filter."""
-    bucket = (wib_week if by == "week" else wib_day)(Complaint.requested_at).label("period")
-    stmt = (
-        select(bucket, Complaint.category, func.count().label("n"))
-        .where(*flt.clauses())
-        .group_by(bucket, Complaint.category)
-        .order_by(bucket)
-    )
+    """Complaints received per WIB day (or week) and category within the filter (from the hourly rollup when
+    it answers: the window's hours, not its complaints)."""
+    period = wib_week if by == "week" else wib_day
+    if flows.answers_per_hour(flt):
+        hours = flows.received_per_hour(flt, "category")
+        bucket = period(hours.c.hour).label("period")
+        stmt = select(bucket, hours.c.category, func.sum(hours.c.n).label("n"))
+        stmt = stmt.group_by(bucket, hours.c.category).order_by(bucket)
+    else:
+        bucket = period(Complaint.requested_at).label("period")
+        stmt = (
+            select(bucket, Complaint.category, func.count().label("n"))
+            .where(*flt.clauses())
+            .group_by(bucket, Complaint.category)
+            .order_by(bucket)
+        )
     with engine.connect() as conn:
         return frame_of(conn.execute(stmt), ["period", "category", "n"])
 

@@ -44,6 +44,10 @@ class ComplaintFilter:
                 out.append(column.in_(values))
         return out
 
+    def time_of_day(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The WIB hours and weekdays of receipt the filter keeps (none here; the analysts' filter has them)."""
+        return (), ()
+
     @classmethod
     def for_district(cls, district: str | None, **kw: object) -> ComplaintFilter:
         return cls(districts=(district,) if district else (), **kw)  # type: ignore[arg-type]

@@ -15,7 +15,6 @@ from sqlalchemy import Engine, func, inspect, select
 from data.frames import frame_of
 from data.models import Complaint, District
 from data.queries.complaints import open_by_district
-from data.store import data_versions
 
 MAP_COMPLAINT_HOURS = 72
 MAP_COMPLAINT_LIMIT = 20_000
@@ -107,9 +106,3 @@ def recent_complaint_points(
         stmt = stmt.where(Complaint.district_code == district)
     with engine.connect() as conn:
         return frame_of(conn.execute(stmt), ["lat", "lon"])
-
-
-def map_data_version(engine: Engine) -> tuple[int, int, int]:
-    """The versions the map depends on; when none moved, the map is not even queried."""
-    versions = data_versions(engine)
-    return versions.get("complaints", 0), versions.get("observations", 0), versions.get("alerts", 0)

@@ -135,6 +135,9 @@ def test_a_wall_keeps_its_last_figures_marked_while_its_server_restarts(small_ci
         _settled(driver, 60)
         wait_until(lambda: _text(driver, BACKLOG) != "", 30, "the backlog tile")
         figure = _text(driver, BACKLOG)
+        for _ in range(3):  # a wall learns its normal refresh gap from its heartbeats before it judges an outage
+            beat = _heartbeat(driver)
+            wait_until(lambda: _heartbeat(driver) != beat, 20, "a heartbeat")  # noqa: B023 - polled at once
         server.stop()
         wait_until(lambda: driver.execute_script(MARKED), 40, "the mark once the server is gone")
         assert re.fullmatch(r"last data \d\d:\d\d · reconnecting", driver.execute_script(MARK_TEXT).strip())

@@ -38,3 +38,15 @@ def test_analyst_and_sensor_figures_match_sqlite(pg_engine, small_city):
     assert pg_trend["hour"].dtype == lite_trend["hour"].dtype == "datetime64[us]"
     pd.testing.assert_frame_equal(pg_trend, lite_trend)
     pd.testing.assert_frame_equal(latest_service_health(pg, DEMO_END), latest_service_health(lite, DEMO_END))
+
+
+def test_charts_from_the_hourly_rollup_equal_the_raw_rows_on_postgresql(pg_engine):
+    from data.queries.analyst_filter import AnalystFilter
+    from data.timebuckets import wib_midnight_utc
+    from tests.helpers.analyst_rollup import assert_rollup_equals_raw
+
+    seed_demo_city(pg_engine, SMALL_CITY)
+    end = wib_midnight_utc(DEMO_END.date())
+    start = end - timedelta(days=14)
+    for extra in ({}, {"districts": ("36.71.05",)}, {"hours": (7, 8)}, {"weekdays": (0,), "channels": ("app",)}):
+        assert_rollup_equals_raw(pg_engine, AnalystFilter(start=start, end=end, **extra))

@@ -1,12 +1,13 @@
 """Every analyst chart's figures against values worked out by hand on six known complaints."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from data.ingest.sink import store_complaints
 from data.models import Sensor
 from data.queries import analyst as q
+from data.queries import complaint_flows as flows
 from data.queries.analyst_filter import FilterState, from_query, known_values, to_filter, to_query
 from data.queries.analyst_records import complaint_detail, count_records, iter_records, record_page
 
@@ -189,3 +190,36 @@ def test_record_detail_has_its_status_timeline(city):
     assert (last["status"], last["changed_at"]) == ("closed", datetime(2026, 11, 20, 6, 30))
     assert detail["district"] == "Cipondoh" and "reporter_name" not in detail
     assert complaint_detail(city, 999, NOW) is None
+
+
+def test_hour_and_weekday_filters_narrow_the_category_channel_and_time_charts(city):
+    flt = to_filter(FilterState(start_day="2026-11-08", end_day="2026-11-18", hours=(9,), weekdays=(0,)))
+    assert dict(q.counts_by(city, flt, "category").values.tolist()) == {"sampah": 1, "kemacetan": 1}
+    assert dict(q.counts_by(city, flt, "channel").values.tolist()) == {"app": 2}
+    assert q.counts_over_time(city, flt, "day").groupby("period")["n"].sum().to_dict() == {"2026-11-16": 2}
+    cells = {(r.weekday, r.hour): r.n for r in q.hour_weekday(city, flt).itertuples()}
+    assert cells == {(0, 9): 2}
+
+
+def test_charts_from_the_hourly_rollup_equal_the_raw_rows_under_every_filter_shape(small_city):
+    from data.queries.analyst_filter import AnalystFilter
+    from data.timebuckets import wib_midnight_utc
+    from tests.conftest import DEMO_END
+    from tests.helpers.analyst_rollup import assert_rollup_equals_raw
+
+    end = wib_midnight_utc(DEMO_END.date())
+    for days in (1, 7, 30):
+        start = end - timedelta(days=days)
+        assert_rollup_equals_raw(small_city, AnalystFilter(start=start, end=end))
+    start = end - timedelta(days=30)
+    for extra in (
+        {"districts": ("36.71.05", "36.71.13")},
+        {"categories": ("banjir", "sampah")},
+        {"channels": ("whatsapp",)},
+        {"hours": (7, 8, 17)},
+        {"weekdays": (0, 5)},
+        {"hours": (9,), "weekdays": (2,), "categories": ("banjir",)},
+    ):
+        assert_rollup_equals_raw(small_city, AnalystFilter(start=start, end=end, **extra))
+    # a window that is not whole hours is answered from the raw rows
+    assert not flows.answers_per_hour(AnalystFilter(start=start + timedelta(minutes=30), end=end))

@@ -122,3 +122,59 @@ def test_workers_share_values_and_versions_through_redis(sqlite_engine):
         keys = list(client.scan_iter(f"{prefix}:*"))
         if keys:
             client.delete(*keys)
+
+
+def slow_counted(counter: Counter, seconds: float) -> dict:
+    time.sleep(seconds)
+    return counted(counter)
+
+
+def test_a_refreshing_screen_gets_the_last_figures_at_once_while_the_new_ones_compute_once(sqlite_engine):
+    cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
+    compute = Counter()
+    assert cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.3) == {"value": 1}  # nothing older
+    _bump(sqlite_engine, "complaints")
+    started = time.monotonic()
+    answers = [cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.3) for _ in range(40)]
+    assert time.monotonic() - started < 0.25, "no screen waited on the recomputation"
+    assert all(a == {"value": 1} for a in answers)
+    deadline = time.monotonic() + 5
+    while cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.3) != {"value": 2}:
+        assert time.monotonic() < deadline, "the background refresh never landed"
+        time.sleep(0.05)
+    assert compute.calls == 2, "forty screens after one write: one recomputation"
+    assert cache.get_or_compute(("complaints",), slow_counted, Unkeyed(compute), 0.3) == {"value": 2}
+
+
+def test_figures_older_than_recent_are_never_shown_and_a_new_filter_computes_in_the_foreground(sqlite_engine):
+    cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0, recent_s=0.2)
+    compute = Counter()
+    cache.get_recent(("complaints",), counted, Unkeyed(compute), "city")
+    assert cache.get_recent(("complaints",), counted, Unkeyed(compute), "36.71.01") == {"value": 2}  # other args
+    _bump(sqlite_engine, "complaints")
+    time.sleep(0.3)
+    assert cache.get_recent(("complaints",), counted, Unkeyed(compute), "city") == {"value": 3}
+    assert cache.recent_hits == 0
+
+
+def failing(counter: Counter) -> dict:
+    counter.calls += 1
+    if counter.calls > 1:
+        raise RuntimeError("database restarting")
+    return {"value": counter.calls}
+
+
+def test_a_failed_background_refresh_keeps_the_last_figures_and_the_next_asking_tries_again(sqlite_engine):
+    cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
+    compute = Counter()
+    cache.get_recent(("complaints",), failing, Unkeyed(compute))
+    _bump(sqlite_engine, "complaints")
+    assert cache.get_recent(("complaints",), failing, Unkeyed(compute)) == {"value": 1}
+    deadline = time.monotonic() + 5
+    while compute.calls < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.05)
+    assert cache.get_recent(("complaints",), failing, Unkeyed(compute)) == {"value": 1}
+    while compute.calls < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert compute.calls == 3, "the refresh is queued again by the next asking"

@@ -1,0 +1,40 @@
+"""Checks that the analysts' received-count charts read from the hourly rollup answer as the raw rows do."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from data.models import COMPLAINT_STATUSES
+from data.queries import analyst as q
+from data.queries import complaint_flows as flows
+from data.queries.analyst_filter import AnalystFilter
+
+CHARTS = {
+    "over_time_day": lambda engine, flt: q.counts_over_time(engine, flt, "day"),
+    "over_time_week": lambda engine, flt: q.counts_over_time(engine, flt, "week"),
+    "heatmap": q.hour_weekday,
+    "by_district": q.by_district,
+    "by_category": lambda engine, flt: q.counts_by(engine, flt, "category"),
+    "by_channel": lambda engine, flt: q.counts_by(engine, flt, "channel"),
+}
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype(float)
+    return out.sort_values(list(out.columns)).reset_index(drop=True)
+
+
+def assert_rollup_equals_raw(engine: Engine, flt: AnalystFilter) -> None:
+    """Every received-count chart under `flt` (which the rollup must answer) equals the raw rows' answer:
+    the same filter with every status listed, a condition only the raw rows carry and that keeps every row."""
+    assert flows.answers_per_hour(flt), flt
+    raw = replace(flt, statuses=tuple(COMPLAINT_STATUSES))
+    assert not flows.answers_per_hour(raw)
+    for name, chart in CHARTS.items():
+        pd.testing.assert_frame_equal(_sorted(chart(engine, flt)), _sorted(chart(engine, raw)), obj=name)

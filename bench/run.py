@@ -62,6 +62,7 @@ class ServeResult:
     window: Window | None = None
     rss_peak_mb: float = 0.0
     private_peak_mb: float = 0.0
+    anonymous_peak_mb: float = 0.0
     errors: list[str] = field(default_factory=list)
 
 
@@ -92,6 +93,7 @@ class EngineResult:
     map_page_http: Timing | None = None
     rss_peak_mb: float = 0.0
     private_peak_mb: float = 0.0
+    anonymous_peak_mb: float = 0.0
     ingest: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     tick_bodies: list[str] = field(default_factory=list)
@@ -281,6 +283,7 @@ def run_engine(city: City, plan: Plan, log, peer: bool = True, ingest: bool = Tr
                 result.tick_bodies = tick
                 measure_callbacks(result, bodies, tick, server.url, plan.runs, log)
             result.rss_peak_mb, result.private_peak_mb = rss.peak, rss.peak_private
+            result.anonymous_peak_mb = rss.peak_anonymous
             if ingest:
                 result.ingest = _guarded(lambda: measure_api(city, server.url, token, log), "api")
         finally:
@@ -316,10 +319,11 @@ def run_serve(city: City, plan: Plan, log) -> ServeResult:  # noqa: ANN001
                 posts = _named(tick)
                 window = live_window(server.url, posts, {"map page": MAP_PAGE}, plan.window_s, WALL_REFRESH_S)
             result.window, result.rss_peak_mb, result.private_peak_mb = window, rss.peak, rss.peak_private
+            result.anonymous_peak_mb = rss.peak_anonymous
             result.errors = result.cold_start.errors + [f"serve window: {f}" for f in sorted(set(window.failures))]
             worst = max(window.timings.items(), key=lambda item: item[1].p95, default=None)
             log(f"  serve: {window.ticks} refreshes, worst p95 {worst[0] if worst else 'n/a'} "
-                f"{fmt_ms(worst[1].p95) if worst else ''}, private memory peak {rss.peak_private:.0f} MB")  # fmt: skip
+                f"{fmt_ms(worst[1].p95) if worst else ''}, memory {rss.peak_anonymous:.0f} MB")  # fmt: skip
         finally:
             server.stop()
     finally:

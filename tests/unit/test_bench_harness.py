@@ -88,3 +88,31 @@ def test_targets_have_a_column_per_engine_and_density_and_a_growth_ratio_each(sm
     worst = next(r for r in rows if "every wall callback" in r)
     assert "120 ms (met)" in worst and "200 ms (missed (1.3x))" in worst
     assert rows[-1].endswith(f"| - | {verdict} |")
+
+
+def test_memory_tells_allocated_memory_from_mapped_file_pages(tmp_path):
+    """The 600 MB target counts what a server allocates, not the database pages it maps (USS counts those)."""
+    import subprocess
+    import sys
+
+    from bench.stats import memory_mb
+
+    data = tmp_path / "city.db"
+    data.write_bytes(b"\1" * 200_000_000)
+    script = (
+        "import mmap, sys, time\n"
+        f"f = open({str(data)!r}, 'rb'); m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)\n"
+        "sum(m[i] for i in range(0, len(m), 4096))\n"  # touch every page of the file
+        "heap = bytearray(150_000_000)\n"
+        "heap[::4096] = b'x' * len(heap[::4096])\n"
+        "print('ready', flush=True); time.sleep(60)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        rss, uss, anonymous = memory_mb(child.pid, children=False)
+    finally:
+        child.kill()
+    assert 150 <= anonymous < 250, anonymous
+    assert uss >= anonymous + 180, (uss, anonymous)  # the mapped file's pages count as private in USS
+    assert rss >= uss

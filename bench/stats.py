@@ -91,11 +91,13 @@ def memory_mb(pid: int, children: bool = True) -> tuple[float, float, float]:
 
 
 def _anonymous_bytes(pid: int) -> int:
-    """Anonymous (not file-backed) memory of a process, swapped-out pages included, from the kernel's rollup."""
+    """A process's share of anonymous (not file-backed) memory, swapped-out pages included, from the kernel's
+    rollup: proportional, so gunicorn workers' pages still shared with the master after the fork count once
+    over the whole group, not once per worker."""
     total = 0
     with open(f"/proc/{pid}/smaps_rollup") as rollup:
         for line in rollup:
-            if line.startswith(("Anonymous:", "Swap:")):
+            if line.startswith(("Pss_Anon:", "SwapPss:")):
                 total += int(line.split()[1]) * 1024
     return total
 

@@ -43,6 +43,10 @@ EXTRAS_KEY = "versioned_cache"
 DEFAULT_MAX_ENTRIES = 4096  # the leader's score points alone are 14 a place and an hour
 REDIS_RETRY_S = 30.0
 RECENT_S = 60.0  # how old a figure a refreshing screen may show while its successor computes
+# A figure is recomputed in the background at most once per this many times what it cost to compute, so a
+# heavy figure on a busy city (the leaders' agency ranking, seconds) takes at most a fifth of a core, however
+# often data arrives; a light one (the KPI board's parts, a fraction of a second) refreshes every tick.
+REFRESH_COST_FACTOR = 5.0
 
 
 class VersionedCache:
@@ -130,19 +134,22 @@ class VersionedCache:
     ) -> T:
         """As `get_or_compute`, except when the data changed or the TTL passed: then the value last computed for
         these arguments, if at most `recent_s` old, is returned at once and its successor computed once in the
-        background. What a screen that refreshes by itself wants: it never waits on a recomputation, and shows
-        the new figures at its next refresh (a `Memo`)."""
+        background (unless the value is younger than REFRESH_COST_FACTOR times its cost). What a screen that
+        refreshes by itself wants: it never waits on a recomputation, and shows the new figures at a later
+        refresh (a `Memo`)."""
         key = self.key(domains, fn, args, kwargs)
         found, value = self._get(key)
         if found:
             self.hits += 1
             return value
         ttl = self.ttl_s if ttl_s is None else ttl_s
-        found, value = self._get(self._latest_key(fn, args, kwargs))
+        found, latest = self._get(self._latest_key(fn, args, kwargs))
         if not found:
             return self._compute(key, fn, args, kwargs, ttl)
         self.recent_hits += 1
-        self._refresh_later(key, fn, args, kwargs, ttl)
+        value, computed_at, cost_s = latest
+        if time.time() - computed_at >= REFRESH_COST_FACTOR * cost_s:
+            self._refresh_later(key, fn, args, kwargs, ttl)
         return value
 
     def _compute(
@@ -154,13 +161,16 @@ class VersionedCache:
                 self.hits += 1
                 return value
             self.misses += 1
+            started = time.perf_counter()
             value = call(fn, args, kwargs)
             self._set(key, value, ttl)
-            self._set(self._latest_key(fn, args, kwargs), value, self.recent_s)
+            latest = (value, time.time(), time.perf_counter() - started)
+            self._set(self._latest_key(fn, args, kwargs), latest, self.recent_s)
             return value
 
     def _latest_key(self, fn: Callable, args: Sequence[object], kwargs: Mapping[str, object]) -> str:
-        """The key of the newest value of a call, whatever the data versions."""
+        """The key of the newest value of a call, whatever the data versions: (value, when it was computed
+        (epoch seconds, comparable across workers), seconds it took)."""
         return f"{self.prefix}:latest:{call_key(fn, args, kwargs)}"
 
     def _refresh_later(

@@ -6,15 +6,19 @@ Each list is sent only when its content changed (its signature is kept beside it
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from dash import MATCH, Dash, Input, Output, State
 from dash.exceptions import PreventUpdate
+from sqlalchemy import Engine
 
+from callbacks.cache import recent
 from callbacks.changes import changed_parts, signature
 from callbacks.context import now, runtime
 from callbacks.registry import guarded_callback
 from callbacks.wall_common import district_figures, sensor_figures, should_refresh, slot_district, slot_lang
 from data.alerts.titles import localise_titles
+from data.memo import Unkeyed
 from data.queries.complaints import recent_complaints
 from data.queries.filters import ComplaintFilter
 from data.queries.wall import district_names, ticker_alerts
@@ -35,17 +39,25 @@ def _changed(children: list, previous: str | None) -> tuple[list, str]:
 
 
 def ticker(params: dict) -> list:
-    rt, moment = runtime(), now()
-    district, lang = slot_district(params), slot_lang(params)
-    alerts = localise_titles(rt.engine, ticker_alerts(rt.engine, moment, district, TICKER_ALERTS), lang)
-    complaints = recent_complaints(rt.engine, moment, TICKER_COMPLAINTS, ComplaintFilter.for_district(district))
-    return streams.ticker_items(alerts, complaints, district_names(rt.engine), moment, lang)
+    """Every live alert and the newest complaints: ~600 components, built once per data change for all screens."""
+    args = (runtime().engine, Unkeyed(now()), slot_district(params), slot_lang(params))
+    return recent(("alerts", "complaints"), ticker_items, *args)
+
+
+def ticker_items(engine: Engine, moment: datetime, district: str | None, lang: str) -> list:
+    alerts = localise_titles(engine, ticker_alerts(engine, moment, district, TICKER_ALERTS), lang)
+    complaints = recent_complaints(engine, moment, TICKER_COMPLAINTS, ComplaintFilter.for_district(district))
+    return streams.ticker_items(alerts, complaints, district_names(engine), moment, lang)
 
 
 def stream(params: dict) -> list:
-    rt, moment = runtime(), now()
-    frame = recent_complaints(rt.engine, moment, STREAM_LENGTH, ComplaintFilter.for_district(slot_district(params)))
-    return streams.stream_items(frame, moment, slot_lang(params))
+    args = (runtime().engine, Unkeyed(now()), slot_district(params), slot_lang(params))
+    return recent(("complaints",), stream_items, *args)
+
+
+def stream_items(engine: Engine, moment: datetime, district: str | None, lang: str) -> list:
+    frame = recent_complaints(engine, moment, STREAM_LENGTH, ComplaintFilter.for_district(district))
+    return streams.stream_items(frame, moment, lang)
 
 
 def district_bars(params: dict) -> list:

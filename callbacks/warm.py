@@ -3,9 +3,9 @@
 The first computation of the KPI board reads the comparison moments, the sparkline's past days and the 30-day
 closures (seconds at 1M complaints); after a restart every wall screen reconnects at once. `serve` warms before
 it answers; a gunicorn worker warms in a thread while `/api/health` says `warming`. With REDIS_URL the first
-worker's figures serve all. A keeper thread then recomputes the city-wide board ahead of the wall: the
-comparison moments move on a ten-minute grid and past days are remembered for ten minutes, and recomputing
-them on a screen's refresh was the board's worst case.
+worker's figures serve all. A keeper thread then warms the leaders' briefing and recomputes the city-wide
+board ahead of the wall: the comparison moments move on a ten-minute grid and past days are remembered for ten
+minutes, and recomputing them on a screen's refresh was the board's worst case.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import Flask, current_app
 
@@ -29,6 +30,7 @@ from layouts.i18n import LANGS
 LOG = logging.getLogger(__name__)
 WARMTH_KEY = "wall_warmth"
 KEEP_EVERY_S = SETTLED_TTL_S / 3  # several passes per ten-minute grid step, well inside the settled figures' life
+SETTLE_S = 30.0  # the keeper's first pass waits this long after ready: reconnecting walls render first
 
 
 @dataclass
@@ -58,8 +60,11 @@ def is_warming() -> bool:
 
 
 def _kpi_board() -> None:
+    """The city-wide board, and the day- and week-ago figures of the next comparison moment, so a screen never
+    meets the ten-minute grid moving on (a new moment has no earlier value to show meanwhile)."""
     rt = runtime()
     kpi_board(rt.engine, now(), rt.settings.targets_path, None, memo=cached)
+    upcoming_comparisons(rt.engine, now(), cached)
 
 
 def _map() -> None:
@@ -82,10 +87,20 @@ def _cctv() -> None:
     render_grid(None, {}, None, None)
 
 
-# Each wall screen and what warms its city-wide figures (the ticker and stream read indexed newest rows), and
-# the header every screen shares.
+def _lists() -> None:
+    """The alert ticker and the complaint stream every screen shows, built once per data change, in either
+    language."""
+    from callbacks.wall_feeds import stream, ticker
+
+    for lang in LANGS:
+        ticker({"lang": lang})
+        stream({"lang": lang})
+
+
+# Each wall screen and what warms its city-wide figures, and what every screen shares (header, ticker, stream).
 SCREENS: dict[str, Callable[[], None]] = {
     "header": outside_last_day,
+    "lists": _lists,
     "kpi": _kpi_board,
     "complaints": lambda: (district_figures(), _kpi_board()),
     "map": _map,
@@ -93,6 +108,17 @@ SCREENS: dict[str, Callable[[], None]] = {
     "services": _services,
     "cctv": _cctv,
 }
+
+
+def _leader_briefing() -> None:
+    """The leaders' city briefing (its figures do not depend on the language): the heaviest first visit of
+    all (~20 s at 1M complaints over 60 days), computed once the wall is warm, not before ready; and the next
+    hour's score history, whose points a new hour would otherwise compute on a leader's visit."""
+    from data.queries.leader_pages import city_briefing, score_history
+
+    rt, moment = runtime(), now()
+    city_briefing(rt.engine, moment, rt.settings.targets_path, LANGS[0], memo=cached)
+    score_history(rt.engine, moment + timedelta(hours=1), rt.settings.targets_path, memo=cached)
 
 
 def warm_wall_screens(server: Flask) -> Warmth:
@@ -113,16 +139,25 @@ def warm_wall_screens(server: Flask) -> Warmth:
     return state
 
 
-def keep_warm(server: Flask, every_s: float = KEEP_EVERY_S, stop: Callable[[], bool] = lambda: False) -> None:
-    """Recompute the city-wide board now and at the next comparison moment, off the request path, forever."""
+def keep_warm(
+    server: Flask, every_s: float = KEEP_EVERY_S, stop: Callable[[], bool] = lambda: False, settle_s: float = SETTLE_S
+) -> None:
+    """After `settle_s` (the walls' first renders after a start come first), recompute the city-wide board with
+    the next comparison moment, and the leaders' briefing with the next hour's history, off the request path,
+    every `every_s`."""
+    time.sleep(settle_s)
     while not stop():
+        _keep(server, "the wall's figures", _kpi_board)
+        _keep(server, "the leaders' briefing", _leader_briefing)
         time.sleep(every_s)
-        try:
-            with server.app_context(), runtime().serving():
-                _kpi_board()
-                upcoming_comparisons(runtime().engine, now(), cached)
-        except Exception as exc:  # noqa: BLE001 - a keeper must outlive a database hiccup
-            LOG.warning("could not keep the wall's figures warm: %s: %s", type(exc).__name__, exc)
+
+
+def _keep(server: Flask, what: str, compute: Callable[[], None]) -> None:
+    try:
+        with server.app_context(), runtime().serving():
+            compute()
+    except Exception as exc:  # noqa: BLE001 - a keeper must outlive a database hiccup; pages compute what is missing
+        LOG.warning("could not keep %s warm: %s: %s", what, type(exc).__name__, exc)
 
 
 def warm_wall_figures(server: Flask) -> threading.Thread:

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Engine, Select, and_, case, func, literal,
 
 from data.frames import frame_of
 from data.models import Complaint, ComplaintStatusChange, District, Subdistrict
+from data.queries import complaint_flows as flows
 from data.queries.filters import ComplaintFilter
 
 PERSONAL_COLUMNS = ("reporter_name", "reporter_phone")
@@ -159,8 +160,13 @@ def count_records(
     filter_model: Mapping | None = None,
     include_personal: bool = False,
 ) -> int:
-    """How many complaint records the filter (and the grid's column filters) select."""
-    stmt = _base(select(func.count()).select_from(Complaint), flt, filter_model, now, include_personal)
+    """How many complaint records the filter (and the grid's column filters) select: the window's hours from the
+    hourly rollup when it carries every condition, else a count of the rows."""
+    if not grid_clauses(filter_model, now, include_personal) and flows.answers_per_hour(flt):
+        hours = flows.received_per_hour(flt)
+        stmt = select(func.coalesce(func.sum(hours.c.n), 0))
+    else:
+        stmt = _base(select(func.count()).select_from(Complaint), flt, filter_model, now, include_personal)
     with engine.connect() as conn:
         return int(conn.execute(stmt).scalar() or 0)
 

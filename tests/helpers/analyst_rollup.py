@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -11,6 +12,7 @@ from data.models import COMPLAINT_STATUSES
 from data.queries import analyst as q
 from data.queries import complaint_flows as flows
 from data.queries.analyst_filter import AnalystFilter
+from data.queries.analyst_records import count_records
 
 CHARTS = {
     "over_time_day": lambda engine, flt: q.counts_over_time(engine, flt, "day"),
@@ -19,6 +21,7 @@ CHARTS = {
     "by_district": q.by_district,
     "by_category": lambda engine, flt: q.counts_by(engine, flt, "category"),
     "by_channel": lambda engine, flt: q.counts_by(engine, flt, "channel"),
+    "records": lambda engine, flt: pd.DataFrame({"n": [count_records(engine, flt, datetime(2100, 1, 1))]}),
 }
 
 

@@ -116,3 +116,32 @@ def test_memory_tells_allocated_memory_from_mapped_file_pages(tmp_path):
     assert 150 <= anonymous < 250, anonymous
     assert uss >= anonymous + 180, (uss, anonymous)  # the mapped file's pages count as private in USS
     assert rss >= uss
+
+
+def test_memory_counts_pages_a_forked_worker_shares_with_its_master_once():
+    import subprocess
+    import sys
+
+    from bench.stats import memory_mb
+
+    script = (
+        "import os, time\n"
+        "heap = bytearray(150_000_000)\n"
+        "heap[::4096] = b'x' * len(heap[::4096])\n"
+        "for _ in range(2):\n"
+        "    if os.fork() == 0:\n"
+        "        time.sleep(60)\n"
+        "        os._exit(0)\n"
+        "print('ready', flush=True); time.sleep(60)\n"
+    )
+    master = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert master.stdout.readline().strip() == "ready"
+        _rss, _uss, anonymous = memory_mb(master.pid, children=True)
+    finally:
+        import psutil
+
+        for child in psutil.Process(master.pid).children():
+            child.kill()
+        master.kill()
+    assert 150 <= anonymous < 250, anonymous  # three processes, one copy of the heap

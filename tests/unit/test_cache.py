@@ -178,3 +178,22 @@ def test_a_failed_background_refresh_keeps_the_last_figures_and_the_next_asking_
     while compute.calls < 3 and time.monotonic() < deadline:
         time.sleep(0.02)
     assert compute.calls == 3, "the refresh is queued again by the next asking"
+
+
+def test_a_heavy_figure_is_refreshed_in_the_background_at_most_once_per_five_times_its_cost(sqlite_engine):
+    cache = VersionedCache(sqlite_engine, ttl_s=60, version_check_s=0)
+    compute = Counter()
+    cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.2)
+    computed_at = time.monotonic()
+    for _ in range(5):  # data keeps arriving while the last value is younger than 5 x 0.2 s
+        _bump(sqlite_engine, "complaints")
+        assert cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.2) == {"value": 1}
+        time.sleep(0.1)
+    assert time.monotonic() - computed_at < 0.95 and compute.calls == 1
+    time.sleep(max(0.0, 1.05 - (time.monotonic() - computed_at)))
+    _bump(sqlite_engine, "complaints")
+    cache.get_recent(("complaints",), slow_counted, Unkeyed(compute), 0.2)
+    deadline = time.monotonic() + 5
+    while compute.calls < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert compute.calls == 2

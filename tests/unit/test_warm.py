@@ -68,3 +68,20 @@ def test_the_keeper_computes_the_next_grid_moments_comparisons_before_they_are_d
     memo.computed.clear()
     kpi_board(small_city, moment + COMPARISON_GRID, TARGETS, memo=memo)
     assert "figures_at" not in memo.computed  # the day- and week-ago figures were ready
+
+
+def test_the_keeper_warms_the_leaders_briefing_before_any_leader_asks(small_city, settings_for):
+    from callbacks.warm import keep_warm
+    from data.queries.leader_pages import city_briefing
+
+    app = create_app(settings_for(str(small_city.url)))
+    asked = []
+    keep_warm(app.server, every_s=0, stop=lambda: len(asked.append(1) or asked) > 1, settle_s=0)  # one pass
+    cache = app.server.extensions[RUNTIME_KEY].extras[EXTRAS_KEY]
+    misses = cache.misses
+    assert misses > 0
+    with app.server.app_context(), runtime().serving():
+        rt = runtime()
+        briefing = city_briefing(rt.engine, now(), rt.settings.targets_path, "en", memo=cached)
+    assert cache.misses == misses, "a leader's first visit computed what the keeper had not"
+    assert briefing.figures.open_now > 0

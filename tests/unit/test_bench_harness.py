@@ -90,58 +90,49 @@ def test_targets_have_a_column_per_engine_and_density_and_a_growth_ratio_each(sm
     assert rows[-1].endswith(f"| - | {verdict} |")
 
 
-def test_memory_tells_allocated_memory_from_mapped_file_pages(tmp_path):
-    """The 600 MB target counts what a server allocates, not the database pages it maps (USS counts those)."""
+HEAP = "heap = bytearray(150_000_000)\nheap[::4096] = b'x' * len(heap[::4096])\n"  # 150 MB, every page touched
+
+
+def _memory_of(script: str, children: bool) -> tuple[float, float, float]:
+    """`bench.stats.memory_mb` of a Python process running `script` (and its children), once it prints ready."""
     import subprocess
     import sys
 
+    import psutil
+
     from bench.stats import memory_mb
 
+    ready = script + "print('ready', flush=True); time.sleep(60)\n"
+    process = subprocess.Popen([sys.executable, "-c", ready], stdout=subprocess.PIPE, text=True)  # noqa: S603
+    try:
+        assert process.stdout.readline().strip() == "ready"
+        return memory_mb(process.pid, children=children)
+    finally:
+        for child in psutil.Process(process.pid).children():
+            child.kill()
+        process.kill()
+
+
+def test_memory_tells_allocated_memory_from_mapped_file_pages(tmp_path):
+    """The 600 MB target counts what a server allocates, not the database pages it maps (USS counts those)."""
     data = tmp_path / "city.db"
     data.write_bytes(b"\1" * 200_000_000)
-    script = (
-        "import mmap, sys, time\n"
+    mapped = (
+        "import mmap, time\n"
         f"f = open({str(data)!r}, 'rb'); m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)\n"
         "sum(m[i] for i in range(0, len(m), 4096))\n"  # touch every page of the file
-        "heap = bytearray(150_000_000)\n"
-        "heap[::4096] = b'x' * len(heap[::4096])\n"
-        "print('ready', flush=True); time.sleep(60)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)  # noqa: S603
-    try:
-        assert child.stdout.readline().strip() == "ready"
-        rss, uss, anonymous = memory_mb(child.pid, children=False)
-    finally:
-        child.kill()
+    rss, uss, anonymous = _memory_of(mapped + HEAP, children=False)
     assert 150 <= anonymous < 250, anonymous
     assert uss >= anonymous + 180, (uss, anonymous)  # the mapped file's pages count as private in USS
     assert rss >= uss
 
 
 def test_memory_counts_pages_a_forked_worker_shares_with_its_master_once():
-    import subprocess
-    import sys
-
-    from bench.stats import memory_mb
-
-    script = (
+    forked = (
         "import os, time\n"
-        "heap = bytearray(150_000_000)\n"
-        "heap[::4096] = b'x' * len(heap[::4096])\n"
-        "for _ in range(2):\n"
-        "    if os.fork() == 0:\n"
-        "        time.sleep(60)\n"
-        "        os._exit(0)\n"
-        "print('ready', flush=True); time.sleep(60)\n"
+        + HEAP
+        + "for _ in range(2):\n    if os.fork() == 0:\n        time.sleep(60)\n        os._exit(0)\n"
     )
-    master = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)  # noqa: S603
-    try:
-        assert master.stdout.readline().strip() == "ready"
-        _rss, _uss, anonymous = memory_mb(master.pid, children=True)
-    finally:
-        import psutil
-
-        for child in psutil.Process(master.pid).children():
-            child.kill()
-        master.kill()
+    _rss, _uss, anonymous = _memory_of(forked, children=True)
     assert 150 <= anonymous < 250, anonymous  # three processes, one copy of the heap

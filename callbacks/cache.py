@@ -40,7 +40,7 @@ from data.store import data_versions
 T = TypeVar("T")
 LOG = logging.getLogger(__name__)
 EXTRAS_KEY = "versioned_cache"
-DEFAULT_MAX_ENTRIES = 4096  # the leader's score points alone are 14 a place and an hour
+DEFAULT_MAX_ENTRIES = 8192  # the leader's score points alone are 14 a place and an hour; each value also its latest
 REDIS_RETRY_S = 30.0
 RECENT_S = 60.0  # how old a figure a refreshing screen may show while its successor computes
 # A figure is recomputed in the background at most once per this many times what it cost to compute, so a

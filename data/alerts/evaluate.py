@@ -161,8 +161,10 @@ class ArrivalPacer:
         self._lock = threading.Lock()
         self._due: dict[tuple[int, int], _Arrivals] = {}
 
-    def arrived(self, engine: Engine, config: AlertConfig, sensor_ids: Iterable[str], complaints: bool) -> bool:
-        """Note what arrived; True when the caller should run the pass now (`run_due`)."""
+    def arrived(
+        self, engine: Engine, config: AlertConfig, sensor_ids: Iterable[str], complaints: bool
+    ) -> _Arrivals | None:
+        """Note what arrived; the entry to pass to `run` when the caller should run the pass now, else None."""
         with self._lock:
             self._forget_idle()
             due = self._due.setdefault((id(engine), id(config)), _Arrivals(engine, config))
@@ -171,13 +173,16 @@ class ArrivalPacer:
             wait = due.last_pass + self.gap_s - time.monotonic()
             if not due.busy and wait <= 0:
                 due.busy = True
-                return True
+                return due
             if due.timer is None:
-                context = contextvars.copy_context()
-                due.timer = threading.Timer(max(wait, 0.05), context.run, (self._deferred, due))
-                due.timer.name = "alerts-after-ingest"
-                due.timer.start()
-            return False
+                self._schedule(due, max(wait, 0.05))
+            return None
+
+    def _schedule(self, due: _Arrivals, delay_s: float) -> None:
+        """A timer for `due`'s deferred pass, run in the caller's context (the lock is held)."""
+        due.timer = threading.Timer(delay_s, contextvars.copy_context().run, (self._deferred, due))
+        due.timer.name = "alerts-after-ingest"
+        due.timer.start()
 
     def _forget_idle(self) -> None:
         """Drop the entries whose gap has passed with nothing pending: no engine is held past its use."""
@@ -187,10 +192,9 @@ class ArrivalPacer:
             if not pending and due.last_pass < settled:
                 del self._due[key]
 
-    def run_due(self, engine: Engine, config: AlertConfig) -> EvaluationReport | None:
+    def run(self, due: _Arrivals) -> EvaluationReport | None:
         """The pass over everything noted for this city and database (the caller marked it busy)."""
         with self._lock:
-            due = self._due[(id(engine), id(config))]
             sensor_ids, complaints = due.take()
         try:
             return _evaluate_arrivals(due, sensor_ids, complaints)
@@ -208,17 +212,16 @@ class ArrivalPacer:
                     due.timer = None
                 due.busy = True
         for due in waiting:
-            self.run_due(due.engine, due.config)
+            self.run(due)
 
     def _deferred(self, due: _Arrivals) -> None:
         with self._lock:
             due.timer = None
             if due.busy:  # a caller is running a pass: try again a gap after it
-                due.timer = threading.Timer(self.gap_s, contextvars.copy_context().run, (self._deferred, due))
-                due.timer.start()
+                self._schedule(due, self.gap_s)
                 return
             due.busy = True
-        self.run_due(due.engine, due.config)
+        self.run(due)
 
 
 def _evaluate_arrivals(due: _Arrivals, sensor_ids: list[str], complaints: bool) -> EvaluationReport | None:
@@ -248,10 +251,8 @@ def after_ingest(engine: Engine, sensor_ids: Iterable[str] = (), complaints: boo
     sensor_ids = set(sensor_ids)
     if not sensor_ids and not complaints:
         return None
-    config = current_config()
-    if not _pacer.arrived(engine, config, sensor_ids, complaints):
-        return None
-    return _pacer.run_due(engine, config)
+    due = _pacer.arrived(engine, current_config(), sensor_ids, complaints)
+    return _pacer.run(due) if due is not None else None
 
 
 def run_evaluator(

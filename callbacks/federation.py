@@ -19,10 +19,11 @@ BOARD_DOMAINS = ("federation",)
 
 
 def _board():  # noqa: ANN202 - a DataFrame
-    """Every member's newest figures and freshness, computed once a minute per data version for all screens."""
-    rt, moment = runtime(), now().replace(second=0, microsecond=0)
+    """Every member's newest figures (read once per data version for all screens) and freshness at this moment:
+    a member turns stale when the pack says, not at the next minute."""
     config = current_room().federation
-    return cached(BOARD_DOMAINS, queries.member_board, rt.engine, config, moment)
+    figures = cached(BOARD_DOMAINS, queries.member_figures, runtime().engine, config)
+    return queries.with_freshness(figures, config, now())
 
 
 def wall_state(_tick: object, current: object) -> dict:

@@ -54,20 +54,24 @@ def figures_of(doc: dict) -> dict[str, object]:
 
 
 def member_board(engine: Engine, config: FederationConfig, now: datetime) -> pd.DataFrame:
-    """One row per configured member, in the pack's order: identity, freshness and newest figures."""
+    """One row per configured member, in the pack's order: identity, freshness at `now` and newest figures."""
+    return with_freshness(member_figures(engine, config), config, now)
+
+
+def member_figures(engine: Engine, config: FederationConfig) -> pd.DataFrame:
+    """Each configured member's identity, when it last answered and its newest figures; changes only when a
+    pull round stores something, so screens may share it per data version (freshness is added per look)."""
     with engine.connect() as conn:
         stored = {r.code: r for r in conn.execute(select(FederationMember)).all()}
     rows = []
     for member in config.members:
         row = stored.get(member.code)
-        last_ok = row.last_ok_at if row is not None else None
-        age = (now - last_ok).total_seconds() if last_ok is not None else None
         doc = orjson.loads(row.summary) if row is not None and row.summary else None
         rows.append(
             {
                 "code": member.code, "name": member.name, "zone": member.zone,
-                "zone_label": ZONE_LABELS[member.zone], "url": member.url, "last_ok_at": last_ok, "age_s": age,
-                "stale": age is None or age > config.stale_after_seconds,
+                "zone_label": ZONE_LABELS[member.zone], "url": member.url,
+                "last_ok_at": row.last_ok_at if row is not None else None,
                 "error": row.last_error if row is not None else None,
                 "failures": row.failures if row is not None else 0,
                 "has_figures": doc is not None,
@@ -75,6 +79,15 @@ def member_board(engine: Engine, config: FederationConfig, now: datetime) -> pd.
             }
         )  # fmt: skip
     return pd.DataFrame(rows).reindex(columns=list(BOARD_COLUMNS))
+
+
+def with_freshness(figures: pd.DataFrame, config: FederationConfig, now: datetime) -> pd.DataFrame:
+    """The board at `now`: each member's age since it last answered, stale past the pack's limit (or never)."""
+    board = figures.copy()
+    last_ok = pd.to_datetime(board["last_ok_at"])
+    board["age_s"] = (pd.Timestamp(now) - last_ok).dt.total_seconds()
+    board["stale"] = board["age_s"].isna() | (board["age_s"] > config.stale_after_seconds)
+    return board
 
 
 def rankings(board: pd.DataFrame, measure: str, n: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:

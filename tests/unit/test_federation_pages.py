@@ -133,6 +133,22 @@ def test_the_wall_and_comparison_pages_are_built_from_the_members(federation):
         assert app.server.test_client().get(path).status_code == 200, path
 
 
+def test_a_member_turns_stale_on_the_wall_as_soon_as_its_last_answer_is_older_than_the_pack_allows(
+    federation, city_summary
+):
+    folder, engine, config, _ = federation
+    quiet_since = utcnow() - timedelta(seconds=config.stale_after_seconds + 2)
+    store_results(engine, config, [PullResult("36.71", _as(city_summary, "36.71", 1.02), None, False, 9.0)],
+                  quiet_since)  # fmt: skip
+    app = create_app(settings=_settings(folder, engine))
+    from callbacks import federation as callbacks
+
+    with app.server.test_request_context("/federation"):
+        app.server.preprocess_request()
+        state = callbacks.wall_state(None, None)
+    assert state["stale"] == ["35.08", "36.71"]  # two seconds past the limit, not at the next whole minute
+
+
 def test_crafted_callback_bodies_get_a_wall_not_an_error(federation):
     folder, engine, _, _ = federation
     app = create_app(settings=_settings(folder, engine))

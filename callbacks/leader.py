@@ -13,6 +13,7 @@ from callbacks.cache import recent
 from callbacks.context import now, runtime
 from callbacks.leader_actions import leader_actions
 from callbacks.registry import guarded_callback
+from callbacks.warm import note_leaders_watching
 from data.cityscore import ranked
 from data.queries.leader_pages import city_briefing, place_detail, slug
 from data.summary import summary_sentences
@@ -172,6 +173,7 @@ def render_leader(_tick: int | None, params: dict | None) -> object:
     """The page for the params the layout stored (kind city/district/agency, code, lang)."""
     params = params or {}
     lang = lang_of(params.get("lang"))
+    note_leaders_watching()
     try:
         if params.get("kind") in ("district", "agency"):
             return render_detail(params["kind"], str(params.get("code") or ""), lang)

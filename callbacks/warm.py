@@ -3,9 +3,9 @@
 The first computation of the KPI board reads the comparison moments, the sparkline's past days and the 30-day
 closures (seconds at 1M complaints); after a restart every wall screen reconnects at once. `serve` warms before
 it answers; a gunicorn worker warms in a thread while `/api/health` says `warming`. With REDIS_URL the first
-worker's figures serve all. A keeper thread then warms the leaders' briefing and recomputes the city-wide
-board ahead of the wall: the comparison moments move on a ten-minute grid and past days are remembered for ten
-minutes, and recomputing them on a screen's refresh was the board's worst case.
+worker's figures serve all. A keeper thread then warms the leaders' briefing (kept warm while leaders look at
+it) and recomputes the city-wide board ahead of the wall: the comparison moments move on a ten-minute grid and
+past days are remembered for ten minutes, and recomputing them on a screen's refresh was the board's worst case.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ LOG = logging.getLogger(__name__)
 WARMTH_KEY = "wall_warmth"
 KEEP_EVERY_S = SETTLED_TTL_S / 3  # several passes per ten-minute grid step, well inside the settled figures' life
 SETTLE_S = 30.0  # the keeper's first pass waits this long after ready: reconnecting walls render first
+LEADERS_SEEN_KEY = "leaders_seen_at"
+LEADERS_WATCH_S = 1800.0  # the briefing is kept warm while a leader looked at it within this long
 
 
 @dataclass
@@ -121,6 +123,16 @@ def _leader_briefing() -> None:
     score_history(rt.engine, moment + timedelta(hours=1), rt.settings.targets_path, memo=cached)
 
 
+def note_leaders_watching() -> None:
+    """A leader page was asked for: the keeper keeps the briefing warm for the next LEADERS_WATCH_S."""
+    current_app.extensions[LEADERS_SEEN_KEY] = time.monotonic()
+
+
+def leaders_watching(server: Flask) -> bool:
+    seen = server.extensions.get(LEADERS_SEEN_KEY)
+    return seen is not None and time.monotonic() - seen < LEADERS_WATCH_S
+
+
 def warm_wall_screens(server: Flask) -> Warmth:
     """Compute every screen's city-wide figures once, here and now; a failure is logged and reported."""
     state = server.extensions.setdefault(WARMTH_KEY, Warmth())
@@ -143,12 +155,16 @@ def keep_warm(
     server: Flask, every_s: float = KEEP_EVERY_S, stop: Callable[[], bool] = lambda: False, settle_s: float = SETTLE_S
 ) -> None:
     """After `settle_s` (the walls' first renders after a start come first), recompute the city-wide board with
-    the next comparison moment, and the leaders' briefing with the next hour's history, off the request path,
-    every `every_s`."""
+    the next comparison moment off the request path every `every_s`. The leaders' briefing with the next hour's
+    history is warmed on the first pass (a leader's first visit), then only while leaders are looking: it is
+    the heaviest figure of all, and recomputing it for nobody takes the wall's core."""
     time.sleep(settle_s)
+    first = True
     while not stop():
         _keep(server, "the wall's figures", _kpi_board)
-        _keep(server, "the leaders' briefing", _leader_briefing)
+        if first or leaders_watching(server):
+            _keep(server, "the leaders' briefing", _leader_briefing)
+        first = False
         time.sleep(every_s)
 
 

@@ -14,6 +14,7 @@ from dashboard.app import create_app
 from data.memo import call, call_key
 from data.models import Complaint
 from data.queries.kpi_board import COMPARISON_GRID, kpi_board, upcoming_comparisons
+from tests.helpers.callbacks import body_for
 
 TARGETS = Path("data/config/targets.yaml")
 
@@ -85,3 +86,28 @@ def test_the_keeper_warms_the_leaders_briefing_before_any_leader_asks(small_city
         briefing = city_briefing(rt.engine, now(), rt.settings.targets_path, "en", memo=cached)
     assert cache.misses == misses, "a leader's first visit computed what the keeper had not"
     assert briefing.figures.open_now > 0
+
+
+def test_after_its_first_pass_the_keeper_keeps_the_briefing_warm_only_while_leaders_look(
+    small_city, settings_for, monkeypatch
+):
+    import callbacks.warm as warm
+    from layouts import ids
+
+    app = create_app(settings_for(str(small_city.url)))
+    briefings = []
+    monkeypatch.setattr(warm, "_leader_briefing", lambda: briefings.append(1))
+
+    def passes(n: int) -> None:
+        done = []
+        warm.keep_warm(app.server, every_s=0, stop=lambda: len(done.append(1) or done) > n, settle_s=0)
+
+    passes(3)
+    assert len(briefings) == 1 and not warm.leaders_watching(app.server)  # the first visit's, then nobody looked
+    body = body_for(app, f"{ids.LEADER_BODY}.children", {ids.LEADER_TICK: 1, ids.LEADER_PARAMS: {"lang": "id"}})
+    response = app.server.test_client().post("/_dash-update-component", json=body)  # the open demo: no login
+    assert response.status_code == 200 and "response" in response.get_json()
+    assert warm.leaders_watching(app.server)
+    briefings.clear()
+    passes(3)
+    assert len(briefings) == 3

@@ -12,7 +12,9 @@ The backlog is kept per due hour rather than per SLA state, because "late" chang
 any record: late at `now` is every due hour before `now`'s plus the current hour's rows due before `now`.
 The closures are also counted per UTC hour and duration bucket (`complaints_close_hours`), so an exact median or
 P90 of hours to close over 30 days reads a few thousand rollup rows and one bucket's closures through an index on
-the same bucket expression (data/queries/close_quantiles.py), not the window's half a million closures.
+the same bucket expression (data/queries/close_quantiles.py), not the window's half a million closures. The
+analysts' time to close per agency counts closures by hour of receipt, agency and class of time to close
+(`complaints_agency_closes`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
@@ -96,6 +99,21 @@ class ComplaintCloseHours(Base):
     closed: Mapped[int] = mapped_column(Integer)
 
 
+class ComplaintAgencyCloses(Base):
+    """Closures of the city's complaints per UTC hour of receipt, agency ('' none) and time-to-close class
+    (`close_span`), and of those within their SLA: the analysts' time to close per agency for the complaints
+    received in a window, from a few dozen rows per hour instead of every closure."""
+
+    __tablename__ = "complaints_agency_closes"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True, doc="the UTC hour of `requested_at`")
+    agency: Mapped[str] = mapped_column(String(120), primary_key=True)
+    span: Mapped[int] = mapped_column(Integer, primary_key=True, doc="close_span of the closures counted")
+    closed: Mapped[int] = mapped_column(Integer)
+    closed_within_sla: Mapped[int] = mapped_column(Integer)
+
+
 class ComplaintCloseDays(Base):
     """The same closures per UTC day, kecamatan ('' unlocated) and duration bucket, for the leaders' figures per
     kecamatan (per hour the kecamatan would make it as large as the closures themselves)."""
@@ -163,14 +181,32 @@ BUCKET_STEPS = ((12, 1), (24, 2), (48, 4), (96, 8), (192, 16), (384, 32), (768, 
 LAST_STEP = 128
 
 
-def close_bucket_of(requested_at: datetime, closed_at: datetime) -> int:
-    """The duration bucket of one closure, from whole seconds exactly as the SQL of `close_bucket` computes it."""
+# The analysts' classes of time to close, by their first whole hour: under a day, one to three days, three to
+# seven, one to two weeks, longer. A closure before its receipt counts in the first.
+CLOSE_SPANS = (0, 24, 72, 168, 336)
+
+
+def _whole_hours(requested_at: datetime, closed_at: datetime) -> int | None:
+    """Whole hours from receipt to close (floor), None for a closure before receipt."""
     taken = closed_at - requested_at
     if taken < timedelta(0):
+        return None
+    return (taken.days * 86_400 + taken.seconds) // 3600  # floor: timedelta keeps microseconds non-negative
+
+
+def close_bucket_of(requested_at: datetime, closed_at: datetime) -> int:
+    """The duration bucket of one closure, from whole seconds exactly as the SQL of `close_bucket` computes it."""
+    hours = _whole_hours(requested_at, closed_at)
+    if hours is None:
         return -1
-    hours = (taken.days * 86_400 + taken.seconds) // 3600  # floor: timedelta keeps microseconds non-negative
     step = next((width for limit, width in BUCKET_STEPS if hours < limit), LAST_STEP)
     return hours // step * step
+
+
+def close_span_of(requested_at: datetime, closed_at: datetime) -> int:
+    """The time-to-close class of one closure (a CLOSE_SPANS bound), as the SQL of `close_span` computes it."""
+    hours = _whole_hours(requested_at, closed_at) or 0
+    return max(bound for bound in CLOSE_SPANS if hours >= bound)
 
 
 class close_bucket(FunctionElement):  # noqa: N801 - reads as SQL
@@ -181,15 +217,19 @@ class close_bucket(FunctionElement):  # noqa: N801 - reads as SQL
     inherit_cache = True
 
 
-def close_bucket_sql(requested: str, closed: str, dialect: str) -> str:
-    """The SQL text of `close_bucket` over two column expressions."""
+def _whole_seconds_sql(requested: str, closed: str, dialect: str) -> str:
+    """Whole seconds from receipt to close (floor) in integer SQL, as Python's timedelta counts them."""
     if dialect == "sqlite":  # whole seconds, less one when the closing second's fraction is below the receipt's
-        seconds = (
+        return (
             f"(CAST(strftime('%s', {closed}) AS INTEGER) - CAST(strftime('%s', {requested}) AS INTEGER)"
             f" - (substr({closed}, 20) < substr({requested}, 20)))"
         )
-    else:
-        seconds = f"CAST(floor(EXTRACT(epoch FROM ({closed} - {requested}))) AS BIGINT)"
+    return f"CAST(floor(EXTRACT(epoch FROM ({closed} - {requested}))) AS BIGINT)"
+
+
+def close_bucket_sql(requested: str, closed: str, dialect: str) -> str:
+    """The SQL text of `close_bucket` over two column expressions."""
+    seconds = _whole_seconds_sql(requested, closed, dialect)
     hours = f"({seconds} / 3600)"
     steps = " ".join(f"WHEN {hours} < {limit} THEN {hours} / {width} * {width}" for limit, width in BUCKET_STEPS)
     return f"(CASE WHEN {seconds} < 0 THEN -1 {steps} ELSE {hours} / {LAST_STEP} * {LAST_STEP} END)"
@@ -201,10 +241,31 @@ def _close_bucket_sql(element, compiler, **kw) -> str:  # noqa: ANN001
     return close_bucket_sql(requested, closed, compiler.dialect.name)
 
 
+class close_span(FunctionElement):  # noqa: N801 - reads as SQL
+    """`close_span_of` in SQL, in integers only (whole hours, as the rollup's Python counts them)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+def close_span_sql(requested: str, closed: str, dialect: str) -> str:
+    """The SQL text of `close_span` over two column expressions (negative hours fall in the first class)."""
+    hours = f"({_whole_seconds_sql(requested, closed, dialect)} / 3600)"
+    whens = " ".join(f"WHEN {hours} < {high} THEN {low}" for low, high in pairwise(CLOSE_SPANS))
+    return f"(CASE {whens} ELSE {CLOSE_SPANS[-1]} END)"
+
+
+@compiles(close_span)
+def _close_span_sql(element, compiler, **kw) -> str:  # noqa: ANN001
+    requested, closed = (compiler.process(arg, **kw) for arg in element.clauses)
+    return close_span_sql(requested, closed, compiler.dialect.name)
+
+
 HOURLY = ComplaintHourly.__table__
 BACKLOG = ComplaintBacklog.__table__
 CLOSE_HOURS = ComplaintCloseHours.__table__
 CLOSE_DAYS = ComplaintCloseDays.__table__
+AGENCY_CLOSES = ComplaintAgencyCloses.__table__
 OPEN_HOURS = ComplaintOpenHours.__table__
 HISTORY = ComplaintHistoryHours.__table__
 HOURLY_KEY = ["hour", "district_code", "category", "channel"]
@@ -214,6 +275,8 @@ CLOSE_HOURS_KEY = ["hour", "bucket"]
 CLOSE_DAYS_KEY = ["day", "district_code", "bucket"]
 OPEN_HOURS_KEY = ["district_code", "hour"]
 HISTORY_KEY = ["district_code", "hour"]
+AGENCY_CLOSES_KEY = ["hour", "agency", "span"]
+AGENCY_CLOSES_COUNTS = ["closed", "closed_within_sla"]
 HISTORY_COUNTS = ["received", "settled", "due", "settled_due"]
 
 
@@ -235,6 +298,7 @@ class RollupDelta:
         self.close_days: dict[tuple, int] = defaultdict(int)
         self.open_hours: dict[tuple, int] = defaultdict(int)
         self.history: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        self.agency_closes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
@@ -242,14 +306,19 @@ class RollupDelta:
         category, channel = row.category, row.channel or ""
         self.hourly[(hour_of(row.requested_at), district, category, channel)][0] += sign
         if row.closed_at is not None:
+            within = sign if row.due_at is not None and row.closed_at <= row.due_at else 0
             counts = self.hourly[(hour_of(row.closed_at), district, category, channel)]
             counts[1] += sign
-            counts[2] += sign if row.due_at is not None and row.closed_at <= row.due_at else 0
+            counts[2] += within
             counts[3] += sign if row.status == "closed" else 0
             if not row.outside_city:
                 bucket = close_bucket_of(row.requested_at, row.closed_at)
                 self.close_hours[(hour_of(row.closed_at), bucket)] += sign
                 self.close_days[(day_of(row.closed_at), district, bucket)] += sign
+                span = close_span_of(row.requested_at, row.closed_at)
+                by_agency = self.agency_closes[(hour_of(row.requested_at), row.agency or "", span)]
+                by_agency[0] += sign
+                by_agency[1] += within
         if row.status in OPEN_STATUSES:
             due = hour_of(row.due_at) if row.due_at is not None else NO_DUE
             self.backlog[(district, category, due)] += sign
@@ -278,6 +347,7 @@ class RollupDelta:
         for table, key, counts, changes in (
             (HOURLY, HOURLY_KEY, HOURLY_COUNTS, self.hourly),
             (HISTORY, HISTORY_KEY, HISTORY_COUNTS, self.history),
+            (AGENCY_CLOSES, AGENCY_CLOSES_KEY, AGENCY_CLOSES_COUNTS, self.agency_closes),
         ):
             if changed := {k: v for k, v in changes.items() if any(v)}:
                 _add_counts(conn, table, key, counts, [(*k, *v) for k, v in changed.items()])
@@ -323,6 +393,7 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(CLOSE_DAYS))
     conn.execute(delete(OPEN_HOURS))
     conn.execute(delete(HISTORY))
+    conn.execute(delete(AGENCY_CLOSES))
     c = Complaint.__table__.c
     district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
     channel = func.coalesce(c.channel, "")
@@ -355,6 +426,11 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     by_day = by_day.group_by(closed_day, district, bucket)
     conn.execute(CLOSE_DAYS.insert().from_select(CLOSE_DAYS_KEY + ["closed"], by_day))
     received_hour = utc_hour_start(c.requested_at)
+    span, agency = close_span(c.requested_at, c.closed_at), func.coalesce(c.agency, "")
+    within = func.sum(case((c.closed_at <= c.due_at, 1), else_=0))
+    by_agency = select(received_hour, agency, span, func.count(), within)
+    by_agency = by_agency.where(*city_closures).group_by(received_hour, agency, span)
+    conn.execute(AGENCY_CLOSES.insert().from_select(AGENCY_CLOSES_KEY + AGENCY_CLOSES_COUNTS, by_agency))
     still_open = select(district, received_hour, func.count()).where(
         c.status.in_(OPEN_STATUSES), c.outside_city.is_not(True)
     )
@@ -392,6 +468,7 @@ def rebuild_all(engine: Engine) -> None:
 
 
 __all__ = [
+    "AGENCY_CLOSES",
     "BACKLOG",
     "CLOSE_DAYS",
     "CLOSE_HOURS",
@@ -401,6 +478,8 @@ __all__ = [
     "OPEN_HOURS",
     "OPEN_STATUSES",
     "OUTSIDE",
+    "CLOSE_SPANS",
+    "ComplaintAgencyCloses",
     "ComplaintBacklog",
     "ComplaintCloseDays",
     "ComplaintCloseHours",
@@ -409,6 +488,8 @@ __all__ = [
     "RollupDelta",
     "close_bucket",
     "close_bucket_of",
+    "close_span",
+    "close_span_of",
     "day_of",
     "hour_of",
     "rebuild_all",

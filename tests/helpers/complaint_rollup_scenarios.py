@@ -15,10 +15,11 @@ MINUTE = timedelta(minutes=1)
 US = timedelta(microseconds=1)
 HOUR = timedelta(hours=1)
 # hours to close around the buckets' edges: whole hours (5 h, 12 h, 24 h), a microsecond either side, a closure
-# whose closing second's fraction is below its receipt's, one before receipt, and a long one
+# whose closing second's fraction is below its receipt's, one before receipt, a long one, and the analysts'
+# classes' edges (a day less a microsecond, three days)
 TAKEN = [5 * HOUR, 5 * HOUR - US, 5 * HOUR + US, 12 * HOUR - US, 12 * HOUR, 24 * HOUR, timedelta(0),
          timedelta(hours=3, microseconds=-250_000), -timedelta(minutes=3),
-         1000 * HOUR + timedelta(seconds=1)]  # fmt: skip
+         1000 * HOUR + timedelta(seconds=1), 24 * HOUR - US, 72 * HOUR]  # fmt: skip
 
 
 def complaint(n: int, minutes: int, **fields: object) -> dict:
@@ -40,17 +41,19 @@ def rollups(engine: Engine) -> tuple[list, list]:
 
 def close_hours(engine: Engine) -> list:
     """The rollups beside the hourly counts: closures per hour and bucket, per day, kecamatan and bucket, open per
-    hour received, and the history of the backlog per hour."""
+    hour received, the history of the backlog per hour, and closures per hour received, agency and class."""
     with engine.connect() as conn:
         hours = conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2")).all()
         days = conn.execute(text("SELECT * FROM complaints_close_days ORDER BY 1, 2, 3")).all()
         still_open = conn.execute(text("SELECT * FROM complaints_open_hours ORDER BY 1, 2")).all()
         history = conn.execute(text("SELECT * FROM complaints_history_hours ORDER BY 1, 2")).all()
+        agency = conn.execute(text("SELECT * FROM complaints_agency_closes ORDER BY 1, 2, 3")).all()
     return (
         [tuple(r) for r in hours]
         + [tuple(r) for r in days]
         + [("open", *r) for r in still_open]
         + [("history", *r) for r in history]
+        + [("agency", *r) for r in agency]
     )
 
 

@@ -201,6 +201,23 @@ def test_hour_and_weekday_filters_narrow_the_category_channel_and_time_charts(ci
     assert cells == {(0, 9): 2}
 
 
+def test_time_to_close_per_agency_from_its_rollup_equals_the_raw_rows(small_city):
+    from data.queries.analyst_filter import AnalystFilter
+    from data.timebuckets import wib_midnight_utc
+    from tests.conftest import DEMO_END
+    from tests.helpers.analyst_rollup import assert_rollup_equals_raw
+
+    end = wib_midnight_utc(DEMO_END.date())
+    start = end - timedelta(days=30)
+    agencies = tuple(q.close_by_agency(small_city, AnalystFilter(start=start, end=end))["agency"].unique()[:2])
+    assert len(agencies) == 2
+    for extra in ({"agencies": agencies}, {"agencies": agencies[:1], "hours": (8, 9), "weekdays": (1, 3)}):
+        flt = AnalystFilter(start=start, end=end, **extra)
+        assert q.agency_rollup_answers(flt)
+        assert_rollup_equals_raw(small_city, flt, ("close_by_agency",))
+        assert set(q.close_by_agency(small_city, flt)["agency"]) <= set(extra["agencies"])
+
+
 def test_charts_from_the_hourly_rollup_equal_the_raw_rows_under_every_filter_shape(small_city):
     from data.queries.analyst_filter import AnalystFilter
     from data.timebuckets import wib_midnight_utc
@@ -210,6 +227,7 @@ def test_charts_from_the_hourly_rollup_equal_the_raw_rows_under_every_filter_sha
     end = wib_midnight_utc(DEMO_END.date())
     for days in (1, 7, 30):
         start = end - timedelta(days=days)
+        assert flows.answers_per_hour(AnalystFilter(start=start, end=end))
         assert_rollup_equals_raw(small_city, AnalystFilter(start=start, end=end))
     start = end - timedelta(days=30)
     for extra in (
@@ -220,6 +238,7 @@ def test_charts_from_the_hourly_rollup_equal_the_raw_rows_under_every_filter_sha
         {"weekdays": (0, 5)},
         {"hours": (9,), "weekdays": (2,), "categories": ("banjir",)},
     ):
+        assert flows.answers_per_hour(AnalystFilter(start=start, end=end, **extra))
         assert_rollup_equals_raw(small_city, AnalystFilter(start=start, end=end, **extra))
     # a window that is not whole hours is answered from the raw rows
     assert not flows.answers_per_hour(AnalystFilter(start=start + timedelta(minutes=30), end=end))

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import func, select, text
 
-from data.complaint_rollups import close_bucket, close_bucket_of, rebuild_all
+from data.complaint_rollups import close_bucket, close_bucket_of, close_span, close_span_of, rebuild_all
 from data.ingest.sink import store_complaints
 from data.models import Complaint
 from data.queries.close_quantiles import close_ranks
@@ -36,7 +36,18 @@ def test_sql_buckets_equal_python_buckets_at_their_edges(sqlite_engine):
     assert {r["source_id"]: close_bucket_of(r["requested_at"], r["closed_at"]) for r in records} == {
         k: v for k, v in got.items() if k != "TNG-50"
     }
-    assert [close_bucket_of(CITY_MIDNIGHT, CITY_MIDNIGHT + t) for t in TAKEN] == [5, 4, 5, 11, 12, 24, 0, 2, -1, 896]
+    buckets = [close_bucket_of(CITY_MIDNIGHT, CITY_MIDNIGHT + t) for t in TAKEN]
+    assert buckets == [5, 4, 5, 11, 12, 24, 0, 2, -1, 896, 22, 72]
+
+
+def test_sql_time_to_close_classes_equal_python_classes_at_their_edges(sqlite_engine):
+    records = store_awkward_closures(sqlite_engine)
+    with sqlite_engine.connect() as conn:
+        stmt = select(Complaint.source_id, close_span(Complaint.requested_at, Complaint.closed_at))
+        got = {source_id: span for source_id, span in conn.execute(stmt) if source_id != "TNG-50"}
+    assert got == {r["source_id"]: close_span_of(r["requested_at"], r["closed_at"]) for r in records}
+    spans = [close_span_of(CITY_MIDNIGHT, CITY_MIDNIGHT + t) for t in TAKEN]
+    assert spans == [0, 0, 0, 0, 0, 24, 0, 0, 0, 336, 0, 72]
 
 
 def test_kept_close_hours_equal_a_rebuild_after_corrections_and_reopens(sqlite_engine):

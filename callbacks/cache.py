@@ -40,6 +40,7 @@ from data.store import data_versions
 T = TypeVar("T")
 LOG = logging.getLogger(__name__)
 EXTRAS_KEY = "versioned_cache"
+SWEEP_EVERY_S = 1.0  # how often values past their TTL are dropped from a process's memory
 DEFAULT_MAX_ENTRIES = 8192  # the leader's score points alone are 14 a place and an hour; each value also its latest
 REDIS_RETRY_S = 30.0
 RECENT_S = 60.0  # how old a figure a refreshing screen may show while its successor computes
@@ -77,6 +78,7 @@ class VersionedCache:
         self._refreshing: set[str] = set()
         self._refresher: tuple[int, ThreadPoolExecutor] | None = None
         self._local: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._next_sweep = 0.0
         self._lock = threading.Lock()
         self._key_locks: dict[str, threading.Lock] = {}
         self._versions: tuple[float, dict[str, int]] = (0.0, {})
@@ -243,9 +245,17 @@ class VersionedCache:
             self._redis_failed(exc)
 
     def _remember(self, key: str, value: Any, ttl: float) -> None:  # noqa: ANN401
+        """Keep a value here until `ttl` passes. Expired values are swept at most once a second: every data
+        version makes new keys, and values nobody will ask again (a figure at a past version) would otherwise
+        stay until `max_entries` newer ones pushed them out."""
+        now = time.monotonic()
         with self._lock:
-            self._local[key] = (time.monotonic() + ttl, value)
+            self._local[key] = (now + ttl, value)
             self._local.move_to_end(key)
+            if now >= self._next_sweep:
+                self._next_sweep = now + SWEEP_EVERY_S
+                for expired in [k for k, (until, _) in self._local.items() if until <= now]:
+                    del self._local[expired]
             while len(self._local) > self.max_entries:  # weeks on the wall: never grow without bound
                 self._local.popitem(last=False)
 

@@ -85,6 +85,19 @@ def test_memory_stays_bounded_over_weeks_of_distinct_keys(sqlite_engine):
     assert len(cache._local) == 10
 
 
+def test_values_of_past_data_versions_leave_memory_when_their_ttl_passes(sqlite_engine, monkeypatch):
+    import callbacks.cache
+
+    monkeypatch.setattr(callbacks.cache, "SWEEP_EVERY_S", 0.0)
+    cache = VersionedCache(sqlite_engine, ttl_s=0.05, version_check_s=0, recent_s=0.05)
+    for _ in range(20):  # a wall refreshing while data arrives: each version's figures, never asked again
+        cache.get_or_compute(("complaints",), counted, Unkeyed(Counter()), "city")
+        _bump(sqlite_engine, "complaints")
+    time.sleep(0.08)
+    cache.get_or_compute(("complaints",), counted, Unkeyed(Counter()), "district")
+    assert len(cache._local) == 2  # the newest value and its latest, not forty
+
+
 def test_cache_for_keeps_one_cache_per_running_app(sqlite_engine):
     extras: dict = {}
     first = cache_for(extras, sqlite_engine, ttl_s=10)

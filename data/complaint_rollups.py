@@ -14,7 +14,8 @@ The closures are also counted per UTC hour and duration bucket (`complaints_clos
 P90 of hours to close over 30 days reads a few thousand rollup rows and one bucket's closures through an index on
 the same bucket expression (data/queries/close_quantiles.py), not the window's half a million closures. The
 analysts' time to close per agency counts closures by hour of receipt, agency and class of time to close
-(`complaints_agency_closes`).
+(`complaints_agency_closes`); their charts of the whole city count arrivals per hour city-wide and per kecamatan,
+category and channel each on its own (`complaints_arrivals`).
 """
 
 from __future__ import annotations
@@ -97,6 +98,20 @@ class ComplaintCloseHours(Base):
     hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
     bucket: Mapped[int] = mapped_column(Integer, primary_key=True, doc="close_bucket of the closures counted")
     closed: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintArrivals(Base):
+    """The city's complaints received per UTC hour, city-wide (facet '') and per kecamatan, category and channel
+    each on its own: a chart of the whole city reads a few dozen rows per hour, not `complaints_hourly`'s
+    hundreds of kecamatan x category x channel combinations."""
+
+    __tablename__ = "complaints_arrivals"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    hour: Mapped[datetime] = mapped_column(DateTime, primary_key=True)
+    facet: Mapped[str] = mapped_column(String(16), primary_key=True, doc="'', district_code, category or channel")
+    value: Mapped[str] = mapped_column(String(64), primary_key=True, doc="the facet's value ('' unlocated / none)")
+    received: Mapped[int] = mapped_column(Integer)
 
 
 class ComplaintAgencyCloses(Base):
@@ -266,6 +281,8 @@ BACKLOG = ComplaintBacklog.__table__
 CLOSE_HOURS = ComplaintCloseHours.__table__
 CLOSE_DAYS = ComplaintCloseDays.__table__
 AGENCY_CLOSES = ComplaintAgencyCloses.__table__
+ARRIVALS = ComplaintArrivals.__table__
+ARRIVAL_FACETS = ("district_code", "category", "channel")
 OPEN_HOURS = ComplaintOpenHours.__table__
 HISTORY = ComplaintHistoryHours.__table__
 HOURLY_KEY = ["hour", "district_code", "category", "channel"]
@@ -276,6 +293,7 @@ CLOSE_DAYS_KEY = ["day", "district_code", "bucket"]
 OPEN_HOURS_KEY = ["district_code", "hour"]
 HISTORY_KEY = ["district_code", "hour"]
 AGENCY_CLOSES_KEY = ["hour", "agency", "span"]
+ARRIVALS_KEY = ["hour", "facet", "value"]
 AGENCY_CLOSES_COUNTS = ["closed", "closed_within_sla"]
 HISTORY_COUNTS = ["received", "settled", "due", "settled_due"]
 
@@ -299,6 +317,7 @@ class RollupDelta:
         self.open_hours: dict[tuple, int] = defaultdict(int)
         self.history: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         self.agency_closes: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+        self.arrivals: dict[tuple, int] = defaultdict(int)
 
     def add(self, row: Any, sign: int = 1) -> None:  # noqa: ANN401 - a Row or any object with the columns
         """Add (sign=1) or take away (sign=-1) one complaint row's contribution."""
@@ -326,6 +345,9 @@ class RollupDelta:
                 self.open_hours[(district, hour_of(row.requested_at))] += sign
         if not row.outside_city:
             self._add_history(row, district, sign)
+            hour = hour_of(row.requested_at)
+            for facet, value in (("", ""), ("district_code", district), ("category", category), ("channel", channel)):
+                self.arrivals[(hour, facet, value)] += sign
 
     def _add_history(self, row: Any, district: str, sign: int) -> None:  # noqa: ANN401
         settled = row.status == "closed" and row.closed_at is not None
@@ -363,8 +385,9 @@ class RollupDelta:
             (CLOSE_HOURS, CLOSE_HOURS_KEY, self.close_hours),
             (CLOSE_DAYS, CLOSE_DAYS_KEY, self.close_days),
             (OPEN_HOURS, OPEN_HOURS_KEY, self.open_hours),
+            (ARRIVALS, ARRIVALS_KEY, self.arrivals),
         ):
-            count = "open" if table is OPEN_HOURS else "closed"
+            count = {OPEN_HOURS: "open", ARRIVALS: "received"}.get(table, "closed")
             if changed := {k: v for k, v in changes.items() if v}:
                 _add_counts(conn, table, key, [count], [(*k, v) for k, v in changed.items()])
                 shrunk = [dict(zip(key, k, strict=True)) for k, v in changed.items() if v < 0]
@@ -394,6 +417,7 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     conn.execute(delete(OPEN_HOURS))
     conn.execute(delete(HISTORY))
     conn.execute(delete(AGENCY_CLOSES))
+    conn.execute(delete(ARRIVALS))
     c = Complaint.__table__.c
     district = case((c.outside_city.is_(True), OUTSIDE), else_=func.coalesce(c.district_code, ""))
     channel = func.coalesce(c.channel, "")
@@ -437,6 +461,19 @@ def rebuild_complaint_rollups(conn: Connection) -> None:
     still_open = still_open.group_by(district, received_hour)
     conn.execute(OPEN_HOURS.insert().from_select(OPEN_HOURS_KEY + ["open"], still_open))
     _rebuild_history(conn, district)
+    _rebuild_arrivals(conn, district, channel)
+
+
+def _rebuild_arrivals(conn: Connection, district: Any, channel: Any) -> None:  # noqa: ANN401 - SQL expressions
+    c = Complaint.__table__.c
+    hour = utc_hour_start(c.requested_at)
+    parts = []
+    for facet, value in (("", None), ("district_code", district), ("category", c.category), ("channel", channel)):
+        shown = literal("") if value is None else value
+        stmt = select(hour.label("h"), literal(facet).label("f"), shown.label("v"), func.count().label("n"))
+        stmt = stmt.where(c.outside_city.is_not(True))
+        parts.append(stmt.group_by(hour) if value is None else stmt.group_by(hour, value))
+    conn.execute(ARRIVALS.insert().from_select(ARRIVALS_KEY + ["received"], union_all(*parts)))
 
 
 def _rebuild_history(conn: Connection, district: Any) -> None:  # noqa: ANN401 - a SQL expression
@@ -469,6 +506,8 @@ def rebuild_all(engine: Engine) -> None:
 
 __all__ = [
     "AGENCY_CLOSES",
+    "ARRIVALS",
+    "ARRIVAL_FACETS",
     "BACKLOG",
     "CLOSE_DAYS",
     "CLOSE_HOURS",
@@ -480,6 +519,7 @@ __all__ = [
     "OUTSIDE",
     "CLOSE_SPANS",
     "ComplaintAgencyCloses",
+    "ComplaintArrivals",
     "ComplaintBacklog",
     "ComplaintCloseDays",
     "ComplaintCloseHours",

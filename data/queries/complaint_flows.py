@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Integer, Subquery, case, cast, func, literal, select
 from sqlalchemy.engine import Connection
 
-from data.complaint_rollups import BACKLOG, HOURLY, OPEN_STATUSES, OUTSIDE, hour_of
+from data.complaint_rollups import ARRIVAL_FACETS, ARRIVALS, BACKLOG, HOURLY, OPEN_STATUSES, OUTSIDE, hour_of
 from data.models import Complaint
 from data.queries.filters import ComplaintFilter
 from data.timebuckets import wib_hour, wib_today, wib_weekday
@@ -48,15 +48,22 @@ def answers_per_hour(flt: ComplaintFilter) -> bool:
 
 def received_per_hour(flt: ComplaintFilter, *by: str) -> Subquery:
     """Complaints received under `flt` per UTC hour of its window (and per `by`: district_code, category,
-    channel), from `complaints_hourly`: columns hour, *by, n. The hours are summed first, on the rollup's key
-    order, so the city-time buckets callers put on `hour` are computed once per hour, not per rollup row; a
-    UTC hour's local hour and weekday are those of every moment in it (Indonesian zones are whole hours).
-    Ask `answers_per_hour(flt)` first."""
-    h = HOURLY.c
-    keys = [h.hour, *(h[c] for c in by)]
-    where = [h.hour >= flt.start, h.hour < flt.end, *rollup_clauses(HOURLY, flt)]
-    n = cast(func.sum(h.received), Integer).label("n")  # PostgreSQL sums integers into numeric otherwise
-    hours = select(*keys, n).where(*where).group_by(*keys).subquery()
+    channel): columns hour, *by, n. The whole city, or the city split by one facet, reads `complaints_arrivals`
+    (a few dozen rows per hour); a filter on kecamatan, category or channel, or two facets, reads
+    `complaints_hourly` with its hours summed first, on its key order, so the city-time buckets callers put on
+    `hour` are computed once per hour, not per rollup row. A UTC hour's local hour and weekday are those of
+    every moment in it (Indonesian zones are whole hours). Ask `answers_per_hour(flt)` first."""
+    if len(by) <= 1 and set(by) <= set(ARRIVAL_FACETS) and not (flt.districts or flt.categories or flt.channels):
+        a = ARRIVALS.c
+        keys = [a.hour] + ([a.value.label(by[0])] if by else [])
+        where = [a.hour >= flt.start, a.hour < flt.end, a.facet == (by[0] if by else "")]
+        hours = select(*keys, a.received.label("n")).where(*where).subquery()
+    else:
+        h = HOURLY.c
+        keys = [h.hour, *(h[c] for c in by)]
+        where = [h.hour >= flt.start, h.hour < flt.end, *rollup_clauses(HOURLY, flt)]
+        n = cast(func.sum(h.received), Integer).label("n")  # PostgreSQL sums integers into numeric otherwise
+        hours = select(*keys, n).where(*where).group_by(*keys).subquery()
     local_hours, weekdays = flt.time_of_day()
     kept = [hours.c.n > 0]
     if local_hours:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Engine, TableClause, and_, case, func, select, union_all
+from sqlalchemy import ColumnElement, Engine, Integer, TableClause, and_, case, cast, func, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -228,6 +228,14 @@ def counts_over_time(engine: Engine, flt: ComplaintFilter, by: str = "day") -> p
 
 def counts_by(engine: Engine, flt: ComplaintFilter, column: str) -> pd.DataFrame:
     """Complaints within the filter grouped by one column (category, channel, status, agency, district_code)."""
+    if column in ROLLUP_COLUMNS and flows.answers_per_hour(flt):  # a window of whole hours: the hours' counts
+        hours = flows.received_per_hour(flt, column)
+        n = cast(func.sum(hours.c.n), Integer)  # PostgreSQL sums integers into numeric otherwise
+        stmt = select(hours.c[column], n).group_by(hours.c[column]).order_by(n.desc(), hours.c[column])
+        with engine.connect() as conn:
+            frame = frame_of(conn.execute(stmt), [column, "n"])
+        frame.loc[frame[column] == "", column] = None  # '' is unlocated / no channel, NULL in the rows
+        return frame
     if column in ROLLUP_COLUMNS and flows.answers(flt, window=True):  # the presets' windows, from the rollups
         with engine.connect() as conn:
             frame = flows.grouped_flow(conn, flt.start, flt.end, (column,), flt, end_inclusive=False)

@@ -41,19 +41,22 @@ def rollups(engine: Engine) -> tuple[list, list]:
 
 def close_hours(engine: Engine) -> list:
     """The rollups beside the hourly counts: closures per hour and bucket, per day, kecamatan and bucket, open per
-    hour received, the history of the backlog per hour, and closures per hour received, agency and class."""
+    hour received, the history of the backlog per hour, closures per hour received, agency and class, and
+    arrivals per hour and facet."""
     with engine.connect() as conn:
         hours = conn.execute(text("SELECT * FROM complaints_close_hours ORDER BY 1, 2")).all()
         days = conn.execute(text("SELECT * FROM complaints_close_days ORDER BY 1, 2, 3")).all()
         still_open = conn.execute(text("SELECT * FROM complaints_open_hours ORDER BY 1, 2")).all()
         history = conn.execute(text("SELECT * FROM complaints_history_hours ORDER BY 1, 2")).all()
         agency = conn.execute(text("SELECT * FROM complaints_agency_closes ORDER BY 1, 2, 3")).all()
+        arrivals = conn.execute(text("SELECT * FROM complaints_arrivals ORDER BY 1, 2, 3")).all()
     return (
         [tuple(r) for r in hours]
         + [tuple(r) for r in days]
         + [("open", *r) for r in still_open]
         + [("history", *r) for r in history]
         + [("agency", *r) for r in agency]
+        + [("arrivals", *r) for r in arrivals]
     )
 
 

@@ -2,8 +2,9 @@
 
 A script injected before the page loads wraps `fetch`: each `_dash-update-component` request's body,
 start and end (ms since navigation) is kept. A page is "filled" when no callback is in flight and
-none has started for `quiet_ms`; its first full render is the end of the last of those requests.
-The recorded bodies are then replayed by the harness, server side and over HTTP.
+none has started for `quiet_ms`, every callback an earlier load of the page ran having answered; its first
+full render is the end of the last of those requests. The recorded bodies are then replayed by the harness,
+server side and over HTTP.
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ from dataclasses import dataclass, field
 RECORDER_JS = """
 (() => {
   const orig = window.fetch;
-  window.__dashlog = []; window.__inflight = 0; window.__lastEvent = performance.now();
+  window.__dashlog = []; window.__inflight = 0; window.__lastEvent = performance.now(); window.__outputs = {};
   window.fetch = function (resource, opts) {
     const url = String((resource && resource.url) || resource);
     if (!url.includes('_dash-update-component')) { return orig.apply(this, arguments); }
     const t0 = performance.now(); window.__inflight++; window.__lastEvent = t0;
     const body = opts && opts.body;
     const done = (status) => { window.__inflight--; const t1 = performance.now(); window.__lastEvent = t1;
-                               window.__dashlog.push({t0: t0, t1: t1, body: body, status: status}); };
+                               window.__dashlog.push({t0: t0, t1: t1, body: body, status: status});
+                               try { window.__outputs[JSON.parse(body).output] = 1; } catch (e) {} };
     return orig.apply(this, arguments).then(r => { done(r.status); return r; }, e => { done(-1); throw e; });
   };
 })();
@@ -37,6 +39,10 @@ class PageLoad:
     filled_ms: float | None
     requests: list[dict] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    def outputs(self) -> frozenset[str]:
+        """The callbacks it ran, by their outputs."""
+        return frozenset(json.loads(r["body"]).get("output", "") for r in self.requests if r["body"])
 
 
 def open_browser(width: int = 1920, height: int = 1080):  # noqa: ANN201 - a selenium WebDriver
@@ -59,16 +65,20 @@ def open_browser(width: int = 1920, height: int = 1080):  # noqa: ANN201 - a sel
 def _state(driver) -> dict:  # noqa: ANN001
     return driver.execute_script(
         "return {n: (window.__dashlog||[]).length, inflight: window.__inflight||0,"
-        " idle: performance.now() - (window.__lastEvent||0)}"
+        " idle: performance.now() - (window.__lastEvent||0), outputs: Object.keys(window.__outputs||{})}"
     )
 
 
-def wait_quiet(driver, quiet_ms: float, timeout_s: float, min_requests: int = 1) -> bool:  # noqa: ANN001
-    """Wait until callbacks have run and none is in flight or starting for `quiet_ms`."""
+def wait_quiet(  # noqa: ANN001
+    driver, quiet_ms: float, timeout_s: float, min_requests: int = 1, outputs: frozenset[str] = frozenset()
+) -> bool:
+    """Wait until callbacks have run (at least `min_requests`, every one of `outputs` answered) and none is in
+    flight or starting for `quiet_ms`."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         st = _state(driver)
-        if st["n"] >= min_requests and st["inflight"] == 0 and st["idle"] >= quiet_ms:
+        answered = outputs <= set(st["outputs"])
+        if answered and st["n"] >= min_requests and st["inflight"] == 0 and st["idle"] >= quiet_ms:
             return True
         time.sleep(0.05)
     return False
@@ -78,11 +88,20 @@ def _log(driver) -> list[dict]:  # noqa: ANN001
     return driver.execute_script("return window.__dashlog || []")
 
 
-def load_page(driver, base_url: str, path: str, quiet_ms: float = 400, timeout_s: float = 60) -> PageLoad:  # noqa: ANN001
-    """Navigate and wait for the page to fill; errors are failed callbacks and browser console errors."""
+def load_page(
+    driver,  # noqa: ANN001 - a WebDriver
+    base_url: str,
+    path: str,
+    quiet_ms: float = 400,
+    timeout_s: float = 60,
+    expected: frozenset[str] = frozenset(),
+) -> PageLoad:
+    """Navigate and wait for the page to fill: every callback output in `expected` answered (what earlier loads
+    of the page ran: a pause while the browser loads a script chunk is not the page being full), then none in
+    flight or starting for `quiet_ms`. Errors are failed callbacks and browser console errors."""
     driver.get("about:blank")
     driver.get(base_url.rstrip("/") + path)
-    filled = wait_quiet(driver, quiet_ms, timeout_s)
+    filled = wait_quiet(driver, quiet_ms, timeout_s, outputs=expected)
     log = _log(driver)
     load = PageLoad(path, max((r["t1"] for r in log), default=None) if filled else None, log)
     load.errors = [f"HTTP {r['status']} for {_outputs(r['body'])}" for r in log if r["status"] != 200]

@@ -141,17 +141,19 @@ def record_pages(
     then several more (p50 / p95, as a screen opened on a running room)."""
     renders, cold, bodies, errors = {}, dict(first), {}, []
     for name, path in PAGES.items():
-        times = []
+        times, ran, outputs = [], [], frozenset()
         measured = loads if name == "wall" else max(2, loads // 2)
         for i in range(measured + (name not in first)):
-            load = browser.load_page(driver, base_url, path)
+            load = browser.load_page(driver, base_url, path, expected=outputs)
+            outputs |= load.outputs()
             errors.extend(f"{path}: {e}" for e in load.errors)
             if name not in first and i == 0:
                 cold[name] = load.filled_ms
             elif load.filled_ms is not None:
                 times.append(load.filled_ms)
+            ran = max(ran, load.requests, key=len)  # the load that ran the page's whole chain
         renders[name] = summarise(times) if times else None
-        bodies[name] = [r["body"] for r in load.requests if r["status"] in (200, 204) and r["body"]]
+        bodies[name] = [r["body"] for r in ran if r["status"] in (200, 204) and r["body"]]
         log(f"  {path}: full in {renders[name].cell() if renders[name] else 'n/a'} ({len(bodies[name])} callbacks)"
             f", first navigation after start {fmt_ms(cold[name])}")  # fmt: skip
     browser.load_page(driver, base_url, PAGES["wall"])

@@ -12,7 +12,7 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, Select, case, func, select
 
-from data.complaint_rollups import AGENCY_CLOSES, CLOSE_SPANS, close_span, hour_of
+from data.complaint_rollups import AGENCY_CLOSES, CLOSE_SPANS, close_span
 from data.frames import frame_of
 from data.models import Complaint, District, ObservationDaily, Sensor
 from data.queries import complaint_flows as flows
@@ -115,10 +115,8 @@ def close_by_agency(engine: Engine, flt: AnalystFilter) -> pd.DataFrame:
 
 def agency_rollup_answers(flt: AnalystFilter) -> bool:
     """Whether `complaints_agency_closes` carries every condition of `flt`."""
-    whole_hours = flt.start is not None and flt.end is not None
-    whole_hours = whole_hours and flt.start == hour_of(flt.start) and flt.end == hour_of(flt.end)
     narrowed = flt.districts or flt.subdistricts or flt.categories or flt.channels or flt.statuses
-    return whole_hours and not narrowed
+    return flows.whole_hour_window(flt) and not narrowed
 
 
 def sla_by_agency(buckets: pd.DataFrame) -> pd.DataFrame:

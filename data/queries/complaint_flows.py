@@ -38,12 +38,18 @@ def answers(flt: ComplaintFilter, *, window: bool = False) -> bool:
     return not (timed or flt.subdistricts or flt.statuses or flt.agencies or any(flt.time_of_day()))
 
 
+def whole_hour_window(flt: ComplaintFilter) -> bool:
+    """Whether `flt` receives in a window of whole hours (the analysts' days are city midnights), which a rollup
+    keyed by the hour of receipt answers exactly."""
+    window = flt.start is not None and flt.end is not None
+    return window and flt.start == hour_of(flt.start) and flt.end == hour_of(flt.end)
+
+
 def answers_per_hour(flt: ComplaintFilter) -> bool:
     """Whether `received_per_hour` counts exactly what the raw rows under `flt` hold: a window of whole hours
-    (the analysts' days are city midnights) and conditions the hourly rollup carries."""
-    window = flt.start is not None and flt.end is not None
+    and conditions the hourly rollup carries."""
     plain = replace(flt, hours=(), weekdays=()) if any(flt.time_of_day()) else flt
-    return window and flt.start == hour_of(flt.start) and flt.end == hour_of(flt.end) and answers(plain, window=True)
+    return whole_hour_window(flt) and answers(plain, window=True)
 
 
 def received_per_hour(flt: ComplaintFilter, *by: str) -> Subquery:
